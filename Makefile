@@ -1,0 +1,42 @@
+# Advanced Coach Portfolio: `make run` to try it, `make test` to check it.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app portfolio
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-browser serve worker lint bench clean-venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when the dependency list or the lock changes: second runs are quick.
+$(STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	@echo ""
+	@echo "Serving on http://127.0.0.1:5000  (Ctrl+C to stop)"
+	$(FLASK) run --host 127.0.0.1 --port 5000 --with-threads
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-browser: $(STAMP)
+	$(BIN)/python -m pytest -m browser tests/browser $(PYTEST_ARGS)
+
+serve: $(STAMP)
+	$(FLASK) db upgrade
+	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:8000 --access-logfile - wsgi:app
+
+lint: $(STAMP)
+	$(BIN)/ruff check portfolio tests wsgi.py
+	$(BIN)/bandit -q -c pyproject.toml -r portfolio
+
+clean-venv:
+	rm -rf $(VENV)

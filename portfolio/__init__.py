@@ -1,0 +1,128 @@
+"""Advanced Coach Portfolio: the application factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import load_config
+from .extensions import csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BLUEPRINTS = [
+    "portfolio.main",
+    "portfolio.auth",
+    "portfolio.admin",
+]
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str((overrides or {}).get("INSTANCE_PATH") or ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    load_config(app, overrides)
+    _prepare_folders(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_request_hooks(app)
+    register_template_helpers(app)
+    register_commands(app)
+    logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def _prepare_folders(app: Flask) -> None:
+    for key in ("UPLOAD_FOLDER", "EXPORT_FOLDER", "MAIL_FOLDER"):
+        Path(app.config[key]).mkdir(parents=True, exist_ok=True)
+
+
+def register_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401 - every model must be known before migrations run
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(_load_user)
+    if app.config.get("PROXY_FIX"):
+        hops = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+
+def _load_user(session_token: str):
+    from sqlalchemy import select
+
+    from .auth.models import User
+
+    if not session_token:
+        return None
+    return db.session.scalar(
+        select(User).where(User.session_token == session_token, User.active.is_(True))
+    )
+
+
+def register_blueprints(app: Flask) -> None:
+    import importlib
+
+    for name in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(name).bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from .errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from .mail.services import install_after_commit_delivery
+    from .security import set_security_headers
+
+    install_after_commit_delivery(app)
+
+    @app.after_request
+    def _headers(response):
+        return set_security_headers(response, https=app.config.get("HTTPS", False))
+
+    @app.teardown_request
+    def _rollback_uncommitted(exc):
+        # A request that did not commit leaves nothing behind.
+        if exc is not None:
+            db.session.rollback()
+
+
+def register_template_helpers(app: Flask) -> None:
+    from .navigation import navigation_for
+    from .text import plain_excerpt, render_markdown
+    from .timeutil import format_date, format_datetime, iso_datetime
+
+    app.jinja_env.filters.update(
+        markdown=render_markdown,
+        excerpt=plain_excerpt,
+        datetime=format_datetime,
+        date=format_date,
+        isodatetime=iso_datetime,
+    )
+    app.jinja_env.globals.update(navigation_for=navigation_for)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+
+def register_commands(app: Flask) -> None:
+    from .commands import register
+
+    register(app)

@@ -1,0 +1,25 @@
+"""Forms for account administration."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+
+class InviteUserForm(FlaskForm):
+    email = EmailField("Email address", validators=[
+        DataRequired("Enter an email address."), Email("Enter a valid email address."),
+        Length(max=254)])
+    display_name = StringField("Name", validators=[Optional(), Length(max=120)],
+                               description="They can change it when they accept.")
+    programme_lead = BooleanField("Programme lead")
+    admin = BooleanField("Admin")
+    submit = SubmitField("Send invitation")
+
+
+class RoleForm(FlaskForm):
+    role = HiddenField(validators=[DataRequired()])
+    action = HiddenField(validators=[DataRequired()])
+
+
+class ActionForm(FlaskForm):
+    """A bare form carrying only the CSRF token, for button-only POSTs."""

@@ -1,0 +1,255 @@
+"""Account rules: sign-in with throttling, passwords, reset and invitation links."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+from datetime import datetime, timedelta
+from functools import cache
+
+from flask import current_app, url_for
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..audit.services import record
+from ..database import utcnow
+from ..errors import DomainError
+from ..extensions import db
+from ..mail.services import queue_mail
+from .models import AccountToken, LoginAttempt, User
+
+SIGN_IN_FAILED = "Enter a correct email address and password."
+MIN_PASSWORD_LENGTH = 10
+
+
+class ThrottledError(DomainError):
+    """Too many failed sign-ins recently; `minutes` says how long to wait."""
+
+    def __init__(self, minutes: int):
+        unit = "minute" if minutes == 1 else "minutes"
+        super().__init__(f"Too many failed sign-in attempts. Try again in {minutes} {unit}.")
+        self.minutes = minutes
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(email: str, display_name: str, password: str | None = None, *,
+                is_admin: bool = False, is_programme_lead: bool = False) -> User:
+    """Create an account (flush only); the email must not be in use."""
+    email = normalise_email(email)
+    if find_user_by_email(email) is not None:
+        raise DomainError("An account with this email address already exists.", field="email")
+    user = User(email=email, display_name=display_name.strip(), is_admin=is_admin,
+                is_programme_lead=is_programme_lead)
+    if password:
+        check_password_strength(password, user)
+        user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def check_password_strength(password: str, user: User | None = None) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(f"Password must be at least {MIN_PASSWORD_LENGTH} characters.",
+                          field="password")
+    if len(password) > 256:
+        raise DomainError("Password must be 256 characters or fewer.", field="password")
+    if user is not None and user.email and password.lower() == user.email.lower():
+        raise DomainError("Password must not be your email address.", field="password")
+
+
+# --- signing in -------------------------------------------------------------------------
+
+def _failures_since(criteria, since: datetime) -> list[datetime]:
+    return list(db.session.scalars(
+        select(LoginAttempt.created_at)
+        .where(*criteria, LoginAttempt.succeeded.is_(False), LoginAttempt.created_at > since)
+        .order_by(LoginAttempt.created_at.desc())
+    ))
+
+
+def _wait_minutes(failures: list[datetime], limit: int, window: timedelta, now) -> int | None:
+    if len(failures) < limit:
+        return None
+    # The attempt that tipped over the limit ages out of the window at this moment.
+    unlock = failures[limit - 1] + window
+    return max(1, math.ceil((unlock - now).total_seconds() / 60))
+
+
+def check_throttle(email: str, address: str, now: datetime | None = None) -> None:
+    """Refuse sign-in while this account or address has too many recent failures."""
+    config = current_app.config
+    now = now or utcnow()
+    window = timedelta(minutes=config["LOGIN_WINDOW_MINUTES"])
+    since = now - window
+    last_success = db.session.scalar(
+        select(func.max(LoginAttempt.created_at))
+        .where(LoginAttempt.email == email, LoginAttempt.succeeded.is_(True))
+    )
+    account_since = max(since, last_success) if last_success else since
+    checks = [
+        (_failures_since([LoginAttempt.email == email], account_since),
+         config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]),
+        (_failures_since([LoginAttempt.address == address], since),
+         config["LOGIN_MAX_FAILURES_PER_ADDRESS"]),
+    ]
+    waits = [_wait_minutes(failures, limit, window, now) for failures, limit in checks]
+    waits = [wait for wait in waits if wait]
+    if waits:
+        raise ThrottledError(max(waits))
+
+
+def authenticate(email: str, password: str, address: str) -> User:
+    """Return the user for a correct email and password, recording the attempt.
+
+    Unknown email and wrong password raise the same error; password hashing runs in both
+    cases so timing does not reveal which accounts exist.
+    """
+    email = normalise_email(email)[:254]
+    address = (address or "unknown")[:64]
+    check_throttle(email, address)
+    user = find_user_by_email(email)
+    if user is None or not user.has_password:
+        check_password_hash(_dummy_hash(), password)
+        ok = False
+    else:
+        ok = user.check_password(password) and user.is_active
+    db.session.add(LoginAttempt(email=email, address=address, succeeded=ok))
+    if not ok:
+        record("login.failed", actor=None, address=address, email=email)
+        raise DomainError(SIGN_IN_FAILED)
+    user.last_login_at = utcnow()
+    record("login.succeeded", actor=user, target=user, address=address)
+    return user
+
+
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16), method="scrypt")
+
+
+def sign_out(user: User) -> None:
+    """End every session of this user (the captured cookie stops working)."""
+    user.end_all_sessions()
+    record("logout", actor=user, target=user)
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not user.check_password(current_password):
+        raise DomainError("Your current password is not correct.", field="current_password")
+    check_password_strength(new_password, user)
+    user.set_password(new_password)
+    user.end_all_sessions()
+    record("password.changed", actor=user, target=user)
+
+
+# --- single-use links -------------------------------------------------------------------
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def issue_token(user: User, purpose: str, lifetime: timedelta) -> str:
+    """Create a single-use token for the user and return the raw value for the link."""
+    raw = secrets.token_urlsafe(32)
+    db.session.add(AccountToken(user=user, purpose=purpose, token_hash=_hash_token(raw),
+                                expires_at=utcnow() + lifetime))
+    db.session.flush()
+    return raw
+
+
+def find_valid_token(raw: str, purpose: str) -> AccountToken | None:
+    """Return the unused, unexpired token with this value, or None."""
+    if not raw or len(raw) > 200:
+        return None
+    token = db.session.scalar(select(AccountToken).where(
+        AccountToken.token_hash == _hash_token(raw), AccountToken.purpose == purpose))
+    if token is None or token.used_at is not None or token.expires_at <= utcnow():
+        return None
+    if purpose == "reset" and not token.user.is_active:
+        return None
+    return token
+
+
+def external_url(endpoint: str, **values) -> str:
+    """Build an absolute link from the configured BASE_URL, never the request's Host header."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return base + url_for(endpoint, _external=False, **values)
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link if an active account exists; say nothing either way."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active or not user.has_password:
+        return
+    hours = current_app.config["RESET_TOKEN_HOURS"]
+    raw = issue_token(user, "reset", timedelta(hours=hours))
+    link = external_url("auth.reset_password", token=raw)
+    queue_mail(user.email, "Reset your Advanced Coach Portfolio password",
+               f"Hello {user.display_name},\n\nSomeone asked to reset the password for this "
+               f"account. To choose a new password, open this link within {hours} hour(s):\n\n"
+               f"{link}\n\nIf it was not you, ignore this email: your password stays the "
+               "same.\n")
+    record("password.reset_requested", actor=None, target=user)
+
+
+def reset_password(token: AccountToken, new_password: str) -> User:
+    user = token.user
+    check_password_strength(new_password, user)
+    user.set_password(new_password)
+    user.end_all_sessions()
+    token.used_at = utcnow()
+    _expire_other_tokens(user, "reset")
+    record("password.reset", actor=user, target=user)
+    return user
+
+
+def _expire_other_tokens(user: User, purpose: str) -> None:
+    now = utcnow()
+    for other in user.tokens:
+        if other.purpose == purpose and other.used_at is None:
+            other.used_at = now
+
+
+def invite_user(email: str, display_name: str, *, invited_by: User,
+                context: str = "the Advanced Coach programme") -> tuple[User, bool]:
+    """Invite a person by email; return (user, created). Existing accounts are not re-invited."""
+    user = find_user_by_email(email)
+    if user is not None:
+        return user, False
+    user = create_user(email, display_name or email.split("@")[0])
+    send_invitation(user, invited_by=invited_by, context=context)
+    return user, True
+
+
+def send_invitation(user: User, *, invited_by: User, context: str) -> None:
+    days = current_app.config["INVITE_TOKEN_DAYS"]
+    _expire_other_tokens(user, "invite")
+    raw = issue_token(user, "invite", timedelta(days=days))
+    link = external_url("auth.accept_invitation", token=raw)
+    queue_mail(user.email, "You are invited to the Advanced Coach Portfolio",
+               f"Hello,\n\n{invited_by.display_name} has invited you to join {context} on the "
+               f"Advanced Coach Portfolio.\n\nTo set up your account, open this link within "
+               f"{days} days:\n\n{link}\n")
+    record("user.invited", actor=invited_by, target=user, email=user.email)
+
+
+def accept_invitation(token: AccountToken, display_name: str, password: str) -> User:
+    user = token.user
+    if not display_name.strip():
+        raise DomainError("Enter your name.", field="display_name")
+    check_password_strength(password, user)
+    user.display_name = display_name.strip()
+    user.set_password(password)
+    user.end_all_sessions()
+    token.used_at = utcnow()
+    record("user.invitation_accepted", actor=user, target=user)
+    return user

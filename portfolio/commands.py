@@ -1,0 +1,87 @@
+"""Command-line tools: `flask --app portfolio <command>`."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from .extensions import db
+
+
+def register(app) -> None:
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(mail_group)
+    from .demo import register_demo_commands
+
+    register_demo_commands(app)
+
+
+@click.command("create-user")
+@click.option("--email", prompt=True)
+@click.option("--name", "display_name", prompt="Display name")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--admin", is_flag=True, help="Grant the admin role.")
+@click.option("--lead", is_flag=True, help="Grant the programme lead role.")
+@with_appcontext
+def create_user_command(email, display_name, password, admin, lead):
+    """Create an account that can sign in straight away."""
+    from .auth.services import create_user
+    from .errors import DomainError
+
+    try:
+        user = create_user(email, display_name, password, is_admin=admin, is_programme_lead=lead)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"Created {user.email}" + (" (admin)" if admin else "") + (" (lead)" if lead else ""))
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Only seed a database that has no accounts yet.")
+@with_appcontext
+def seed_demo_command(if_empty):
+    """Create the demo accounts and programme (safe to run twice; refused in production)."""
+    from sqlalchemy import func, select
+
+    from .auth.models import User
+    from .demo import seed_demo
+    from .reference_data import ensure_reference_data
+
+    if current_app.config["PORTFOLIO_ENV"] == "production":
+        raise click.ClickException("seed-demo is refused in production.")
+    ensure_reference_data()
+    if if_empty and db.session.scalar(select(func.count()).select_from(User)):
+        db.session.commit()
+        click.echo("Accounts exist already; demo data left as it is.")
+        _print_demo_logins()
+        return
+    created = seed_demo()
+    db.session.commit()
+    click.echo("Demo data ready." if created else "Demo data already present; nothing changed.")
+    _print_demo_logins()
+
+
+def _print_demo_logins():
+    from .demo import DEMO_ACCOUNTS
+
+    password = current_app.config["DEMO_PASSWORD"]
+    click.echo(f"Demo sign-ins (password: {password}):")
+    for email, _name, role in DEMO_ACCOUNTS:
+        click.echo(f"  {email:<26} {role}")
+
+
+@click.group("mail")
+def mail_group():
+    """Outgoing mail."""
+
+
+@mail_group.command("send-outbox")
+@with_appcontext
+def send_outbox_command():
+    """Send every queued message that has not gone out yet."""
+    from .mail.services import send_outbox
+
+    sent, pending = send_outbox()
+    click.echo(f"Sent {sent}; {pending} still waiting.")

@@ -1,0 +1,155 @@
+"""Configuration: defaults here, then instance/config.py, then PORTFOLIO_* environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+MB = 1024 * 1024
+
+
+class Defaults:
+    PORTFOLIO_ENV = "development"
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None  # None: SQLite file in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    BASE_URL = "http://127.0.0.1:5000"  # used for links in emails, never the request's Host header
+    HTTPS = False
+    ALLOW_SQLITE_IN_PRODUCTION = False
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_NAME = "portfolio_session"
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+    # CSRF tokens are bound to the session rather than a clock, so a coach who writes for
+    # hours can still save.
+    WTF_CSRF_TIME_LIMIT = None
+    WTF_CSRF_SSL_STRICT = True
+
+    # Reflection sections may be 100,000 characters each; a whole entry form must fit.
+    MAX_FORM_MEMORY_SIZE = 4 * MB
+    MAX_FORM_PARTS = 2000
+    UPLOAD_MAX_FILE_BYTES = 200 * MB
+    UPLOAD_MAX_CANDIDATE_BYTES = 5 * 1024 * MB
+    UPLOAD_MAX_IMAGE_PIXELS = 50_000_000
+    MAX_CONTENT_LENGTH = 210 * MB  # a little over the per-file limit for multipart overhead
+
+    LOGIN_WINDOW_MINUTES = 15
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 30
+    RESET_TOKEN_HOURS = 1
+    INVITE_TOKEN_DAYS = 7
+
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 587
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS = True
+    MAIL_SENDER = "Advanced Coach Portfolio <no-reply@example.org>"
+    MAIL_TIMEOUT = 10
+
+    DISPLAY_TIMEZONE = "Europe/London"
+    ITEMS_PER_PAGE = 25
+    EXPORT_RETENTION_DAYS = 7
+    REVIEW_ESCALATION_DAYS = 5
+    DEMO_PASSWORD = "portfolio-demo"  # noqa: S105  # nosec B105 - demo seed only, refused in production
+
+
+_BOOL_TRUE = {"1", "true", "yes", "on"}
+
+
+def _coerce(value: str, current):
+    if isinstance(current, bool):
+        return value.strip().lower() in _BOOL_TRUE
+    if isinstance(current, int):
+        return int(value)
+    return value
+
+
+def load_config(app, overrides: dict | None = None) -> None:
+    """Fill app.config from defaults, the instance file, the environment and explicit overrides."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    _apply_environment(app.config)
+    if overrides:
+        app.config.update(overrides)
+    _derive_paths(app)
+    _ensure_secret_key(app)
+    _check_production(app)
+
+
+def _apply_environment(config) -> None:
+    if os.environ.get("DATABASE_URL"):
+        config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    for key, value in os.environ.items():
+        if not key.startswith("PORTFOLIO_"):
+            continue
+        name = key.removeprefix("PORTFOLIO_")
+        if name in ("ENV",):
+            config["PORTFOLIO_ENV"] = value
+        elif name in config:
+            config[name] = _coerce(value, config[name])
+        elif name in Defaults.__dict__:
+            config[name] = value
+
+
+def _derive_paths(app) -> None:
+    instance = Path(app.instance_path)
+    config = app.config
+    config.setdefault("UPLOAD_FOLDER", str(instance / "uploads"))
+    config.setdefault("EXPORT_FOLDER", str(instance / "exports"))
+    config.setdefault("MAIL_FOLDER", str(instance / "mail"))
+    config.setdefault("BACKUP_FOLDER", str(instance / "backups"))
+    uri = config.get("SQLALCHEMY_DATABASE_URI")
+    if not uri:
+        uri = f"sqlite:///{instance / 'portfolio.sqlite'}"
+    if uri.startswith("postgres://"):
+        uri = "postgresql://" + uri.removeprefix("postgres://")
+    if uri.startswith("postgresql://"):
+        uri = "postgresql+psycopg://" + uri.removeprefix("postgresql://")
+    config["SQLALCHEMY_DATABASE_URI"] = uri
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if uri.startswith("postgresql"):
+        options.setdefault("pool_pre_ping", True)
+    else:
+        options.setdefault("connect_args", {"timeout": 15})
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    if config.get("HTTPS"):
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
+        config["PREFERRED_URL_SCHEME"] = "https"
+
+
+def _ensure_secret_key(app) -> None:
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config["PORTFOLIO_ENV"] == "production":
+        return  # _check_production refuses to start
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration is unsafe for the chosen environment."""
+
+
+def _check_production(app) -> None:
+    config = app.config
+    if config["PORTFOLIO_ENV"] != "production":
+        return
+    if not config.get("SECRET_KEY"):
+        raise ConfigurationError("PORTFOLIO_SECRET_KEY must be set in production.")
+    is_sqlite = config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    if is_sqlite and not config.get("ALLOW_SQLITE_IN_PRODUCTION"):
+        raise ConfigurationError(
+            "Production needs DATABASE_URL pointing at PostgreSQL "
+            "(set PORTFOLIO_ALLOW_SQLITE_IN_PRODUCTION=1 to override)."
+        )

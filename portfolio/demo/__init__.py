@@ -1,0 +1,54 @@
+"""Demo data for `flask seed-demo` (development only): accounts, then each feature's content.
+
+Each feature adds a seeder to SEEDERS; seeders run in order, must be idempotent, and only flush.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..auth.models import User
+from ..extensions import db
+
+DEMO_ACCOUNTS = [
+    ("admin@example.org", "Alex Morgan", "admin"),
+    ("lead@example.org", "Priya Shah", "programme lead"),
+    ("developer@example.org", "Sam Okafor", "coach developer"),
+    ("coach1@example.org", "Jordan Reid", "candidate"),
+    ("coach2@example.org", "Megan Lloyd", "candidate"),
+    ("coach3@example.org", "Tom Fletcher", "candidate"),
+]
+
+SEEDERS: list[Callable[[dict[str, User]], None]] = []
+
+
+def seed_accounts() -> tuple[dict[str, User], bool]:
+    """Create the six demo accounts if missing; return them by email and whether any was new."""
+    from ..auth.services import create_user
+
+    password = current_app.config["DEMO_PASSWORD"]
+    users, created = {}, False
+    for email, name, role in DEMO_ACCOUNTS:
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            user = create_user(email, name, password, is_admin=role == "admin",
+                               is_programme_lead=role == "programme lead")
+            created = True
+        users[email] = user
+    return users, created
+
+
+def seed_demo() -> bool:
+    """Seed everything; return True if anything was created."""
+    users, created = seed_accounts()
+    for seeder in SEEDERS:
+        created = bool(seeder(users)) or created
+    db.session.flush()
+    return created
+
+
+def register_demo_commands(app) -> None:
+    """Hook for feature seeders that also want commands (e.g. seed-scale)."""

@@ -1,0 +1,100 @@
+"""Domain errors raised by services and the handlers that turn failures into friendly pages."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A rule of the programme refused an action; `field` names the form field it concerns."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ConflictError(DomainError):
+    """Someone else changed the same thing first (optimistic locking)."""
+
+
+class ReadOnlyError(DomainError):
+    """The object belongs to an archived programme year or a withdrawn candidate."""
+
+
+def apply_to_form(error: DomainError, form) -> None:
+    """Show a service's refusal next to the field it names, or at the top of the form."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*list(field.errors or []), error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+ERROR_TEXT = {
+    400: ("Something went wrong with that request", "The page could not process what was sent. "
+          "If you were filling in a form, go back, reload the page and try again."),
+    403: ("You do not have access to this page", "Your account does not have permission for "
+          "this page. If you think it should, contact your programme lead."),
+    404: ("Page not found", "If you typed the web address, check it is correct. If you followed "
+          "a link, the page may have moved or you may not have access to it."),
+    405: ("That action is not allowed here", "Use the buttons on the page rather than typing "
+          "the address."),
+    409: ("Someone else changed this first", "Your changes were not saved because the item "
+          "changed while you were working. Your text is shown below so you can copy it."),
+    413: ("That was too large", "The file or text you sent is over the size limit. "
+          "Your text has not been lost: go back to the form to keep working."),
+    429: ("Too many attempts", "Please wait a few minutes and try again."),
+    500: ("Sorry, there is a problem with the service", "Try again later. Nothing you saved "
+          "before this has been lost."),
+    503: ("Sorry, the service is unavailable", "The service is busy or being maintained. "
+          "Try again in a few minutes. Nothing you saved before this has been lost."),
+}
+
+
+def render_error(code: int, detail: str | None = None):
+    title, message = ERROR_TEXT.get(code, ERROR_TEXT[500])
+    if request.accept_mimetypes.best == "application/json" or request.path.startswith("/api/"):
+        return jsonify(error=title, detail=detail or message), code
+    return render_template("errors/error.html", code=code, title=title,
+                           message=message, detail=detail), code
+
+
+def register_errorhandlers(app) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, "The form had expired or was sent from somewhere else. "
+                                 "Go back, reload the page and send it again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        detail = error.description if error.code == 429 else None
+        return render_error(error.code or 500, detail)
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        log.error("database error: %s", error)
+        _rollback_quietly()
+        return render_error(503)
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        log.exception("unhandled error")
+        _rollback_quietly()
+        return render_error(500)
+
+
+def _rollback_quietly():
+    from .extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the database may be the thing that failed
+        log.warning("rollback failed after an error", exc_info=True)
