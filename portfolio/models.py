@@ -2,4 +2,35 @@
 
 from .audit.models import AuditEvent  # noqa: F401
 from .auth.models import AccountToken, LoginAttempt, User  # noqa: F401
+from .entries.models import (  # noqa: F401
+    Entry,
+    EntryCompetency,
+    EntryTag,
+    EntryVersion,
+    Goal,
+    GoalNote,
+    PhilosophyStatement,
+    PhilosophyVersion,
+)
+from .evidence.models import EntryEvidence, Evidence  # noqa: F401
+from .exports.models import Job  # noqa: F401
+from .frameworks.models import Competency, CompetencyArea, Framework  # noqa: F401
 from .mail.models import OutboxMessage  # noqa: F401
+from .notifications.models import Notification  # noqa: F401
+from .programmes.models import (  # noqa: F401
+    Cohort,
+    CohortMembership,
+    Pathway,
+    PeerGroup,
+    PeerGroupMember,
+    ProgrammeYear,
+    Specialism,
+)
+from .reviews.models import (  # noqa: F401
+    Comment,
+    ProgrammeCompletion,
+    ReviewRequest,
+    ReviewRequestCompetency,
+    Signoff,
+    SignoffRevocation,
+)

@@ -1,0 +1,69 @@
+"""Who may read and change entries. Every channel (pages, files, thumbnails, search, autosave,
+exports, notifications) asks these predicates or uses `visible_entries_filter`, never its own
+rule, so a privacy tier means the same thing everywhere."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, false, or_
+
+from ..access import is_manager
+from ..programmes.access import (
+    cohort_peers_query,
+    developed_candidates_query,
+    peer_group_peers_query,
+    relations_to,
+)
+from .models import Entry
+
+# Which relations each privacy tier admits (besides the author).
+TIER_AUDIENCE: dict[str, set[str]] = {
+    "private": set(),
+    "developers": {"manager", "developer"},
+    "peers": {"manager", "developer", "peer"},
+    "cohort": {"manager", "developer", "peer", "cohort"},
+}
+
+
+def tier_admits(privacy: str, relations: set[str]) -> bool:
+    return bool(TIER_AUDIENCE.get(privacy, set()) & relations)
+
+
+def is_author(user, entry: Entry) -> bool:
+    return bool(user and user.is_authenticated and entry.owner_id == user.id)
+
+
+def can_view_entry(user, entry: Entry) -> bool:
+    """Authors see their working copy; others see saved versions their tier admits."""
+    if is_author(user, entry):
+        return True
+    if entry.status != "published" or entry.privacy == "private":
+        return False
+    return tier_admits(entry.privacy, relations_to(user, entry.owner_id))
+
+
+def can_edit_entry(user, entry: Entry) -> bool:
+    return is_author(user, entry) and not is_read_only(entry)
+
+
+def is_read_only(entry: Entry) -> bool:
+    """Entries of an archived programme year are read-only everywhere."""
+    return entry.cohort is not None and entry.cohort.is_read_only
+
+
+def visible_entries_filter(user):
+    """A WHERE clause selecting exactly the entries `can_view_entry` allows, for lists/exports."""
+    if user is None or not user.is_authenticated:
+        return false()
+    shared = and_(Entry.status == "published", Entry.privacy != "private")
+    if is_manager(user):
+        return or_(Entry.owner_id == user.id, shared)
+    return or_(
+        Entry.owner_id == user.id,
+        and_(shared, or_(
+            and_(Entry.privacy.in_(("developers", "peers", "cohort")),
+                 Entry.owner_id.in_(developed_candidates_query(user.id))),
+            and_(Entry.privacy.in_(("peers", "cohort")),
+                 Entry.owner_id.in_(peer_group_peers_query(user.id))),
+            and_(Entry.privacy == "cohort", Entry.owner_id.in_(cohort_peers_query(user.id))),
+        )),
+    )

@@ -1,0 +1,86 @@
+"""Versioned competency frameworks: areas holding competencies with a sign-off rule."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import TimestampMixin, UTCDateTime
+from ..extensions import db
+
+FRAMEWORK_STATUSES = ("draft", "published", "retired")
+
+
+class Framework(TimestampMixin, db.Model):
+    __tablename__ = "frameworks"
+    __table_args__ = (UniqueConstraint("name", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(160))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    description: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    based_on_id: Mapped[int | None] = mapped_column(ForeignKey("frameworks.id"))
+
+    areas: Mapped[list[CompetencyArea]] = relationship(
+        back_populates="framework", order_by="CompetencyArea.position",
+        cascade="all, delete-orphan")
+    competencies: Mapped[list[Competency]] = relationship(
+        back_populates="framework", order_by="(Competency.area_id, Competency.position)",
+        viewonly=True)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} (version {self.version})"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == "draft"
+
+
+class CompetencyArea(db.Model):
+    __tablename__ = "competency_areas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id", ondelete="CASCADE"),
+                                              index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(160))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    framework: Mapped[Framework] = relationship(back_populates="areas")
+    competencies: Mapped[list[Competency]] = relationship(
+        back_populates="area", order_by="Competency.position", cascade="all, delete-orphan")
+
+
+class Competency(db.Model):
+    __tablename__ = "competencies"
+    __table_args__ = (UniqueConstraint("framework_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id", ondelete="CASCADE"),
+                                              index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("competency_areas.id", ondelete="CASCADE"),
+                                         index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    # The code identifies "the same competency" across framework versions (rollover relies on it).
+    code: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    evidence_guidance: Mapped[str] = mapped_column(Text, default="")
+    developer_signoffs_required: Mapped[int] = mapped_column(Integer, default=1)
+    peer_signoffs_required: Mapped[int] = mapped_column(Integer, default=0)
+
+    framework: Mapped[Framework] = relationship(back_populates="competencies", viewonly=True)
+    area: Mapped[CompetencyArea] = relationship(back_populates="competencies")
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def signoffs_required(self) -> int:
+        return self.developer_signoffs_required + self.peer_signoffs_required

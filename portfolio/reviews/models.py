@@ -1,0 +1,191 @@
+"""Comments, review requests, immutable sign-off records, revocations and completions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import UTCDateTime, utcnow
+from ..extensions import db
+
+if TYPE_CHECKING:
+    from ..auth.models import User
+    from ..entries.models import Entry, EntryVersion
+    from ..frameworks.models import Competency
+    from ..programmes.models import Cohort, CohortMembership
+
+COMMENT_KINDS = ("comment", "peer_feedback")
+
+
+class Comment(db.Model):
+    __tablename__ = "comments"
+    __table_args__ = (Index("ix_comments_entry_created", "entry_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
+                                                  index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"),
+                                                  index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="comment")
+    body: Mapped[str] = mapped_column(Text, default="")
+    # Structured peer feedback (kind == "peer_feedback").
+    what_worked: Mapped[str] = mapped_column(Text, default="")
+    what_to_try: Mapped[str] = mapped_column(Text, default="")
+    question: Mapped[str] = mapped_column(Text, default="")
+    version_number: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    entry: Mapped[Entry] = relationship()
+    author: Mapped[User | None] = relationship()
+    replies: Mapped[list[Comment]] = relationship(order_by="Comment.created_at")
+
+
+REQUEST_STATUSES = {
+    "open": "Waiting for review",
+    "in_review": "In review",
+    "withdrawn": "Withdrawn",
+    "returned": "Returned for revision",
+    "completed": "Reviewed",
+}
+
+
+class ReviewRequest(db.Model):
+    __tablename__ = "review_requests"
+    __table_args__ = (
+        Index("ix_review_requests_assignee_status", "assigned_to_id", "status"),
+        Index("ix_review_requests_cohort_status", "cohort_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"),
+                                          index=True)
+    entry_version_id: Mapped[int] = mapped_column(ForeignKey("entry_versions.id"), index=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                              index=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"))
+    # None: any coach developer of the cohort may take it.
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    due_on: Mapped[date] = mapped_column(Date)
+    message: Mapped[str] = mapped_column(Text, default="")  # candidate's note to the reviewer
+    overall_feedback: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    lock_version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+
+    entry: Mapped[Entry] = relationship()
+    entry_version: Mapped[EntryVersion] = relationship()
+    candidate: Mapped[User] = relationship(foreign_keys=[candidate_id])
+    assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
+    closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
+    cohort: Mapped[Cohort] = relationship()
+    competencies: Mapped[list[ReviewRequestCompetency]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", passive_deletes=True)
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in ("open", "in_review")
+
+
+class ReviewRequestCompetency(db.Model):
+    __tablename__ = "review_request_competencies"
+    __table_args__ = (UniqueConstraint("request_id", "competency_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("review_requests.id", ondelete="CASCADE"), index=True)
+    competency_id: Mapped[int] = mapped_column(ForeignKey("competencies.id"), index=True)
+
+    request: Mapped[ReviewRequest] = relationship(back_populates="competencies")
+    competency: Mapped[Competency] = relationship()
+
+
+SIGNOFF_ROLES = ("coach_developer", "peer")
+DECISIONS = {"signed_off": "Signed off", "not_yet": "Not yet"}
+
+
+class Signoff(db.Model):
+    """An immutable decision on one competency for one entry version.
+
+    The database refuses UPDATE and DELETE (triggers installed by the migration); a lead or
+    admin revokes by adding a SignoffRevocation.
+    """
+
+    __tablename__ = "signoffs"
+    __table_args__ = (
+        UniqueConstraint("review_request_id", "competency_id"),
+        UniqueConstraint("entry_version_id", "competency_id", "reviewer_id", "role"),
+        Index("ix_signoffs_candidate_competency", "candidate_id", "competency_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    role: Mapped[str] = mapped_column(String(20))  # coach_developer or peer
+    decision: Mapped[str] = mapped_column(String(16))  # signed_off or not_yet
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    competency_id: Mapped[int] = mapped_column(ForeignKey("competencies.id"), index=True)
+    competency_code: Mapped[str] = mapped_column(String(32))
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"), index=True)
+    entry_version_id: Mapped[int] = mapped_column(ForeignKey("entry_versions.id"), index=True)
+    version_number: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    review_request_id: Mapped[int | None] = mapped_column(ForeignKey("review_requests.id"),
+                                                          index=True)
+    feedback: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    candidate: Mapped[User] = relationship(foreign_keys=[candidate_id])
+    reviewer: Mapped[User] = relationship(foreign_keys=[reviewer_id])
+    competency: Mapped[Competency] = relationship()
+    entry: Mapped[Entry] = relationship()
+    entry_version: Mapped[EntryVersion] = relationship()
+    revocation: Mapped[SignoffRevocation | None] = relationship(
+        back_populates="signoff", uselist=False)
+
+    @property
+    def is_valid(self) -> bool:
+        return self.decision == "signed_off" and self.revocation is None
+
+
+class SignoffRevocation(db.Model):
+    __tablename__ = "signoff_revocations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signoff_id: Mapped[int] = mapped_column(ForeignKey("signoffs.id"), unique=True)
+    revoked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    signoff: Mapped[Signoff] = relationship(back_populates="revocation")
+    revoked_by: Mapped[User] = relationship()
+
+
+class ProgrammeCompletion(db.Model):
+    """A programme lead's final sign-off that a candidate has completed the programme."""
+
+    __tablename__ = "programme_completions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    membership_id: Mapped[int] = mapped_column(
+        ForeignKey("cohort_memberships.id", ondelete="CASCADE"), unique=True)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    membership: Mapped[CohortMembership] = relationship()
+    recorded_by: Mapped[User] = relationship()
+
+
+APPEND_ONLY_TABLES = ["signoffs", "signoff_revocations", "programme_completions"]
