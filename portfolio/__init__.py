@@ -17,6 +17,13 @@ BLUEPRINTS = [
     "portfolio.main",
     "portfolio.auth",
     "portfolio.admin",
+    "portfolio.programmes",
+    "portfolio.frameworks",
+    "portfolio.entries",
+    "portfolio.evidence",
+    "portfolio.reviews",
+    "portfolio.notifications",
+    "portfolio.exports",
 ]
 
 

@@ -23,6 +23,9 @@ DEMO_ACCOUNTS = [
 ]
 
 SEEDERS: list[Callable[[dict[str, User]], None]] = []
+# Each feature's demo content lives in portfolio/demo/<name>.py as `seed(users) -> bool`,
+# run in this order (later ones build on earlier ones).
+SEEDER_MODULES = ("programmes", "entries", "evidence", "reviews", "exports")
 
 
 def seed_accounts() -> tuple[dict[str, User], bool]:
@@ -43,7 +46,14 @@ def seed_accounts() -> tuple[dict[str, User], bool]:
 
 def seed_demo() -> bool:
     """Seed everything; return True if anything was created."""
+    import importlib
+    import importlib.util
+
     users, created = seed_accounts()
+    for name in SEEDER_MODULES:
+        if importlib.util.find_spec(f"{__name__}.{name}") is not None:
+            module = importlib.import_module(f"{__name__}.{name}")
+            created = bool(module.seed(users)) or created
     for seeder in SEEDERS:
         created = bool(seeder(users)) or created
     db.session.flush()

@@ -108,3 +108,24 @@ def can_see_cohort(user, cohort) -> bool:
 def is_developer_in(user, cohort_id: int) -> bool:
     membership = membership_in(cohort_id, user.id)
     return bool(membership and membership.is_developer and membership.is_current)
+
+
+def assert_cohort_writable(cohort) -> None:
+    """Refuse any change inside an archived programme year."""
+    from ..errors import ReadOnlyError
+
+    if cohort is not None and cohort.year.is_archived:
+        raise ReadOnlyError(f"The {cohort.year.label} programme year is archived, so "
+                            "nothing in it can be changed.")
+
+
+def assert_candidate_writable(membership) -> None:
+    """Refuse changes for a withdrawn candidate and in archived years."""
+    from ..errors import ReadOnlyError
+
+    if membership is None:
+        return
+    assert_cohort_writable(membership.cohort)
+    if membership.status == "withdrawn":
+        raise ReadOnlyError("This candidate has withdrawn from the cohort, so their portfolio "
+                            "is read-only.")

@@ -1,0 +1,176 @@
+"""Progress per candidate and competency, derived from sign-offs against the framework's rule.
+
+Sign-offs and claims match competencies by code, so a sign-off made against one framework
+version stays valid in a later version that keeps the code (rollover relies on this).
+Everything here runs a fixed number of queries however many candidates are asked about.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from ..entries.models import Entry, EntryCompetency
+from ..extensions import db
+from ..frameworks.models import Competency, CompetencyArea, Framework
+from .models import ReviewRequest, ReviewRequestCompetency, Signoff, SignoffRevocation
+
+STATES = {
+    "not_started": ("Not started", "○"),
+    "claimed": ("Claimed", "◔"),
+    "awaiting_review": ("Awaiting review", "◑"),
+    "signed_off": ("Signed off", "●"),
+}
+
+
+@dataclass
+class CompetencyProgress:
+    competency: Competency
+    state: str = "not_started"
+    developer_signoffs: int = 0
+    peer_signoffs: int = 0
+
+    @property
+    def required(self) -> int:
+        return self.competency.signoffs_required
+
+    @property
+    def achieved(self) -> int:
+        """Sign-offs counting toward the rule: k in 'k of n'."""
+        return (min(self.developer_signoffs, self.competency.developer_signoffs_required)
+                + min(self.peer_signoffs, self.competency.peer_signoffs_required))
+
+    @property
+    def label(self) -> str:
+        text, _ = STATES[self.state]
+        if self.state == "signed_off" or self.achieved:
+            return f"{text} ({self.achieved} of {self.required})" if self.state != "signed_off" \
+                else f"{text} ({self.required} of {self.required})"
+        return text
+
+    @property
+    def symbol(self) -> str:
+        return STATES[self.state][1]
+
+    @property
+    def is_met(self) -> bool:
+        return self.state == "signed_off"
+
+
+@dataclass
+class CandidateProgress:
+    candidate_id: int
+    items: dict[str, CompetencyProgress] = field(default_factory=dict)  # by competency code
+
+    @property
+    def met(self) -> int:
+        return sum(item.is_met for item in self.items.values())
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.met / self.total) if self.total else 0
+
+    @property
+    def is_complete(self) -> bool:
+        return self.total > 0 and self.met == self.total
+
+
+def framework_competencies(framework_id: int) -> list[Competency]:
+    """Competencies of a framework in area order then position."""
+    return list(db.session.scalars(
+        select(Competency).join(CompetencyArea, Competency.area_id == CompetencyArea.id)
+        .where(Competency.framework_id == framework_id)
+        .order_by(CompetencyArea.position, Competency.position, Competency.id)
+    ))
+
+
+def valid_signoff_counts(candidate_ids: list[int]) -> dict[tuple[int, str, str], int]:
+    """(candidate, competency code, role) -> number of unrevoked 'signed off' decisions."""
+    if not candidate_ids:
+        return {}
+    rows = db.session.execute(
+        select(Signoff.candidate_id, Signoff.competency_code, Signoff.role, func.count())
+        .outerjoin(SignoffRevocation, SignoffRevocation.signoff_id == Signoff.id)
+        .where(Signoff.candidate_id.in_(candidate_ids), Signoff.decision == "signed_off",
+               SignoffRevocation.id.is_(None))
+        .group_by(Signoff.candidate_id, Signoff.competency_code, Signoff.role)
+    )
+    return {(candidate, code, role): count for candidate, code, role, count in rows}
+
+
+def claimed_codes(candidate_ids: list[int]) -> dict[int, set[str]]:
+    """Codes each candidate claims on a saved (published) entry."""
+    result: dict[int, set[str]] = defaultdict(set)
+    if not candidate_ids:
+        return result
+    rows = db.session.execute(
+        select(Entry.owner_id, Competency.code).distinct()
+        .join(EntryCompetency, EntryCompetency.entry_id == Entry.id)
+        .join(Competency, Competency.id == EntryCompetency.competency_id)
+        .where(Entry.owner_id.in_(candidate_ids), Entry.status == "published")
+    )
+    for owner_id, code in rows:
+        result[owner_id].add(code)
+    return result
+
+
+def awaiting_codes(candidate_ids: list[int]) -> dict[int, set[str]]:
+    """Codes in each candidate's open review requests."""
+    result: dict[int, set[str]] = defaultdict(set)
+    if not candidate_ids:
+        return result
+    rows = db.session.execute(
+        select(ReviewRequest.candidate_id, Competency.code).distinct()
+        .join(ReviewRequestCompetency, ReviewRequestCompetency.request_id == ReviewRequest.id)
+        .join(Competency, Competency.id == ReviewRequestCompetency.competency_id)
+        .where(ReviewRequest.candidate_id.in_(candidate_ids),
+               ReviewRequest.status.in_(("open", "in_review")))
+    )
+    for candidate_id, code in rows:
+        result[candidate_id].add(code)
+    return result
+
+
+def progress_for(candidate_ids: list[int], competencies: list[Competency]
+                 ) -> dict[int, CandidateProgress]:
+    """Progress of each candidate against the given competencies (four queries in all)."""
+    counts = valid_signoff_counts(candidate_ids)
+    claimed = claimed_codes(candidate_ids)
+    awaiting = awaiting_codes(candidate_ids)
+    result = {}
+    for candidate_id in candidate_ids:
+        progress = CandidateProgress(candidate_id)
+        for competency in competencies:
+            item = CompetencyProgress(
+                competency,
+                developer_signoffs=counts.get((candidate_id, competency.code, "coach_developer"),
+                                              0),
+                peer_signoffs=counts.get((candidate_id, competency.code, "peer"), 0),
+            )
+            item.state = _state(item, competency.code in awaiting[candidate_id],
+                                competency.code in claimed[candidate_id])
+            progress.items[competency.code] = item
+        result[candidate_id] = progress
+    return result
+
+
+def _state(item: CompetencyProgress, awaiting: bool, claimed: bool) -> str:
+    rule = item.competency
+    if (item.developer_signoffs >= rule.developer_signoffs_required
+            and item.peer_signoffs >= rule.peer_signoffs_required):
+        return "signed_off"
+    if awaiting:
+        return "awaiting_review"
+    if claimed or item.developer_signoffs or item.peer_signoffs:
+        return "claimed"
+    return "not_started"
+
+
+def candidate_progress(candidate_id: int, framework: Framework) -> CandidateProgress:
+    return progress_for([candidate_id], framework_competencies(framework.id))[candidate_id]

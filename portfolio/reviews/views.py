@@ -1,0 +1,1 @@
+"""Routes for the reviews feature: load, check access, act through services, commit once."""

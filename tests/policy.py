@@ -1,0 +1,44 @@
+"""The declarative authorization policy: every route, who may use it, what others get.
+
+Each feature lists its routes in `tests/<feature>/policy.py` as ROUTES (and may define
+`setup(world)` to add the objects its URLs need). `tests/test_authorization_matrix.py` runs
+every route for every role, and fails when a registered route has no entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+# Roles come from tests.factories.make_scenario(); "anonymous" is a client not signed in.
+ROLES = (
+    "anonymous", "author", "peer", "outsider", "developer", "other_developer",
+    "other_candidate", "lead", "admin", "stranger",
+)
+SIGNED_IN = frozenset(ROLES) - {"anonymous"}
+EVERYONE = frozenset(ROLES)
+MANAGERS = frozenset({"lead", "admin"})
+COHORT_A = frozenset({"author", "peer", "outsider", "developer"})
+
+
+@dataclass(frozen=True)
+class Route:
+    endpoint: str
+    url: Callable  # world -> path
+    allowed: frozenset
+    method: str = "GET"
+    # What a signed-in user outside `allowed` gets: 404 for objects that exist but are not
+    # theirs, 403 for pages gated by a global role.
+    denied_status: int = 404
+    # When set, the exact status allowed roles get (e.g. 302 for a POST that redirects).
+    allowed_status: int | None = None
+    # What an anonymous client gets when not allowed: None means a redirect to sign in.
+    anonymous_status: int | None = None
+    data: Callable | None = None  # world -> form data for POST
+    # Text that must not appear in the body for denied roles (e.g. an entry title).
+    secret: Callable | None = None
+    notes: str = field(default="", compare=False)
+
+
+def always(path: str) -> Callable:
+    return lambda world: path
