@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, text
 
 from portfolio import create_app
 from portfolio.extensions import db
@@ -61,30 +61,41 @@ def _pg_url() -> str:
     return url
 
 
-@pytest.fixture(scope="session")
-def database_template(tmp_path_factory):
-    """Migrate an empty database once per run; each test then starts from a copy of it."""
-    from flask_migrate import upgrade
+def install_schema(uri: str) -> list[str]:
+    """Create every table from the models plus the database-level rules the migrations add.
 
-    folder = tmp_path_factory.mktemp("template")
-    if USE_POSTGRES:
-        engine = create_engine(_pg_url())
-        try:
-            with engine.begin() as connection:
+    Tests build the schema from the models so features can change them freely;
+    tests/core/test_migrations.py proves the migrations produce exactly this schema.
+    """
+    from portfolio.database import append_only_statements
+    from portfolio.models import APPEND_ONLY_TABLES
+
+    engine = create_engine(uri)
+    try:
+        with engine.begin() as connection:
+            if USE_POSTGRES:
                 connection.execute(text("DROP SCHEMA public CASCADE"))
                 connection.execute(text("CREATE SCHEMA public"))
-        except Exception as error:  # noqa: BLE001
-            pytest.fail(f"PostgreSQL at DATABASE_URL is unreachable: {error}")
-        finally:
-            engine.dispose()
-        uri = _pg_url()
-    else:
-        uri = f"sqlite:///{folder / 'template.sqlite'}"
-    app = create_app(base_config(folder, uri))
-    with app.app_context():
-        upgrade()
-        tables = [name for name in inspect(db.engine).get_table_names() if name not in KEEP_TABLES]
-        db.engine.dispose()
+            db.metadata.create_all(connection)
+            for table in APPEND_ONLY_TABLES:
+                for statement in append_only_statements(table, engine.dialect.name):
+                    connection.execute(text(statement))
+    finally:
+        engine.dispose()
+    return [table.name for table in db.metadata.sorted_tables]
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """Build an empty database once per run; each test then starts from a copy of it."""
+    folder = tmp_path_factory.mktemp("template")
+    uri = _pg_url() if USE_POSTGRES else f"sqlite:///{folder / 'template.sqlite'}"
+    try:
+        tables = install_schema(uri)
+    except Exception as error:
+        if USE_POSTGRES:
+            pytest.fail(f"PostgreSQL at DATABASE_URL is unusable: {error}")
+        raise
     return {"uri": uri, "path": folder / "template.sqlite", "tables": tables}
 
 
