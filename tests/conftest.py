@@ -6,6 +6,7 @@ import contextvars
 import os
 import shutil
 
+import email_validator
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
@@ -18,6 +19,10 @@ USE_POSTGRES = DATABASE_URL.startswith(("postgres", "postgresql"))
 # CI sets this so a missing PostgreSQL fails the run instead of quietly testing SQLite only.
 REQUIRE_POSTGRES = os.environ.get("PORTFOLIO_REQUIRE_POSTGRES") == "1"
 KEEP_TABLES = {"alembic_version"}
+
+# Test addresses use the reserved .test domain, which email-validator refuses by default.
+if "test" in email_validator.SPECIAL_USE_DOMAIN_NAMES:
+    email_validator.SPECIAL_USE_DOMAIN_NAMES.remove("test")
 
 
 def pytest_configure(config):

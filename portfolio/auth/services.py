@@ -8,7 +8,7 @@ import secrets
 from datetime import datetime, timedelta
 from functools import cache
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -182,7 +182,8 @@ def find_valid_token(raw: str, purpose: str) -> AccountToken | None:
 def external_url(endpoint: str, **values) -> str:
     """Build an absolute link from the configured BASE_URL, never the request's Host header."""
     base = current_app.config["BASE_URL"].rstrip("/")
-    return base + url_for(endpoint, _external=False, **values)
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return base + path
 
 
 def request_password_reset(email: str) -> None:
