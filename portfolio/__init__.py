@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -28,9 +29,11 @@ BLUEPRINTS = [
 
 
 def create_app(overrides: dict | None = None) -> Flask:
+    instance_path = ((overrides or {}).get("INSTANCE_PATH")
+                     or os.environ.get("PORTFOLIO_INSTANCE_PATH") or ROOT / "instance")
     app = Flask(
         __name__,
-        instance_path=str((overrides or {}).get("INSTANCE_PATH") or ROOT / "instance"),
+        instance_path=str(instance_path),
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
