@@ -13,6 +13,9 @@ def register(app) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(mail_group)
+    from .backup.commands import backup_group
+
+    app.cli.add_command(backup_group)
     from .demo import register_demo_commands
 
     register_demo_commands(app)

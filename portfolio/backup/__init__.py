@@ -1,0 +1,1 @@
+"""Backups of the database and evidence files, with a checksum manifest, and restore."""

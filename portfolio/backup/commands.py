@@ -1,0 +1,54 @@
+"""`flask backup create|verify|restore`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from .services import BackupError, create_backup, restore_backup, verify_backup
+
+
+@click.group("backup")
+def backup_group():
+    """Back up and restore the database and evidence files."""
+
+
+@backup_group.command("create")
+@click.option("--output", type=click.Path(path_type=Path), help="Folder to write (new).")
+@with_appcontext
+def create_command(output):
+    """Write a consistent backup with a checksum manifest."""
+    try:
+        folder = create_backup(output)
+    except BackupError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Backup written to {folder}")
+
+
+@backup_group.command("verify")
+@click.argument("folder", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@with_appcontext
+def verify_command(folder):
+    """Check a backup's files against its manifest."""
+    try:
+        manifest = verify_backup(folder)
+    except BackupError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Backup is intact: {len(manifest['files'])} files match their checksums.")
+
+
+@backup_group.command("restore")
+@click.argument("folder", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(folder, yes):
+    """Replace the current database and evidence files with a backup."""
+    if not yes:
+        click.confirm("This replaces ALL current data with the backup. Continue?", abort=True)
+    try:
+        manifest = restore_backup(folder)
+    except BackupError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Restored the backup of {manifest['created_at']}.")
