@@ -90,7 +90,8 @@ def _backup_sqlite(source: Path, target: Path) -> None:
 
 
 def _run(command: list[str], env: dict[str, str]) -> None:
-    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # nosec B603
+    result = subprocess.run(  # noqa: S603  # nosec B603 - fixed argument list, no shell
+        command, env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise BackupError(f"{Path(command[0]).name} failed: {result.stderr.strip()[:500]}")
 
