@@ -56,7 +56,8 @@ class Defaults:
     ITEMS_PER_PAGE = 25
     EXPORT_RETENTION_DAYS = 7
     REVIEW_ESCALATION_DAYS = 5
-    DEMO_PASSWORD = "portfolio-demo"  # noqa: S105  # nosec B105 - demo seed only, refused in production
+    # Demo seed only; seed-demo refuses to run in production.
+    DEMO_PASSWORD = "portfolio-demo"  # noqa: S105  # nosec B105
 
 
 _BOOL_TRUE = {"1", "true", "yes", "on"}

@@ -12,7 +12,7 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404 - runs pg_dump/pg_restore with fixed arguments, no shell
+import subprocess  # nosec B404 (pg_dump/pg_restore: fixed argument list, no shell)
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -90,7 +90,7 @@ def _backup_sqlite(source: Path, target: Path) -> None:
 
 
 def _run(command: list[str], env: dict[str, str]) -> None:
-    result = subprocess.run(  # noqa: S603  # nosec B603 - fixed argument list, no shell
+    result = subprocess.run(  # noqa: S603  # nosec B603
         command, env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise BackupError(f"{Path(command[0]).name} failed: {result.stderr.strip()[:500]}")
