@@ -3,6 +3,7 @@
 A backup is a folder: `database.sqlite` (SQLite online backup API) or `database.dump`
 (`pg_dump -Fc`), `uploads/` (a copy of every evidence file) and `manifest.json` (size and
 SHA-256 of every file). Restore verifies every checksum before it changes anything.
+pg_dump and pg_restore run with a fixed argument list and no shell.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404 (pg_dump/pg_restore: fixed argument list, no shell)
+import subprocess  # nosec B404
 from datetime import UTC, datetime
 from pathlib import Path
 
