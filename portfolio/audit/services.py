@@ -1,4 +1,6 @@
-"""Record audit events. Callers pass facts, never reflection text."""
+"""Record audit events. Callers pass facts (ids, states), never reflection text or email
+addresses: rows are append-only and must stay free of personal data that erasure would need
+to remove."""
 
 from __future__ import annotations
 
@@ -22,7 +24,8 @@ def record(action: str, *, actor=None, target=None, cohort_id: int | None = None
     summary = ", ".join(f"{key}={one_line(value)}" for key, value in sorted(details.items()))
     event = AuditEvent(
         actor_id=getattr(actor, "id", None),
-        actor_label=one_line(getattr(actor, "email", None) or "system", 254),
+        # The log outlives erasure and cannot be edited, so it names people only by account id.
+        actor_label=f"user #{actor.id}" if getattr(actor, "id", None) else "system",
         action=one_line(action, 64),
         target_type=type(target).__name__ if target is not None else None,
         target_id=getattr(target, "id", None),

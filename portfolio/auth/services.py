@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import math
 import secrets
 from datetime import datetime, timedelta
@@ -30,6 +31,12 @@ class ThrottledError(DomainError):
         unit = "minute" if minutes == 1 else "minutes"
         super().__init__(f"Too many failed sign-in attempts. Try again in {minutes} {unit}.")
         self.minutes = minutes
+
+
+def email_fingerprint(email: str) -> str:
+    """A short keyed hash of an address: correlates failed sign-ins without storing the address."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, normalise_email(email).encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def normalise_email(email: str) -> str:
@@ -124,7 +131,7 @@ def authenticate(email: str, password: str, address: str) -> User:
         ok = user.check_password(password) and user.is_active
     db.session.add(LoginAttempt(email=email, address=address, succeeded=ok))
     if not ok:
-        record("login.failed", actor=None, address=address, email=email)
+        record("login.failed", actor=None, address=address, account=email_fingerprint(email))
         raise DomainError(SIGN_IN_FAILED)
     user.last_login_at = utcnow()
     record("login.succeeded", actor=user, target=user, address=address)
@@ -240,7 +247,7 @@ def send_invitation(user: User, *, invited_by: User, context: str) -> None:
                f"Hello,\n\n{invited_by.display_name} has invited you to join {context} on the "
                f"Advanced Coach Portfolio.\n\nTo set up your account, open this link within "
                f"{days} days:\n\n{link}\n")
-    record("user.invited", actor=invited_by, target=user, email=user.email)
+    record("user.invited", actor=invited_by, target=user)
 
 
 def accept_invitation(token: AccountToken, display_name: str, password: str) -> User:
