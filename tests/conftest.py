@@ -78,7 +78,7 @@ def install_schema(uri: str) -> list[str]:
     engine = create_engine(uri)
     try:
         with engine.begin() as connection:
-            if USE_POSTGRES:
+            if engine.dialect.name == "postgresql":
                 connection.execute(text("DROP SCHEMA public CASCADE"))
                 connection.execute(text("CREATE SCHEMA public"))
             db.metadata.create_all(connection)
