@@ -1,7 +1,12 @@
-"""In-app notifications, email preferences and reminders."""
+"""In-app notifications (with email by each person's preference) and the header badge.
 
-from flask import Blueprint
+Import-light for the same reason as `portfolio.reviews`: the blueprint loads on demand.
+"""
 
-bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
-from . import views  # noqa: E402,F401
+def __getattr__(name):
+    if name == "bp":
+        from .blueprint import bp
+
+        return bp
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import inspect as inspect_state
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime, utcnow
@@ -77,6 +78,8 @@ class ReviewRequest(db.Model):
     overall_feedback: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The coach developer who started the review (shown to colleagues and the candidate).
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -88,6 +91,7 @@ class ReviewRequest(db.Model):
     candidate: Mapped[User] = relationship(foreign_keys=[candidate_id])
     assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
     closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
+    started_by: Mapped[User | None] = relationship(foreign_keys=[started_by_id])
     cohort: Mapped[Cohort] = relationship()
     competencies: Mapped[list[ReviewRequestCompetency]] = relationship(
         back_populates="request", cascade="all, delete-orphan", passive_deletes=True)
@@ -189,3 +193,26 @@ class ProgrammeCompletion(db.Model):
 
 
 APPEND_ONLY_TABLES = ["signoffs", "signoff_revocations", "programme_completions"]
+
+
+class AppendOnlyViolation(RuntimeError):
+    """Code tried to change or delete a sign-off, revocation or completion record."""
+
+
+def _refuse_changes(mapper, connection, target):
+    state = inspect_state(target)
+    changed = [attr.key for attr in mapper.column_attrs
+               if state.attrs[attr.key].history.has_changes()]
+    if changed:
+        raise AppendOnlyViolation(
+            f"{mapper.local_table.name} rows are append-only; refused to change {changed}")
+
+
+def _refuse_delete(mapper, connection, target):
+    raise AppendOnlyViolation(f"{mapper.local_table.name} rows are append-only; refused delete")
+
+
+# The database triggers are the real guard; these stop the ORM before it even tries.
+for _model in (Signoff, SignoffRevocation, ProgrammeCompletion):
+    event.listen(_model, "before_update", _refuse_changes)
+    event.listen(_model, "before_delete", _refuse_delete)

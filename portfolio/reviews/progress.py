@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import distinct, func, select
 
 from ..entries.models import Entry, EntryCompetency
 from ..extensions import db
@@ -91,17 +91,24 @@ def framework_competencies(framework_id: int) -> list[Competency]:
 
 
 def valid_signoff_counts(candidate_ids: list[int]) -> dict[tuple[int, str, str], int]:
-    """(candidate, competency code, role) -> number of unrevoked 'signed off' decisions."""
+    """(candidate, competency code, role) -> unrevoked 'signed off' decisions that count.
+
+    Peer sign-offs count once per peer, so one friend cannot meet a two-peer rule alone;
+    coach developer sign-offs count once per entry, so re-reviewing one piece of work (a
+    later version) does not count as new evidence.
+    """
     if not candidate_ids:
         return {}
     rows = db.session.execute(
-        select(Signoff.candidate_id, Signoff.competency_code, Signoff.role, func.count())
+        select(Signoff.candidate_id, Signoff.competency_code, Signoff.role,
+               func.count(distinct(Signoff.reviewer_id)), func.count(distinct(Signoff.entry_id)))
         .outerjoin(SignoffRevocation, SignoffRevocation.signoff_id == Signoff.id)
         .where(Signoff.candidate_id.in_(candidate_ids), Signoff.decision == "signed_off",
                SignoffRevocation.id.is_(None))
         .group_by(Signoff.candidate_id, Signoff.competency_code, Signoff.role)
     )
-    return {(candidate, code, role): count for candidate, code, role, count in rows}
+    return {(candidate, code, role): (peers if role == "peer" else entries)
+            for candidate, code, role, peers, entries in rows}
 
 
 def claimed_codes(candidate_ids: list[int]) -> dict[int, set[str]]:
@@ -139,25 +146,39 @@ def awaiting_codes(candidate_ids: list[int]) -> dict[int, set[str]]:
 
 def progress_for(candidate_ids: list[int], competencies: list[Competency]
                  ) -> dict[int, CandidateProgress]:
-    """Progress of each candidate against the given competencies (four queries in all)."""
-    counts = valid_signoff_counts(candidate_ids)
-    claimed = claimed_codes(candidate_ids)
-    awaiting = awaiting_codes(candidate_ids)
-    result = {}
-    for candidate_id in candidate_ids:
-        progress = CandidateProgress(candidate_id)
-        for competency in competencies:
-            item = CompetencyProgress(
-                competency,
-                developer_signoffs=counts.get((candidate_id, competency.code, "coach_developer"),
-                                              0),
-                peer_signoffs=counts.get((candidate_id, competency.code, "peer"), 0),
-            )
-            item.state = _state(item, competency.code in awaiting[candidate_id],
-                                competency.code in claimed[candidate_id])
-            progress.items[competency.code] = item
-        result[candidate_id] = progress
-    return result
+    """Progress of each candidate against the given competencies (three queries in all)."""
+    facts = _facts(candidate_ids)
+    return {candidate_id: _progress(candidate_id, competencies, facts)
+            for candidate_id in candidate_ids}
+
+
+def progress_for_frameworks(pairs: list[tuple[int, int]]) -> dict[tuple[int, int],
+                                                                      CandidateProgress]:
+    """Progress for (candidate, framework) pairs from several cohorts (four queries in all)."""
+    facts = _facts(sorted({candidate for candidate, _ in pairs}))
+    competencies = competencies_by_framework(framework for _, framework in pairs)
+    return {(candidate, framework): _progress(candidate, competencies[framework], facts)
+            for candidate, framework in pairs}
+
+
+def _facts(candidate_ids: list[int]):
+    return (valid_signoff_counts(candidate_ids), claimed_codes(candidate_ids),
+            awaiting_codes(candidate_ids))
+
+
+def _progress(candidate_id: int, competencies: list[Competency], facts) -> CandidateProgress:
+    counts, claimed, awaiting = facts
+    progress = CandidateProgress(candidate_id)
+    for competency in competencies:
+        item = CompetencyProgress(
+            competency,
+            developer_signoffs=counts.get((candidate_id, competency.code, "coach_developer"), 0),
+            peer_signoffs=counts.get((candidate_id, competency.code, "peer"), 0),
+        )
+        item.state = _state(item, competency.code in awaiting[candidate_id],
+                            competency.code in claimed[candidate_id])
+        progress.items[competency.code] = item
+    return progress
 
 
 def _state(item: CompetencyProgress, awaiting: bool, claimed: bool) -> str:
@@ -174,3 +195,17 @@ def _state(item: CompetencyProgress, awaiting: bool, claimed: bool) -> str:
 
 def candidate_progress(candidate_id: int, framework: Framework) -> CandidateProgress:
     return progress_for([candidate_id], framework_competencies(framework.id))[candidate_id]
+
+
+def competencies_by_framework(framework_ids) -> dict[int, list[Competency]]:
+    """Competencies of several frameworks in one query, each list in framework order."""
+    result: dict[int, list[Competency]] = defaultdict(list)
+    ids = sorted(set(framework_ids))
+    if not ids:
+        return result
+    for competency in db.session.scalars(
+            select(Competency).join(CompetencyArea, Competency.area_id == CompetencyArea.id)
+            .where(Competency.framework_id.in_(ids))
+            .order_by(CompetencyArea.position, Competency.position, Competency.id)):
+        result[competency.framework_id].append(competency)
+    return result

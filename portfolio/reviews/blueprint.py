@@ -1,0 +1,32 @@
+"""The reviews blueprint with its routes, entry panel, navigation, landing page and command."""
+
+from flask import Blueprint
+
+bp = Blueprint("reviews", __name__, url_prefix="/reviews")
+
+from . import views  # noqa: E402,F401
+from .commands import send_reminders_command  # noqa: E402
+from .panel import build_entry_panel  # noqa: E402
+
+
+def _register_hooks() -> None:
+    from ..entries.panels import register_entry_panel
+    from ..main.views import LANDING_PAGES
+    from ..navigation import add_nav_item
+    from .permissions import can_use_dashboard, is_coach_developer
+
+    register_entry_panel("reviews", "reviews/_entry_panel.html", build_entry_panel, order=40)
+    add_nav_item("Reviews", "reviews.dashboard", can_use_dashboard, order=30)
+    if all(endpoint != "reviews.dashboard" for _, endpoint in LANDING_PAGES):
+        LANDING_PAGES.append((is_coach_developer, "reviews.dashboard"))
+
+
+@bp.app_template_global("reviews_entry_url")
+def _entry_url(entry_id: int, anchor: str | None = None) -> str:
+    from .links import entry_path
+
+    return entry_path(entry_id, anchor)
+
+
+_register_hooks()
+bp.record_once(lambda state: state.app.cli.add_command(send_reminders_command))

@@ -1,0 +1,245 @@
+"""Read model for the coach developer dashboard and the review queue.
+
+Every function here runs a fixed number of SQL statements however many candidates, requests
+or cohorts there are (tests/reviews/test_dashboard.py counts them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import and_, case, exists, false, func, literal, or_, select, union_all
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..access import is_manager
+from ..auth.models import User
+from ..entries.models import Entry, EntryVersion
+from ..entries.permissions import visible_entries_filter
+from ..extensions import db
+from ..frameworks.models import Competency
+from ..programmes.access import ACTIVE, developer_cohort_ids_query
+from ..programmes.models import (
+    Cohort,
+    CohortMembership,
+    ProgrammeYear,
+    Specialism,
+    membership_specialisms,
+)
+from .models import Comment, ReviewRequest, ReviewRequestCompetency
+from .progress import CandidateProgress, progress_for_frameworks
+
+OPEN = ("open", "in_review")
+
+
+@dataclass(frozen=True)
+class Filters:
+    cohort_id: int | None = None
+    specialism_id: int | None = None
+    competency_code: str | None = None
+
+
+@dataclass
+class CandidateRow:
+    membership: CohortMembership
+    progress: CandidateProgress
+    last_activity: datetime | None = None
+    awaiting: int = 0
+    overdue: int = 0
+    is_mine: bool = False
+
+    @property
+    def user(self) -> User:
+        return self.membership.user
+
+
+@dataclass
+class Activity:
+    when: datetime
+    kind: str  # "version" or "comment"
+    actor: User | None
+    entry: Entry
+    detail: str = ""
+    anchor: str | None = None
+
+
+@dataclass
+class FilterChoices:
+    cohorts: list[Cohort] = field(default_factory=list)
+    specialisms: list[Specialism] = field(default_factory=list)
+    competencies: list[tuple[str, str]] = field(default_factory=list)
+
+
+# --- scope ----------------------------------------------------------------------------------
+
+def scope_cohort_ids(user):
+    """Cohorts the dashboard covers: a coach developer's own; every current one for managers."""
+    if is_manager(user):
+        return (select(Cohort.id).join(ProgrammeYear, ProgrammeYear.id == Cohort.year_id)
+                .where(ProgrammeYear.status != "archived"))
+    return developer_cohort_ids_query(user.id)
+
+
+def _cohorts_in_scope(user, filters: Filters):
+    cohorts = scope_cohort_ids(user)
+    if filters.cohort_id is not None:
+        cohorts = cohorts.where(Cohort.id == filters.cohort_id) if is_manager(user) else \
+            cohorts.where(CohortMembership.cohort_id == filters.cohort_id)
+    return cohorts
+
+
+def _candidate_memberships(user, filters: Filters):
+    statement = select(CohortMembership).where(
+        CohortMembership.role == "candidate", ACTIVE,
+        CohortMembership.cohort_id.in_(_cohorts_in_scope(user, filters)))
+    if filters.specialism_id is not None:
+        statement = statement.where(exists().where(
+            membership_specialisms.c.membership_id == CohortMembership.id,
+            membership_specialisms.c.specialism_id == filters.specialism_id))
+    return statement
+
+
+def filter_choices(user) -> FilterChoices:
+    cohort_ids = scope_cohort_ids(user)
+    cohorts = list(db.session.scalars(
+        select(Cohort).options(joinedload(Cohort.year)).where(Cohort.id.in_(cohort_ids))
+        .order_by(Cohort.name)))
+    specialisms = list(db.session.scalars(
+        select(Specialism).where(Specialism.active.is_(True))
+        .order_by(Specialism.position, Specialism.name)))
+    frameworks = select(Cohort.framework_id).where(Cohort.id.in_(cohort_ids))
+    competencies = db.session.execute(
+        select(Competency.code, func.min(Competency.title))
+        .where(Competency.framework_id.in_(frameworks))
+        .group_by(Competency.code).order_by(Competency.code)).all()
+    return FilterChoices(cohorts, specialisms, [(code, title) for code, title in competencies])
+
+
+# --- review requests ------------------------------------------------------------------------
+
+def _awaiting_me(user):
+    """Requests a person should act on: assigned to them or to nobody (managers: all)."""
+    if is_manager(user):
+        return literal(True)
+    return or_(ReviewRequest.assigned_to_id == user.id, ReviewRequest.assigned_to_id.is_(None))
+
+
+def open_requests(user, filters: Filters, page: int, per_page: int):
+    """Open requests awaiting this person, oldest first (paginated)."""
+    statement = (
+        select(ReviewRequest)
+        .options(joinedload(ReviewRequest.entry), joinedload(ReviewRequest.candidate),
+                 joinedload(ReviewRequest.cohort), joinedload(ReviewRequest.assigned_to),
+                 joinedload(ReviewRequest.entry_version),
+                 selectinload(ReviewRequest.competencies)
+                 .joinedload(ReviewRequestCompetency.competency))
+        .where(ReviewRequest.status.in_(OPEN), _awaiting_me(user),
+               ReviewRequest.cohort_id.in_(_cohorts_in_scope(user, filters)))
+        .order_by(ReviewRequest.created_at, ReviewRequest.id))
+    if filters.specialism_id is not None:
+        statement = statement.where(exists().where(
+            CohortMembership.cohort_id == ReviewRequest.cohort_id,
+            CohortMembership.user_id == ReviewRequest.candidate_id,
+            membership_specialisms.c.membership_id == CohortMembership.id,
+            membership_specialisms.c.specialism_id == filters.specialism_id))
+    if filters.competency_code:
+        statement = statement.where(exists().where(
+            ReviewRequestCompetency.request_id == ReviewRequest.id,
+            Competency.id == ReviewRequestCompetency.competency_id,
+            Competency.code == filters.competency_code))
+    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+
+
+# --- candidate rows -------------------------------------------------------------------------
+
+def candidate_rows(user, filters: Filters, page: int, per_page: int, today: date):
+    """One row per candidate (paginated): completion, last activity, what awaits me."""
+    statement = (
+        _candidate_memberships(user, filters)
+        .join(User, User.id == CohortMembership.user_id)
+        .options(joinedload(CohortMembership.user),
+                 joinedload(CohortMembership.cohort).joinedload(Cohort.year),
+                 selectinload(CohortMembership.specialisms))
+        .order_by(case((CohortMembership.coach_developer_id == user.id, 0), else_=1),
+                  User.display_name, CohortMembership.id))
+    pagination = db.paginate(statement, page=page, per_page=per_page, error_out=False)
+    memberships = list(pagination.items)
+    pairs = [(m.user_id, m.cohort.framework_id) for m in memberships]
+    progress = progress_for_frameworks(pairs)
+    candidate_ids = [m.user_id for m in memberships]
+    activity = last_activity(candidate_ids)
+    waiting = awaiting_counts(user, candidate_ids, today)
+    rows = [CandidateRow(m, progress[(m.user_id, m.cohort.framework_id)],
+                         activity.get(m.user_id), *waiting.get((m.user_id, m.cohort_id), (0, 0)),
+                         is_mine=m.coach_developer_id == user.id)
+            for m in memberships]
+    return pagination, rows
+
+
+def last_activity(candidate_ids: list[int]) -> dict[int, datetime]:
+    """Latest thing each candidate did that their coach developer can see (one query)."""
+    if not candidate_ids:
+        return {}
+    versions = (select(Entry.owner_id.label("who"), EntryVersion.created_at.label("at"))
+                .join(EntryVersion, EntryVersion.entry_id == Entry.id)
+                .where(Entry.owner_id.in_(candidate_ids), Entry.privacy != "private"))
+    comments = (select(Comment.author_id.label("who"), Comment.created_at.label("at"))
+                .where(Comment.author_id.in_(candidate_ids)))
+    requests = (select(ReviewRequest.candidate_id.label("who"),
+                       ReviewRequest.created_at.label("at"))
+                .where(ReviewRequest.candidate_id.in_(candidate_ids)))
+    events = union_all(versions, comments, requests).subquery()
+    rows = db.session.execute(select(events.c.who, func.max(events.c.at)).group_by(events.c.who))
+    return {who: _aware(at) for who, at in rows if at is not None}
+
+
+def _aware(value):
+    from datetime import UTC
+
+    if isinstance(value, str):  # SQLite returns aggregates over a union as text
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def awaiting_counts(user, candidate_ids: list[int], today: date
+                    ) -> dict[tuple[int, int], tuple[int, int]]:
+    """(candidate, cohort) -> (open requests awaiting me, of which overdue)."""
+    if not candidate_ids:
+        return {}
+    overdue = func.sum(case((ReviewRequest.due_on < today, 1), else_=0))
+    rows = db.session.execute(
+        select(ReviewRequest.candidate_id, ReviewRequest.cohort_id, func.count(), overdue)
+        .where(ReviewRequest.candidate_id.in_(candidate_ids),
+               ReviewRequest.status.in_(OPEN), _awaiting_me(user))
+        .group_by(ReviewRequest.candidate_id, ReviewRequest.cohort_id))
+    return {(who, cohort): (count, int(late or 0)) for who, cohort, count, late in rows}
+
+
+# --- recent activity ------------------------------------------------------------------------
+
+def recent_activity(user, filters: Filters, limit: int = 10) -> list[Activity]:
+    """Entries shared and comments in my cohorts that I may see, newest first (two queries)."""
+    candidates = select(CohortMembership.user_id).where(
+        CohortMembership.role == "candidate", ACTIVE,
+        CohortMembership.cohort_id.in_(_cohorts_in_scope(user, filters)))
+    visible = and_(visible_entries_filter(user), Entry.owner_id.in_(candidates),
+                   Entry.privacy != "private") if user.is_authenticated else false()
+    versions = db.session.execute(
+        select(EntryVersion, Entry, User)
+        .join(Entry, Entry.id == EntryVersion.entry_id)
+        .join(User, User.id == Entry.owner_id)
+        .where(visible).order_by(EntryVersion.created_at.desc(), EntryVersion.id.desc())
+        .limit(limit)).all()
+    comments = db.session.execute(
+        select(Comment, Entry)
+        .options(joinedload(Comment.author))
+        .join(Entry, Entry.id == Comment.entry_id)
+        .where(visible, Comment.removed_at.is_(None))
+        .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(limit)).all()
+    items = [Activity(version.created_at, "version", owner, entry,
+                      f"version {version.number}") for version, entry, owner in versions]
+    items += [Activity(comment.created_at, "comment", comment.author, entry,
+                       "peer feedback" if comment.kind == "peer_feedback" else
+                       ("a reply" if comment.parent_id else "a comment"),
+                       f"comment-{comment.id}") for comment, entry in comments]
+    return sorted(items, key=lambda item: item.when, reverse=True)[:limit]

@@ -1,0 +1,118 @@
+"""The reviews panel on the entry page: sign-offs with their versions ("changed since"),
+comments and peer feedback, the peer sign-off form and the submit-for-review form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..access import is_manager
+from ..entries.permissions import is_author
+from ..errors import ReadOnlyError
+from ..programmes.access import is_developer_in
+from . import queries
+from .forms import (
+    ActionForm,
+    CommentForm,
+    PeerFeedbackForm,
+    PeerSignoffForm,
+    ReplyForm,
+    SubmitForReviewForm,
+)
+from .links import diff_path, version_path
+from .models import Signoff
+from .permissions import (
+    can_comment,
+    can_edit_comment,
+    can_give_peer_feedback,
+    can_peer_signoff,
+    can_remove_comment,
+)
+from .services.common import assert_entry_writable, latest_version
+
+
+@dataclass
+class SignoffView:
+    signoff: Signoff
+    changed_since: bool
+    diff_url: str | None
+    version_url: str | None
+
+
+def build_entry_panel(entry, version, viewer) -> dict | None:
+    """Context for templates/reviews/_entry_panel.html, or None for people who may not see it."""
+    if not can_comment(viewer, entry):
+        return None
+    latest = latest_version(entry)
+    read_only_reason = _read_only_reason(entry)
+    sees_reviews = _sees_review_details(viewer, entry)
+    context = {
+        "entry": entry,
+        "latest": latest,
+        "read_only_reason": read_only_reason,
+        "threads": queries.comment_threads(entry.id),
+        "signoffs": _signoff_views(entry, viewer, sees_reviews),
+        "requests": queries.entry_requests(entry.id) if sees_reviews else [],
+        "is_author": is_author(viewer, entry),
+        "sees_reviews": sees_reviews,
+        "can_edit_comment": lambda comment: can_edit_comment(viewer, comment),
+        "can_remove_comment": lambda comment: can_remove_comment(viewer, comment),
+        "action_form": ActionForm(),
+        "comment_form": None, "reply_form": None, "feedback_form": None,
+        "peer_form": None, "submit_form": None, "open_request": None,
+    }
+    if read_only_reason is None and latest is not None:
+        _add_forms(context, entry, latest, viewer)
+    return context
+
+
+def _read_only_reason(entry) -> str | None:
+    try:
+        assert_entry_writable(entry)
+    except ReadOnlyError as error:
+        return error.message
+    return None
+
+
+def _sees_review_details(viewer, entry) -> bool:
+    """Review requests and 'Not yet' feedback stay between candidate and coach developers."""
+    return is_author(viewer, entry) or is_manager(viewer) or (
+        entry.cohort_id is not None and is_developer_in(viewer, entry.cohort_id))
+
+
+def _signoff_views(entry, viewer, sees_reviews: bool) -> list[SignoffView]:
+    views = []
+    for signoff in queries.entry_signoffs(entry.id):
+        if signoff.decision != "signed_off" and not sees_reviews:
+            continue
+        changed = signoff.version_number < entry.latest_version_number
+        views.append(SignoffView(
+            signoff, changed,
+            diff_path(entry.id, signoff.version_number, entry.latest_version_number)
+            if changed else None,
+            version_path(entry.id, signoff.version_number)))
+    return views
+
+
+def _add_forms(context, entry, latest, viewer) -> None:
+    context["comment_form"] = CommentForm(prefix="comment", formdata=None)
+    context["reply_form"] = ReplyForm(prefix="reply", formdata=None)
+    if can_give_peer_feedback(viewer, entry):
+        context["feedback_form"] = PeerFeedbackForm(prefix="feedback", formdata=None)
+    claimed = queries.competencies_by_id(latest.competency_ids)
+    if can_peer_signoff(viewer, entry):
+        already = {view.signoff.competency_id for view in context["signoffs"]
+                   if view.signoff.role == "peer" and view.signoff.reviewer_id == viewer.id
+                   and view.signoff.entry_version_id == latest.id}
+        choices = [(c.id, f"{c.code} {c.title}") for c in claimed.values() if c.id not in already]
+        if choices:
+            form = PeerSignoffForm(prefix="peer", formdata=None)
+            form.competency.choices = choices
+            context["peer_form"] = form
+        context["peer_done"] = not choices and bool(claimed)
+    if context["is_author"]:
+        context["open_request"] = next((r for r in context["requests"] if r.is_open), None)
+        if context["open_request"] is None and not entry.is_private and claimed:
+            form = SubmitForReviewForm(prefix="review", formdata=None)
+            form.competencies.choices = [(c.id, f"{c.code} {c.title}") for c in claimed.values()]
+            context["submit_form"] = form
+        context["claimed"] = claimed

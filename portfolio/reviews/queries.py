@@ -1,0 +1,168 @@
+"""Read-side queries for the reviews pages: explicit eager loading, a fixed number of
+statements whatever the size of the thread, the portfolio or the log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import literal, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..audit.models import AuditEvent
+from ..auth.models import User
+from ..entries.models import Entry, EntryVersion
+from ..evidence.models import Evidence
+from ..extensions import db
+from ..frameworks.models import Competency
+from ..programmes.models import CohortMembership
+from .models import (
+    Comment,
+    ProgrammeCompletion,
+    ReviewRequest,
+    ReviewRequestCompetency,
+    Signoff,
+)
+
+
+@dataclass
+class Thread:
+    comment: Comment
+    replies: list[Comment] = field(default_factory=list)
+
+
+def comment_threads(entry_id: int) -> list[Thread]:
+    """Top-level comments oldest first, each with its replies (two queries)."""
+    comments = db.session.scalars(
+        select(Comment).options(joinedload(Comment.author))
+        .where(Comment.entry_id == entry_id)
+        .order_by(Comment.created_at, Comment.id)).all()
+    threads = {c.id: Thread(c) for c in comments if c.parent_id is None}
+    for comment in comments:
+        if comment.parent_id is not None and comment.parent_id in threads:
+            threads[comment.parent_id].replies.append(comment)
+    return list(threads.values())
+
+
+def entry_signoffs(entry_id: int) -> list[Signoff]:
+    return list(db.session.scalars(
+        select(Signoff).options(joinedload(Signoff.reviewer), joinedload(Signoff.competency),
+                                selectinload(Signoff.revocation))
+        .where(Signoff.entry_id == entry_id)
+        .order_by(Signoff.created_at.desc(), Signoff.id.desc())))
+
+
+def entry_requests(entry_id: int) -> list[ReviewRequest]:
+    return list(db.session.scalars(
+        select(ReviewRequest)
+        .options(joinedload(ReviewRequest.entry_version), joinedload(ReviewRequest.assigned_to),
+                 selectinload(ReviewRequest.competencies)
+                 .joinedload(ReviewRequestCompetency.competency))
+        .where(ReviewRequest.entry_id == entry_id)
+        .order_by(ReviewRequest.created_at.desc(), ReviewRequest.id.desc())))
+
+
+def competencies_by_id(ids) -> dict[int, Competency]:
+    ids = sorted({int(item) for item in ids})
+    if not ids:
+        return {}
+    rows = db.session.scalars(select(Competency).where(Competency.id.in_(ids))
+                              .order_by(Competency.code))
+    return {row.id: row for row in rows}
+
+
+def load_request(request_id) -> ReviewRequest | None:
+    try:
+        ident = int(request_id)
+    except (TypeError, ValueError):
+        return None
+    return db.session.scalar(
+        select(ReviewRequest)
+        .options(joinedload(ReviewRequest.entry).joinedload(Entry.owner),
+                 joinedload(ReviewRequest.entry_version), joinedload(ReviewRequest.candidate),
+                 joinedload(ReviewRequest.cohort), joinedload(ReviewRequest.assigned_to),
+                 joinedload(ReviewRequest.started_by), joinedload(ReviewRequest.closed_by),
+                 selectinload(ReviewRequest.competencies)
+                 .joinedload(ReviewRequestCompetency.competency).joinedload(Competency.area))
+        .where(ReviewRequest.id == ident))
+
+
+def request_signoffs(request_id: int) -> list[Signoff]:
+    return list(db.session.scalars(
+        select(Signoff).options(joinedload(Signoff.reviewer), selectinload(Signoff.revocation))
+        .where(Signoff.review_request_id == request_id).order_by(Signoff.competency_code)))
+
+
+def version_evidence(viewer, version: EntryVersion) -> list[Evidence]:
+    """The submitted version's evidence this viewer may open, in its saved order."""
+    from ..evidence.queries import visible_among
+
+    return visible_among(viewer, version.entry.owner_id, list(version.evidence_ids))
+
+
+def version_sections(version: EntryVersion) -> list[dict]:
+    """The version's reflection in its model's order, with each prompt's title."""
+    from ..entries.reflection_models import ordered_sections
+
+    return [item for item in ordered_sections(version.content.get("reflection_model"),
+                                              version.sections) if item["text"]]
+
+
+def candidate_signoffs(candidate_id: int) -> list[Signoff]:
+    return list(db.session.scalars(
+        select(Signoff).options(joinedload(Signoff.reviewer), joinedload(Signoff.entry),
+                                selectinload(Signoff.revocation))
+        .where(Signoff.candidate_id == candidate_id)
+        .order_by(Signoff.competency_code, Signoff.created_at.desc())))
+
+
+def completion_for(membership_id: int) -> ProgrammeCompletion | None:
+    return db.session.scalar(
+        select(ProgrammeCompletion).options(joinedload(ProgrammeCompletion.recorded_by))
+        .where(ProgrammeCompletion.membership_id == membership_id))
+
+
+def candidate_membership(cohort_id, user_id) -> CohortMembership | None:
+    try:
+        cohort_id, user_id = int(cohort_id), int(user_id)
+    except (TypeError, ValueError):
+        return None
+    return db.session.scalar(
+        select(CohortMembership)
+        .options(joinedload(CohortMembership.user), joinedload(CohortMembership.cohort))
+        .where(CohortMembership.cohort_id == cohort_id, CohortMembership.user_id == user_id,
+               CohortMembership.role == "candidate"))
+
+
+# --- the cohort audit log -----------------------------------------------------------------
+
+ACCOUNT_ACTIONS = ("login.succeeded", "login.failed", "logout", "password.changed",
+                   "password.reset", "role.granted", "role.revoked", "user.deactivated",
+                   "user.reactivated")
+
+
+def cohort_audit_statement(cohort_id: int):
+    """The cohort's own events, plus sign-in and account events of its members."""
+    members = select(CohortMembership.user_id).where(CohortMembership.cohort_id == cohort_id)
+    member_emails = select(literal("email=").concat(User.email)).where(User.id.in_(members))
+    account_events = AuditEvent.action.in_(ACCOUNT_ACTIONS) & AuditEvent.cohort_id.is_(None) & (
+        AuditEvent.actor_id.in_(members)
+        | ((AuditEvent.target_type == "User") & AuditEvent.target_id.in_(members))
+        | ((AuditEvent.action == "login.failed") & AuditEvent.summary.in_(member_emails)))
+    return (select(AuditEvent)
+            .where(or_(AuditEvent.cohort_id == cohort_id, account_events))
+            .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()))
+
+
+def cohort_audit_page(cohort_id: int, page: int, per_page: int, action: str = ""):
+    statement = cohort_audit_statement(cohort_id)
+    if action:
+        statement = statement.where(AuditEvent.action == action)
+    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+
+
+def cohort_audit_rows(cohort_id: int, batch: int = 1000):
+    """Every event for the CSV download, streamed in batches (memory stays flat)."""
+    result = db.session.execute(cohort_audit_statement(cohort_id)
+                                .execution_options(yield_per=batch))
+    for partition in result.scalars().partitions():
+        yield from partition

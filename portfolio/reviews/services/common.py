@@ -1,0 +1,92 @@
+"""Helpers shared by the review services: writability, entry status, links, dates."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from sqlalchemy import select
+
+from ...database import utcnow
+from ...entries.models import Entry, EntryVersion
+from ...extensions import db
+from ...programmes.access import (
+    assert_candidate_writable,
+    assert_cohort_writable,
+    current_memberships,
+    membership_in,
+)
+from ...programmes.models import CohortMembership
+from ...timeutil import local
+from ..models import ReviewRequest
+
+log = logging.getLogger(__name__)
+MAX_TEXT = 10_000
+
+
+def local_today() -> date:
+    """Today's date in the programme's time zone (due dates are UK calendar days)."""
+    return local(utcnow()).date()
+
+
+def clean_text(value: str | None, limit: int = MAX_TEXT) -> str:
+    return (value or "").replace("\r\n", "\n").replace("\x00", "").strip()[:limit]
+
+
+def author_membership(entry: Entry) -> CohortMembership | None:
+    """The author's candidate membership the entry belongs to (its cohort, else their latest)."""
+    if entry.cohort_id is not None:
+        membership = membership_in(entry.cohort_id, entry.owner_id)
+        if membership is not None and membership.is_candidate:
+            return membership
+    memberships = current_memberships(entry.owner_id, role="candidate")
+    return memberships[0] if memberships else None
+
+
+def assert_entry_writable(entry: Entry) -> None:
+    """Archived years and withdrawn candidates are read-only for everyone."""
+    if entry.cohort is not None:
+        assert_cohort_writable(entry.cohort)
+    assert_candidate_writable(author_membership(entry))
+
+
+def latest_version(entry: Entry) -> EntryVersion | None:
+    if not entry.latest_version_number:
+        return None
+    return db.session.scalar(select(EntryVersion).where(
+        EntryVersion.entry_id == entry.id, EntryVersion.number == entry.latest_version_number))
+
+
+def entry_review_status(entry: Entry) -> str:
+    """What the entry's latest (not withdrawn) review request says about it."""
+    latest = db.session.scalar(
+        select(ReviewRequest).where(ReviewRequest.entry_id == entry.id,
+                                    ReviewRequest.status != "withdrawn")
+        .order_by(ReviewRequest.created_at.desc(), ReviewRequest.id.desc()).limit(1))
+    if latest is None:
+        return "none"
+    if latest.is_open:
+        return "submitted"
+    if latest.status == "completed" and _all_signed_off(latest):
+        return "signed_off"
+    return "returned"
+
+
+def _all_signed_off(review_request: ReviewRequest) -> bool:
+    from ..models import Signoff
+
+    decisions = db.session.scalars(select(Signoff.decision).where(
+        Signoff.review_request_id == review_request.id)).all()
+    return bool(decisions) and all(decision == "signed_off" for decision in decisions)
+
+
+def update_entry_review_status(entry: Entry, actor) -> None:
+    """Tell the entries feature the entry's review status (it owns that column)."""
+    status = entry_review_status(entry)
+    try:
+        from ...entries.services import mark_review_status
+    except ImportError:
+        log.warning("entries.services.mark_review_status is not available yet; "
+                    "entry %s review status (%s) not updated", entry.id, status)
+        return
+    mark_review_status(entry, status, actor)

@@ -1,0 +1,54 @@
+"""Programme completion: a programme lead's final, audited sign-off for a candidate."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ...access import is_manager
+from ...audit.services import record
+from ...database import utcnow
+from ...errors import DomainError
+from ...extensions import db
+from ...programmes.access import assert_cohort_writable
+from ..models import ProgrammeCompletion
+from ..progress import candidate_progress
+from .common import clean_text
+
+
+def record_completion(membership, actor, note: str = "") -> ProgrammeCompletion:
+    """Record that the candidate has met every competency and completed the programme."""
+    if not is_manager(actor):
+        raise DomainError("Only a programme lead or admin can record programme completion.")
+    if not membership.is_candidate:
+        raise DomainError("Only candidates complete the programme.")
+    if membership.status == "withdrawn":
+        raise DomainError("This candidate has withdrawn from the cohort.")
+    assert_cohort_writable(membership.cohort)
+    if db.session.scalar(select(ProgrammeCompletion.id).where(
+            ProgrammeCompletion.membership_id == membership.id)) is not None:
+        raise DomainError("Completion has already been recorded for this candidate.")
+    progress = candidate_progress(membership.user_id, membership.cohort.framework)
+    if not progress.is_complete:
+        raise DomainError(f"Not every competency is signed off yet ({progress.met} of "
+                          f"{progress.total} met).")
+    completion = ProgrammeCompletion(membership_id=membership.id, recorded_by_id=actor.id,
+                                     note=clean_text(note, 2_000))
+    db.session.add(completion)
+    _mark_membership_completed(membership, actor)
+    db.session.flush()
+    record("programme.completed", actor=actor, target=membership,
+           cohort_id=membership.cohort_id, candidate_id=membership.user_id,
+           competencies=progress.total)
+    return completion
+
+
+def _mark_membership_completed(membership, actor) -> None:
+    """The programmes feature owns memberships; use its service when it offers one."""
+    from ...programmes import services as programmes
+
+    mark = getattr(programmes, "mark_membership_completed", None)
+    if mark is not None:
+        mark(membership, actor)
+        return
+    membership.status = "completed"
+    membership.completed_at = utcnow()

@@ -1,0 +1,323 @@
+"""Review requests: submit a saved version, withdraw, start, and decide per competency.
+
+A request records the exact entry version; decisions become immutable Signoff rows bound to
+that version and its content hash. Two reviewers finishing one request at once: the request's
+lock_version (optimistic locking) and the unique (request, competency) constraint let only one
+win; the other gets a ConflictError and their text back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from ...audit.services import record
+from ...auth.models import User
+from ...database import utcnow
+from ...entries.permissions import is_author
+from ...errors import ConflictError, DomainError
+from ...extensions import db
+from ...frameworks.models import Competency
+from ...notifications.services import notify, notify_each
+from ...programmes.access import ACTIVE, assert_candidate_writable, assert_cohort_writable
+from ...programmes.models import CohortMembership
+from ...timeutil import format_date
+from ..links import request_path
+from ..models import DECISIONS, ReviewRequest, ReviewRequestCompetency, Signoff
+from ..permissions import can_review_request
+from .common import (
+    author_membership,
+    clean_text,
+    latest_version,
+    local_today,
+    update_entry_review_status,
+)
+
+MAX_FEEDBACK = 10_000
+
+
+class AlreadyRecorded(DomainError):
+    """The same reviewer sent the same decisions again (a double click or a resend)."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    competency_id: int
+    decision: str | None  # "signed_off", "not_yet", or None for undecided
+    feedback: str = ""
+
+
+def cohort_developers(cohort_id: int) -> list[User]:
+    return list(db.session.scalars(
+        select(User).join(CohortMembership, CohortMembership.user_id == User.id)
+        .where(CohortMembership.cohort_id == cohort_id,
+               CohortMembership.role == "coach_developer", ACTIVE, User.active.is_(True))
+        .order_by(User.display_name)))
+
+
+def reviewers_for(review_request: ReviewRequest) -> list[User]:
+    """The assigned coach developer, or every coach developer of the cohort."""
+    developers = cohort_developers(review_request.cohort_id)
+    assigned = [user for user in developers if user.id == review_request.assigned_to_id]
+    return assigned or developers
+
+
+# --- the candidate's side -----------------------------------------------------------------
+
+def submit_for_review(entry, actor, competency_ids: list[int], message: str = ""
+                      ) -> ReviewRequest:
+    """Ask for a review of the entry's latest saved version for the chosen competencies."""
+    if not is_author(actor, entry):
+        raise DomainError("Only the author can submit an entry for review.")
+    if entry.is_private:
+        raise DomainError("Entries shared with nobody (“Only me”) cannot be reviewed. Change "
+                          "who can see the entry first.")
+    version = latest_version(entry)
+    if entry.status != "published" or version is None:
+        raise DomainError("Save the entry before submitting it for review.")
+    membership = author_membership(entry)
+    if membership is None or not membership.is_current:
+        raise DomainError("You are not a candidate in a cohort, so there is nobody to review "
+                          "this entry.")
+    assert_candidate_writable(membership)
+    chosen = _chosen_competencies(version, competency_ids)
+    pending = _open_request(entry)
+    if pending is not None:
+        if pending.entry_version_id == version.id and \
+                {c.competency_id for c in pending.competencies} == {c.id for c in chosen}:
+            return pending  # the same form sent twice
+        raise DomainError("This entry is already waiting for review. Withdraw that request "
+                          "first if you want to change it.")
+    _refuse_already_reviewed(version, chosen)
+    review_request = _create_request(entry, version, membership, chosen, message)
+    update_entry_review_status(entry, actor)
+    record("review.requested", actor=actor, target=review_request, cohort_id=membership.cohort_id,
+           entry_id=entry.id, version=version.number,
+           competencies=" ".join(c.code for c in chosen))
+    notify_each(reviewers_for(review_request), "review_requested",
+                f"{actor.display_name} asked for a review of “{entry.display_title}” "
+                f"({_plural(len(chosen), 'competency', 'competencies')}), due "
+                f"{format_date(review_request.due_on)}.",
+                request_path(review_request.id), entry=entry)
+    return review_request
+
+
+def withdraw_request(review_request: ReviewRequest, actor) -> None:
+    """The candidate takes a request back before a coach developer has started it."""
+    if review_request.candidate_id != actor.id:
+        raise DomainError("Only the candidate who asked for this review can withdraw it.")
+    if review_request.status == "withdrawn":
+        return
+    if review_request.status == "in_review":
+        raise DomainError("Your coach developer has already started this review, so it can no "
+                          "longer be withdrawn.")
+    if review_request.status != "open":
+        raise DomainError("This review has finished, so there is nothing to withdraw.")
+    review_request.status = "withdrawn"
+    review_request.closed_at = utcnow()
+    review_request.closed_by_id = actor.id
+    _flush_or_conflict("The review started while you were withdrawing it.")
+    update_entry_review_status(review_request.entry, actor)
+    record("review.withdrawn", actor=actor, target=review_request,
+           cohort_id=review_request.cohort_id, entry_id=review_request.entry_id)
+
+
+# --- the coach developer's side -----------------------------------------------------------
+
+def start_review(review_request: ReviewRequest, actor) -> None:
+    _check_reviewer(review_request, actor)
+    if review_request.status == "in_review":
+        return
+    if review_request.status != "open":
+        raise DomainError("This request is no longer waiting for review.")
+    review_request.status = "in_review"
+    review_request.started_at = utcnow()
+    review_request.started_by_id = actor.id
+    _flush_or_conflict("Someone else changed this request at the same moment.")
+
+
+def complete_review(review_request: ReviewRequest, actor, decisions: list[Decision],
+                    overall_feedback: str, expected_lock_version: int | None,
+                    return_for_revision: bool = False) -> list[Signoff]:
+    """Record a decision per competency (append-only) and close the request."""
+    _check_reviewer(review_request, actor)
+    _check_still_open(review_request, actor, expected_lock_version)
+    overall = clean_text(overall_feedback, MAX_FEEDBACK)
+    decided = _validated(review_request, decisions, overall, return_for_revision)
+    now = utcnow()
+    signoffs = [_signoff(review_request, actor, competency, decision, now)
+                for competency, decision in decided]
+    review_request.status = "returned" if return_for_revision else "completed"
+    review_request.overall_feedback = overall
+    review_request.closed_at = now
+    review_request.closed_by_id = actor.id
+    if review_request.started_at is None:
+        review_request.started_at, review_request.started_by_id = now, actor.id
+    db.session.add_all(signoffs)
+    _flush_or_conflict("Another coach developer finished this review first.")
+    update_entry_review_status(review_request.entry, actor)
+    _audit_decisions(review_request, actor, signoffs)
+    _tell_candidate(review_request, actor, signoffs)
+    return signoffs
+
+
+def _check_reviewer(review_request: ReviewRequest, actor) -> None:
+    if review_request.candidate_id == actor.id:
+        raise DomainError("You cannot sign off your own work.")
+    if not can_review_request(actor, review_request):
+        raise DomainError(f"Only coach developers of {review_request.cohort.name} can review "
+                          "this request.")
+    assert_cohort_writable(review_request.cohort)
+    assert_candidate_writable(author_membership(review_request.entry))
+
+
+def _check_still_open(review_request: ReviewRequest, actor, expected: int | None) -> None:
+    if not review_request.is_open:
+        if review_request.closed_by_id == actor.id and review_request.status in (
+                "completed", "returned"):
+            raise AlreadyRecorded("Your decisions on this request were already recorded.")
+        raise ConflictError(_closed_message(review_request))
+    if expected is not None and expected != review_request.lock_version:
+        raise ConflictError("This request changed while you were reviewing it.")
+
+
+def _closed_message(review_request: ReviewRequest) -> str:
+    who = review_request.closed_by.display_name if review_request.closed_by else "Someone"
+    what = {"withdrawn": "withdrew this request", "returned": "returned this entry for revision",
+            "completed": "finished this review"}.get(review_request.status, "closed this request")
+    return f"{who} {what} first."
+
+
+def _validated(review_request, decisions, overall, return_for_revision):
+    """Pair each requested competency with its decision, refusing incomplete reviews."""
+    by_id = {decision.competency_id: decision for decision in decisions}
+    decided = []
+    for link in _requested(review_request):
+        decision = by_id.get(link.competency_id)
+        choice = decision.decision if decision else None
+        feedback = clean_text(decision.feedback if decision else "", MAX_FEEDBACK)
+        if choice is None:
+            if not return_for_revision:
+                raise DomainError(f"Choose “Signed off” or “Not yet” for {link.competency.code}.",
+                                  field=f"decision_{link.competency_id}")
+            continue
+        if choice not in DECISIONS:
+            raise DomainError("Choose a decision from the list.",
+                              field=f"decision_{link.competency_id}")
+        if choice == "not_yet" and not feedback:
+            raise DomainError(f"Say what is missing for {link.competency.code}, so the "
+                              "candidate knows what to do next.",
+                              field=f"feedback_{link.competency_id}")
+        decided.append((link.competency, Decision(link.competency_id, choice, feedback)))
+    if return_for_revision and not overall:
+        raise DomainError("Tell the candidate what to change before they resubmit.",
+                          field="overall_feedback")
+    return decided
+
+
+def _requested(review_request: ReviewRequest) -> list[ReviewRequestCompetency]:
+    return sorted(review_request.competencies,
+                  key=lambda link: (link.competency.area.position, link.competency.position))
+
+
+def _signoff(review_request, actor, competency: Competency, decision: Decision, now) -> Signoff:
+    version = review_request.entry_version
+    return Signoff(
+        role="coach_developer", decision=decision.decision,
+        candidate_id=review_request.candidate_id, reviewer_id=actor.id,
+        competency_id=competency.id, competency_code=competency.code,
+        entry_id=review_request.entry_id, entry_version_id=version.id,
+        version_number=version.number, content_hash=version.content_hash,
+        review_request_id=review_request.id, feedback=decision.feedback, created_at=now)
+
+
+def _flush_or_conflict(message: str) -> None:
+    try:
+        db.session.flush()
+    except (StaleDataError, IntegrityError) as error:
+        raise ConflictError(message) from error
+
+
+def _audit_decisions(review_request, actor, signoffs: list[Signoff]) -> None:
+    for signoff in signoffs:
+        record("signoff.recorded", actor=actor, target=signoff,
+               cohort_id=review_request.cohort_id, candidate_id=signoff.candidate_id,
+               competency=signoff.competency_code, decision=signoff.decision,
+               entry_id=signoff.entry_id, version=signoff.version_number,
+               content_hash=signoff.content_hash, request_id=review_request.id)
+    action = "review.returned" if review_request.status == "returned" else "review.completed"
+    record(action, actor=actor, target=review_request, cohort_id=review_request.cohort_id,
+           candidate_id=review_request.candidate_id, entry_id=review_request.entry_id,
+           version=review_request.entry_version.number,
+           signed_off=sum(s.decision == "signed_off" for s in signoffs),
+           not_yet=sum(s.decision == "not_yet" for s in signoffs))
+
+
+def _tell_candidate(review_request, actor, signoffs: list[Signoff]) -> None:
+    title = review_request.entry.display_title
+    signed = sum(s.decision == "signed_off" for s in signoffs)
+    not_yet = len(signoffs) - signed
+    if review_request.status == "returned":
+        kind, message = "review_returned", (
+            f"{actor.display_name} returned “{title}” for revision "
+            f"({signed} signed off, {not_yet} not yet). See what to change.")
+    else:
+        kind, message = "review_done", (
+            f"{actor.display_name} reviewed “{title}”: {signed} signed off, {not_yet} not yet.")
+    notify(review_request.candidate, kind, message, request_path(review_request.id),
+           entry=review_request.entry)
+
+
+# --- submission helpers -------------------------------------------------------------------
+
+def _chosen_competencies(version, competency_ids: list[int]) -> list[Competency]:
+    wanted = {int(item) for item in competency_ids or []}
+    if not wanted:
+        raise DomainError("Choose at least one competency this entry shows.",
+                          field="competencies")
+    claimed = set(version.competency_ids)
+    if not wanted <= claimed:
+        raise DomainError("You can only ask for review of competencies the saved entry claims.",
+                          field="competencies")
+    return list(db.session.scalars(select(Competency).where(Competency.id.in_(wanted))
+                                   .order_by(Competency.code)))
+
+
+def _open_request(entry) -> ReviewRequest | None:
+    return db.session.scalar(select(ReviewRequest).where(
+        ReviewRequest.entry_id == entry.id, ReviewRequest.status.in_(("open", "in_review"))))
+
+
+def _refuse_already_reviewed(version, chosen: list[Competency]) -> None:
+    reviewed = set(db.session.scalars(select(Signoff.competency_code).where(
+        Signoff.entry_version_id == version.id, Signoff.role == "coach_developer",
+        Signoff.competency_id.in_([c.id for c in chosen]))))
+    if reviewed:
+        codes = ", ".join(sorted(reviewed))
+        raise DomainError(f"Version {version.number} has already been reviewed for {codes}. "
+                          "Revise and save the entry, then submit the new version.",
+                          field="competencies")
+
+
+def _create_request(entry, version, membership, chosen, message) -> ReviewRequest:
+    cohort = membership.cohort
+    developer_ids = {user.id for user in cohort_developers(cohort.id)}
+    assigned = membership.coach_developer_id if membership.coach_developer_id in developer_ids \
+        else None
+    review_request = ReviewRequest(
+        entry_id=entry.id, entry_version_id=version.id, candidate_id=entry.owner_id,
+        cohort_id=cohort.id, assigned_to_id=assigned, status="open",
+        due_on=local_today() + timedelta(days=cohort.turnaround_days),
+        message=clean_text(message, 2_000))
+    review_request.competencies = [ReviewRequestCompetency(competency_id=c.id) for c in chosen]
+    db.session.add(review_request)
+    db.session.flush()
+    return review_request
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"

@@ -1,1 +1,0 @@
-"""Routes for the reviews feature: load, check access, act through services, commit once."""

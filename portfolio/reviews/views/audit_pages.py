@@ -1,0 +1,81 @@
+"""The cohort's audit log for programme leads: on screen and as a CSV download."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, current_app, render_template, request
+
+from ...access import role_required
+from ...audit.services import record
+from ...database import get_or_404
+from ...extensions import db
+from ...programmes.models import Cohort
+from ...timeutil import local
+from .. import queries
+from ..blueprint import bp
+
+CSV_COLUMNS = ("Time (UTC)", "Time (UK)", "Who", "Action", "Object", "Object id", "Details",
+               "Address")
+# Spreadsheet programs run cells starting with these as formulas.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value) -> str:
+    """Make a CSV cell safe to open in a spreadsheet (OWASP CSV injection guidance)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+@bp.route("/cohorts/<int:cohort_id>/audit")
+@role_required("programme_lead")
+def cohort_audit(cohort_id):
+    cohort = get_or_404(Cohort, cohort_id)
+    action = request.args.get("action", "").strip()[:64]
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    events = queries.cohort_audit_page(cohort.id, page, current_app.config["ITEMS_PER_PAGE"],
+                                       action)
+    return render_template("reviews/audit.html", cohort=cohort, events=events, action=action)
+
+
+@bp.route("/cohorts/<int:cohort_id>/audit.csv")
+@role_required("programme_lead")
+def cohort_audit_csv(cohort_id):
+    from flask_login import current_user
+
+    cohort = get_or_404(Cohort, cohort_id)
+    record("audit.exported", actor=current_user, target=cohort, cohort_id=cohort.id)
+    db.session.commit()
+    filename = f"audit-{cohort.name}-{cohort.year.label}.csv"
+    safe_name = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in filename)
+    app = current_app._get_current_object()
+    response = Response(_csv_lines(app, cohort.id), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{safe_name}"'
+    return response
+
+
+def _csv_lines(app, cohort_id: int):
+    """Stream rows in batches; the generator has its own app context (and database session)
+    because it runs after the request has returned."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
+    writer.writerow(CSV_COLUMNS)
+    with app.app_context():
+        for event in queries.cohort_audit_rows(cohort_id):
+            writer.writerow([neutralise(value) for value in (
+                event.occurred_at.isoformat(),
+                local(event.occurred_at).strftime("%Y-%m-%d %H:%M"), event.actor_label,
+                event.action, event.target_type, event.target_id, event.summary,
+                event.address)])
+            if buffer.tell() > 8192:
+                yield _drain(buffer)
+    yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> str:
+    value = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return value

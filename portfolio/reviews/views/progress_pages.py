@@ -1,0 +1,73 @@
+"""A candidate's progress against the framework, their sign-offs, and programme completion."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ...access import role_required
+from ...errors import DomainError
+from ...extensions import db
+from ...programmes.access import current_memberships
+from .. import queries, services
+from ..blueprint import bp
+from ..forms import CompletionForm
+from ..permissions import can_record_completion, can_view_progress
+from ..progress import candidate_progress
+
+
+def membership_for(cohort_id, user_id, visible):
+    membership = queries.candidate_membership(cohort_id, user_id)
+    if membership is None or not visible(current_user, membership):
+        abort(404)
+    return membership
+
+
+@bp.route("/progress")
+@login_required
+def my_progress():
+    memberships = current_memberships(current_user.id, role="candidate")
+    if not memberships:
+        abort(404)
+    return redirect(url_for("reviews.candidate_progress_page",
+                            cohort_id=memberships[0].cohort_id, user_id=current_user.id))
+
+
+@bp.route("/cohorts/<int:cohort_id>/candidates/<int:user_id>")
+@login_required
+def candidate_progress_page(cohort_id, user_id):
+    membership = membership_for(cohort_id, user_id, can_view_progress)
+    return _render(membership, CompletionForm(formdata=None))
+
+
+def _render(membership, form, status=200):
+    progress = candidate_progress(membership.user_id, membership.cohort.framework)
+    signoffs = queries.candidate_signoffs(membership.user_id)
+    by_code: dict[str, list] = {}
+    for signoff in signoffs:
+        by_code.setdefault(signoff.competency_code, []).append(signoff)
+    return render_template(
+        "reviews/progress.html", membership=membership, progress=progress, by_code=by_code,
+        completion=queries.completion_for(membership.id), form=form,
+        may_complete=can_record_completion(current_user, membership),
+        is_self=membership.user_id == current_user.id), status
+
+
+@bp.route("/cohorts/<int:cohort_id>/candidates/<int:user_id>/completion", methods=["POST"])
+@role_required("programme_lead")
+def record_completion(cohort_id, user_id):
+    membership = membership_for(cohort_id, user_id, can_record_completion)
+    form = CompletionForm()
+    if form.validate_on_submit():
+        try:
+            services.record_completion(membership, current_user, form.note.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(f"Programme completion recorded for {membership.user.display_name}.",
+                  "success")
+        return redirect(url_for("reviews.candidate_progress_page", cohort_id=cohort_id,
+                                user_id=user_id))
+    return _render(membership, form, 400)

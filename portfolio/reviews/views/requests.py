@@ -1,0 +1,149 @@
+"""Submit for review, withdraw, start, and record decisions (with the 409 conflict page)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ...errors import ConflictError, DomainError, apply_to_form
+from ...extensions import db
+from .. import queries, services
+from ..blueprint import bp
+from ..forms import ActionForm, SubmitForReviewForm, decision_form_class
+from ..permissions import (
+    can_review_request,
+    can_submit_for_review,
+    can_view_request,
+    can_withdraw_request,
+)
+from ..services.common import latest_version, local_today
+from .common import entry_for
+
+
+def request_for(request_id, visible):
+    review_request = queries.load_request(request_id)
+    if review_request is None or not visible(current_user, review_request):
+        abort(404)
+    return review_request
+
+
+@bp.route("/entries/<int:entry_id>/review-requests", methods=["POST"])
+@login_required
+def submit_for_review(entry_id):
+    entry = entry_for(entry_id, can_submit_for_review)
+    form = SubmitForReviewForm(prefix="review")
+    version = latest_version(entry)
+    claimed = queries.competencies_by_id(version.competency_ids if version else [])
+    form.competencies.choices = [(c.id, f"{c.code} {c.title}") for c in claimed.values()]
+    if form.validate_on_submit():
+        try:
+            review_request = services.submit_for_review(entry, current_user,
+                                                        form.competencies.data, form.message.data)
+        except DomainError as error:
+            apply_to_form(error, form)
+        else:
+            db.session.commit()
+            flash("Your entry has been sent for review. You will be told when it has been "
+                  "reviewed.", "success")
+            return redirect(url_for("reviews.request_detail", request_id=review_request.id))
+    return render_template("reviews/submit.html", form=form, entry=entry, version=version), 400
+
+
+@bp.route("/requests/<int:request_id>")
+@login_required
+def request_detail(request_id):
+    review_request = request_for(request_id, can_view_request)
+    return _render_request(review_request)
+
+
+def _render_request(review_request, form=None, status=200):
+    may_review = can_review_request(current_user, review_request)
+    competencies = [link.competency for link in sorted(
+        review_request.competencies,
+        key=lambda link: (link.competency.area.position, link.competency.position))]
+    if form is None and may_review and review_request.status == "in_review":
+        form = decision_form_class(competencies)(formdata=None)
+        form.lock_version.data = review_request.lock_version
+    return render_template(
+        "reviews/request.html", review_request=review_request, form=form,
+        may_review=may_review, competencies=competencies,
+        may_withdraw=can_withdraw_request(current_user, review_request),
+        signoffs=queries.request_signoffs(review_request.id),
+        evidence=queries.version_evidence(current_user, review_request.entry_version),
+        sections=queries.version_sections(review_request.entry_version),
+        threads=queries.comment_threads(review_request.entry_id),
+        action_form=ActionForm(), today=local_today()), status
+
+
+@bp.route("/requests/<int:request_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(request_id):
+    review_request = request_for(request_id, can_withdraw_request)
+    return _simple_action(review_request, services.withdraw_request,
+                          "You have withdrawn the review request.")
+
+
+@bp.route("/requests/<int:request_id>/start", methods=["POST"])
+@login_required
+def start(request_id):
+    review_request = request_for(request_id, can_review_request)
+    return _simple_action(review_request, services.start_review,
+                          "Review started. The candidate can no longer withdraw it.")
+
+
+def _simple_action(review_request, action, message):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        action(review_request, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("reviews.request_detail", request_id=review_request.id))
+
+
+@bp.route("/requests/<int:request_id>/decision", methods=["POST"])
+@login_required
+def decide(request_id):
+    review_request = request_for(request_id, can_review_request)
+    competencies = [link.competency for link in review_request.competencies]
+    form = decision_form_class(competencies)()
+    if not form.validate_on_submit():
+        return _render_request(review_request, form, 400)
+    try:
+        services.complete_review(
+            review_request, current_user, _decisions(form), form.overall_feedback.data,
+            form.lock_version.data, return_for_revision=form.action.data == "return")
+    except services.AlreadyRecorded as error:
+        db.session.rollback()
+        flash(error.message, "info")
+    except ConflictError as error:
+        db.session.rollback()
+        return _conflict(request_id, form, error)
+    except DomainError as error:
+        db.session.rollback()
+        apply_to_form(error, form)
+        return _render_request(queries.load_request(request_id), form, 400)
+    else:
+        db.session.commit()
+        flash("Entry returned for revision. The candidate has been told what to change."
+              if form.action.data == "return" else "Your decisions have been recorded.",
+              "success")
+    return redirect(url_for("reviews.request_detail", request_id=request_id))
+
+
+def _decisions(form) -> list[services.Decision]:
+    return [services.Decision(competency.id, decision.data or None, feedback.data or "")
+            for competency, decision, feedback in form.decision_fields()]
+
+
+def _conflict(request_id, form, error):
+    """Show what happened instead, with the reviewer's own words to copy."""
+    db.session.expire_all()
+    review_request = queries.load_request(request_id)
+    return render_template(
+        "reviews/conflict.html", review_request=review_request, error=error, form=form,
+        signoffs=queries.request_signoffs(request_id)), 409
