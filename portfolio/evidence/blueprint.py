@@ -1,0 +1,23 @@
+"""The evidence blueprint and its template filters."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint
+
+# `flask storage check` lives on this blueprint's command group.
+bp = Blueprint("evidence", __name__, url_prefix="/evidence", cli_group="storage")
+
+
+@bp.app_template_filter("filesize")
+def filesize(value) -> str:
+    from .services import human_size
+
+    return human_size(int(value or 0))
+
+
+@bp.app_template_filter("urlhost")
+def urlhost(value) -> str:
+    try:
+        return urlsplit(value or "").hostname or ""
+    except ValueError:
+        return ""

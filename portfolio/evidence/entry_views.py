@@ -1,0 +1,102 @@
+"""Attach evidence to an entry's working copy: choose from the library or upload new files.
+
+Only the entry's author may use these pages (anyone else gets 404), and only while the entry
+is editable; the next save of the entry snapshots what is attached.
+"""
+
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+
+from ..database import get_or_404
+from ..entries.models import Entry
+from ..entries.permissions import can_edit_entry, is_author
+from ..errors import DomainError, apply_to_form
+from ..extensions import db
+from . import queries, services
+from .blueprint import bp
+from .forms import ChooseEvidenceForm, UploadForm
+from .links import entry_url
+from .views import finish_upload, own_evidence_or_404, upload_page
+
+
+def _authored_entry(entry_id) -> Entry:
+    return get_or_404(Entry, entry_id, visible=lambda e: is_author(current_user, e))
+
+
+def entry_page_context(entry_id) -> dict:
+    entry = _authored_entry(entry_id)
+    page = request.args.get("page", 1, type=int)
+    attached = queries.attached_to_entry(entry.id)
+    return {
+        "entry": entry,
+        "entry_url": entry_url(entry),
+        "attached": attached,
+        "attached_ids": {item.id for item in attached},
+        "pagination": queries.library_page(current_user.id, page,
+                                           current_app.config["ITEMS_PER_PAGE"]),
+        "can_edit": can_edit_entry(current_user, entry),
+    }
+
+
+@bp.get("/entry/<int:entry_id>/attach")
+@login_required
+def attach_page(entry_id):
+    return upload_page(UploadForm(formdata=None), "evidence/attach.html",
+                       **entry_page_context(entry_id))
+
+
+@bp.post("/entry/<int:entry_id>/attach")
+@login_required
+def attach(entry_id):
+    entry = _authored_entry(entry_id)
+    form = ChooseEvidenceForm()
+    if not form.validate_on_submit():
+        abort(400)
+    evidence = own_evidence_or_404(form.evidence_id.data)
+    try:
+        added = services.attach(current_user, entry, evidence)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(f"“{evidence.title}” attached. Save the entry to include it in a new version."
+              if added else f"“{evidence.title}” was already attached.", "success")
+    return redirect(url_for("evidence.attach_page", entry_id=entry.id))
+
+
+@bp.post("/entry/<int:entry_id>/detach")
+@login_required
+def detach(entry_id):
+    entry = _authored_entry(entry_id)
+    form = ChooseEvidenceForm()
+    if not form.validate_on_submit():
+        abort(400)
+    evidence = own_evidence_or_404(form.evidence_id.data)
+    try:
+        services.detach(current_user, entry, evidence)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(f"“{evidence.title}” removed from this entry. It stays in your evidence library.",
+              "success")
+    return redirect(url_for("evidence.attach_page", entry_id=entry.id))
+
+
+@bp.post("/entry/<int:entry_id>/upload")
+@login_required
+def upload_to_entry(entry_id):
+    context = entry_page_context(entry_id)
+    form = UploadForm()
+    if form.validate_on_submit():
+        try:
+            results = services.upload_files(current_user, form.chosen_files(),
+                                            entry=context["entry"])
+        except DomainError as error:
+            apply_to_form(error, form)
+        else:
+            db.session.commit()
+            done = url_for("evidence.attach_page", entry_id=entry_id)
+            return finish_upload(form, results, done, "evidence/attach.html",
+                                 **entry_page_context(entry_id))
+    return upload_page(form, "evidence/attach.html", **context)

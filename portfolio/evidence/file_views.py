@@ -1,0 +1,72 @@
+"""Evidence files, thumbnails and downloads: the same access rule as the evidence page.
+
+Files are sent from disk in chunks with HTTP range support (video and audio seek in the page).
+Only re-encoded images and type-checked video and audio are shown inline; everything else is
+an attachment. Every file response forbids sniffing and runs sandboxed with no permissions, so
+even a file that slipped past the checks could not run script in our origin.
+"""
+
+from flask import abort, send_file
+from flask_login import current_user, login_required
+
+from .. import storage
+from ..database import get_or_404
+from .blueprint import bp
+from .filenames import content_disposition
+from .models import Evidence
+from .permissions import can_view_evidence
+
+FILE_CSP = "default-src 'none'; sandbox"
+INLINE_CATEGORIES = ("image", "video", "audio")
+
+
+def _viewable_file(evidence_id) -> Evidence:
+    evidence = get_or_404(Evidence, evidence_id,
+                          visible=lambda e: can_view_evidence(current_user, e))
+    if not evidence.is_file:
+        abort(404)
+    return evidence
+
+
+@bp.route("/<int:evidence_id>/file")
+@login_required
+def file(evidence_id):
+    """The file itself: inline for images, video and audio (for <img>, <video>, <audio>)."""
+    evidence = _viewable_file(evidence_id)
+    inline = evidence.category in INLINE_CATEGORIES
+    return _send(evidence, "", "inline" if inline else "attachment")
+
+
+@bp.route("/<int:evidence_id>/download")
+@login_required
+def download(evidence_id):
+    """The file as a download, whatever its type."""
+    return _send(_viewable_file(evidence_id), "", "attachment")
+
+
+@bp.route("/<int:evidence_id>/thumbnail")
+@login_required
+def thumbnail(evidence_id):
+    evidence = _viewable_file(evidence_id)
+    if not evidence.has_thumbnail:
+        abort(404)
+    return _send(evidence, ".thumb", "inline")
+
+
+def _send(evidence: Evidence, variant: str, disposition: str):
+    path = storage.stored_file(evidence.storage_key, variant)
+    if path is None:
+        abort(404)
+    media_type = "image/jpeg" if variant == ".thumb" else evidence.media_type
+    response = send_file(path, mimetype=media_type, conditional=True, etag=True,
+                         last_modified=evidence.created_at, max_age=None)
+    name = evidence.original_filename or "evidence"
+    if variant == ".thumb":
+        name = f"thumbnail-{evidence.id}.jpg"
+    response.headers["Content-Disposition"] = content_disposition(disposition, name)
+    response.headers["Content-Security-Policy"] = FILE_CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    # Personal data (often of minors): never kept in shared caches or on a shared device.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
