@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Column,
     Date,
@@ -18,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import TimestampMixin, UTCDateTime
+from ..database import TimestampMixin, UTCDateTime, utcnow
 from ..extensions import db
 
 if TYPE_CHECKING:
@@ -176,3 +177,35 @@ class PeerGroupMember(db.Model):
 
 
 PEER_GROUP_MIN, PEER_GROUP_MAX = 2, 6
+
+
+IMPORT_STATUSES = ("pending", "confirmed")
+
+
+class MemberImport(db.Model):
+    """An uploaded invitation CSV kept on the server between its preview and its confirmation.
+
+    Only the parsed cells are kept (never the client's copy), so confirming imports exactly the
+    rows that were previewed; rows are checked again against the cohort at confirmation.
+    """
+
+    __tablename__ = "member_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"),
+                                           index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                               index=True)
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    # SHA-256 of the uploaded bytes, recorded in the audit log when the import is confirmed.
+    file_digest: Mapped[str] = mapped_column(String(64))
+    rows: Mapped[list] = mapped_column(JSON)  # [{"line": n, "email": ..., ...}, ...]
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    cohort: Mapped[Cohort] = relationship()
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == "pending"
