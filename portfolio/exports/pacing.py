@@ -1,0 +1,147 @@
+"""Pacing: entries and sign-offs by month, late-arrival flags and the geometry of small charts.
+
+Charts are drawn by Jinja templates as inline SVG from the numbers computed here; nothing a
+user typed goes inside them except escaped labels.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+
+from ..timeutil import local
+
+# A candidate is flagged when at least this many entries exist and most arrived late.
+LATE_MIN_ENTRIES = 3
+LATE_SHARE = 0.5
+DEFAULT_LATE_WINDOW_WEEKS = 8
+MAX_MONTHS = 36
+
+
+def late_window_weeks() -> int:
+    """How many weeks before a cohort's end date count as 'late' (EXPORT_LATE_WINDOW_WEEKS)."""
+    return int(current_app.config.get("EXPORT_LATE_WINDOW_WEEKS", DEFAULT_LATE_WINDOW_WEEKS))
+
+
+def month_of(moment: datetime | date) -> date:
+    """First day of the month the moment falls in, in UK time."""
+    if isinstance(moment, datetime):
+        moment = local(moment).date()
+    return moment.replace(day=1)
+
+
+def month_range(start: date, end: date) -> list[date]:
+    """Every month from start to end inclusive (at most MAX_MONTHS, keeping the latest)."""
+    months, current, last = [], start.replace(day=1), end.replace(day=1)
+    while current <= last:
+        months.append(current)
+        current = (current + timedelta(days=32)).replace(day=1)
+    return months[-MAX_MONTHS:]
+
+
+def month_label(month: date, short: bool = True) -> str:
+    return f"{month:%b}" if short else f"{month:%B %Y}"
+
+
+@dataclass
+class LateCheck:
+    total: int
+    late: int
+    window_start: date
+
+    @property
+    def share(self) -> float:
+        return self.late / self.total if self.total else 0.0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.share)
+
+    @property
+    def is_late(self) -> bool:
+        return self.total >= LATE_MIN_ENTRIES and self.share > LATE_SHARE
+
+
+def late_check(arrivals: list[datetime], ends_on: date, weeks: int) -> LateCheck:
+    """How many entries arrived in the last `weeks` weeks before the cohort's end date."""
+    window_start = ends_on - timedelta(weeks=weeks)
+    late = sum(1 for moment in arrivals if window_start <= local(moment).date() <= ends_on)
+    return LateCheck(total=len(arrivals), late=late, window_start=window_start)
+
+
+@dataclass
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    value: int
+    label: str
+
+
+@dataclass
+class Chart:
+    width: int
+    height: int
+    baseline: float
+    bars: list[Bar] = field(default_factory=list)
+    lower_bars: list[Bar] = field(default_factory=list)
+    points: str = ""
+    markers: list[Bar] = field(default_factory=list)
+    ticks: list[dict] = field(default_factory=list)
+    maximum: int = 0
+    cumulative_max: int = 0
+
+
+def sparkline(months: list[date], entries: Counter, signoffs: Counter) -> Chart:
+    """Entries as bars above a baseline, sign-offs as bars below it: told apart by place."""
+    step, half = 8, 15
+    chart = Chart(width=max(step * len(months), step), height=2 * half + 2, baseline=half + 1)
+    peak = max([*entries.values(), *signoffs.values(), 1])
+    for index, month in enumerate(months):
+        x = index * step + 1
+        up = round(half * entries.get(month, 0) / peak, 2)
+        down = round(half * signoffs.get(month, 0) / peak, 2)
+        name = month_label(month, short=False)
+        if up:
+            chart.bars.append(Bar(x, chart.baseline - up, step - 2, up, entries[month],
+                                  f"{name}: {entries[month]} entries"))
+        if down:
+            chart.lower_bars.append(Bar(x, chart.baseline, step - 2, down, signoffs[month],
+                                        f"{name}: {signoffs[month]} sign-offs"))
+    chart.maximum = peak
+    return chart
+
+
+def cohort_chart(months: list[date], signoffs: Counter) -> Chart:
+    """Sign-offs per month as bars, with the running total as a line with markers."""
+    left, top, plot_height, step = 34, 10, 120, 36
+    chart = Chart(width=left + step * max(len(months), 1) + 10, height=top + plot_height + 34,
+                  baseline=top + plot_height)
+    running, totals = 0, []
+    for month in months:
+        running += signoffs.get(month, 0)
+        totals.append(running)
+    peak = max([*totals, 1])
+    chart.maximum = max([*(signoffs.get(month, 0) for month in months), 0])
+    chart.cumulative_max = peak
+    points = []
+    for index, month in enumerate(months):
+        x = left + index * step
+        value = signoffs.get(month, 0)
+        height = round(plot_height * value / peak, 2)
+        name = month_label(month, short=False)
+        if value:
+            chart.bars.append(Bar(x + 6, chart.baseline - height, step - 12, height, value,
+                                  f"{name}: {value} sign-offs"))
+        y = round(chart.baseline - plot_height * totals[index] / peak, 2)
+        points.append(f"{x + step / 2},{y}")
+        chart.markers.append(Bar(x + step / 2, y, 0, 0, totals[index],
+                                 f"By the end of {name}: {totals[index]} sign-offs in all"))
+        label = month_label(month) if month.month != 1 and index else f"{month:%b %y}"
+        chart.ticks.append({"x": x + step / 2, "label": label})
+    chart.points = " ".join(points)
+    return chart

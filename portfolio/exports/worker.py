@@ -1,0 +1,132 @@
+"""The export worker: `flask worker` in its own process, or a daemon thread inside `make run`."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from ..audit.services import record
+from ..auth.models import User
+from ..extensions import db
+from . import jobs
+from .models import Job
+
+log = logging.getLogger(__name__)
+CLEANUP_EVERY_SECONDS = 600
+
+
+def run_job(job_id: int, worker_id: str) -> str:
+    """Run one claimed job to its end; return the status it finished with."""
+    from .builders import RUNNERS
+
+    job = db.session.get(Job, job_id, populate_existing=True)
+    requester = db.session.get(User, job.requested_by_id)
+    part = jobs.export_folder() / f"job-{job_id}.part"
+    kind, params = job.kind, dict(job.params or {})
+    try:
+        if requester is None or not requester.active:
+            raise jobs.JobFailed("The account that asked for this export is no longer active.")
+        runner = RUNNERS.get(kind)
+        if runner is None:
+            raise jobs.JobFailed("This kind of export is no longer offered.")
+        context = jobs.JobContext(job_id, worker_id, requester, params, part)
+        filename, media_type = runner(context)
+        final = jobs.finish(job_id, worker_id, part, filename, media_type)
+    except jobs.JobLost:
+        log.warning("export job %s was taken over by another worker", job_id)
+        return _discard(part, "lost")
+    except jobs.JobFailed as refusal:
+        _discard(part, "failed")
+        jobs.fail(job_id, worker_id, str(refusal))
+        _audit("export.failed", requester, job_id, params, kind=kind)
+        return "failed"
+    except Exception:
+        log.exception("export job %s failed", job_id)
+        _discard(part, "failed")
+        jobs.fail(job_id, worker_id, jobs.UNEXPECTED_MESSAGE)
+        _audit("export.failed", requester, job_id, params, kind=kind)
+        return "failed"
+    _audit("export.completed", requester, job_id, params, kind=kind,
+           size=final.stat().st_size)
+    return "done"
+
+
+def _discard(part, outcome: str) -> str:
+    db.session.rollback()
+    part.unlink(missing_ok=True)
+    return outcome
+
+
+def _audit(action: str, requester, job_id: int, params: dict, **facts) -> None:
+    job = db.session.get(Job, job_id)
+    record(action, actor=requester, target=job, cohort_id=params.get("cohort_id"), **facts)
+    db.session.commit()
+
+
+def work_once(worker_id: str) -> bool:
+    """Claim and run one job if any is waiting; return whether one was run."""
+    job_id = jobs.claim(worker_id)
+    if job_id is None:
+        return False
+    run_job(job_id, worker_id)
+    return True
+
+
+def run_worker(app: Flask, *, once: bool = False, poll_seconds: float = 2.0,
+               stop: threading.Event | None = None, worker_id: str | None = None) -> int:
+    """Process jobs until stopped (or, with once, until the queue is empty); return jobs run."""
+    worker_id = worker_id or jobs.default_worker_id()
+    stop = stop or threading.Event()
+    ran, last_cleanup = 0, 0.0
+    while not stop.is_set():
+        worked = False
+        with app.app_context():
+            try:
+                jobs.recover_stale()
+                if time.monotonic() - last_cleanup >= CLEANUP_EVERY_SECONDS:
+                    jobs.cleanup_expired()
+                    last_cleanup = time.monotonic()
+                worked = work_once(worker_id)
+            except Exception:  # noqa: BLE001 - keep the worker alive through a database blip
+                log.exception("export worker loop error")
+                db.session.rollback()
+            finally:
+                db.session.remove()
+        ran += int(worked)
+        if worked:
+            continue
+        if once:
+            break
+        stop.wait(poll_seconds)
+    return ran
+
+
+def start_background_worker(app: Flask, poll_seconds: float = 2.0) -> threading.Thread:
+    """Run the worker loop in a daemon thread of this process (used by `make run`)."""
+    thread = threading.Thread(target=run_worker, args=(app,),
+                              kwargs={"poll_seconds": poll_seconds},
+                              name="export-worker", daemon=True)
+    thread.start()
+    return thread
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Run every job waiting now, then stop.")
+@click.option("--poll-seconds", default=2.0, show_default=True, type=click.FloatRange(0.1, 3600),
+              help="How long to wait between looks at the queue when it is empty.")
+@with_appcontext
+def worker_command(once: bool, poll_seconds: float) -> None:
+    """Run background export jobs (cohort archives, personal archives)."""
+    app = current_app._get_current_object()
+    click.echo(f"Export worker started ({'once' if once else f'polling every {poll_seconds}s'}).")
+    try:
+        ran = run_worker(app, once=once, poll_seconds=poll_seconds)
+    except KeyboardInterrupt:
+        click.echo("Export worker stopped.")
+        return
+    click.echo(f"Export worker finished: {ran} job(s) run.")
