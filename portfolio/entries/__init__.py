@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("entries", __name__, url_prefix="/portfolio")
 
-from . import views  # noqa: E402,F401
+from . import goal_views, home, philosophy_views, reading, views  # noqa: E402,F401

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    DDL,
     JSON,
     Column,
     Date,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -65,6 +67,9 @@ class Entry(TimestampMixin, db.Model):
     reflection_model: Mapped[str] = mapped_column(String(32), default="gibbs")
     sections: Mapped[dict] = mapped_column(JSON, default=dict)  # prompt key -> Markdown
     privacy: Mapped[str] = mapped_column(String(16), default="private")
+    # A wider audience chosen in the working copy: it takes effect with the next saved version,
+    # so an autosave never shows readers more than the author has deliberately saved.
+    pending_privacy: Mapped[str] = mapped_column(String(16), default="")
     status: Mapped[str] = mapped_column(String(16), default="draft")
     review_status: Mapped[str] = mapped_column(String(16), default="none")
     latest_version_number: Mapped[int] = mapped_column(Integer, default=0)
@@ -97,6 +102,15 @@ class Entry(TimestampMixin, db.Model):
     @property
     def display_title(self) -> str:
         return self.title or "Untitled entry"
+
+    @property
+    def chosen_privacy(self) -> str:
+        """The tier the author last chose, whether or not it has taken effect yet."""
+        return self.pending_privacy or self.privacy
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == "published"
 
 
 class EntryVersion(db.Model):
@@ -239,3 +253,72 @@ class GoalNote(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     goal: Mapped[Goal] = relationship(back_populates="notes")
+
+
+class DraftRescue(db.Model):
+    """Text posted after the author's session had ended, kept until they sign in again.
+
+    The browser session holds only a random key; the row holds its hash, so the text can be
+    claimed only by the same browser, and only by the author it was written for.
+    """
+
+    __tablename__ = "draft_rescues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                                index=True)
+    target: Mapped[str] = mapped_column(String(16))  # entry, new_entry or philosophy
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"),
+                                                 index=True)
+    payload: Mapped[dict] = mapped_column(JSON)  # form field -> list of posted values
+    address: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+# Saved versions never change: the database itself refuses an UPDATE of their content, so a
+# sign-off's version and hash keep meaning what the reviewer saw. (Deleting a whole entry, and
+# the SET NULL of a departed author's id, stay possible.)
+_FROZEN_COLUMNS = {
+    "entry_versions": "entry_id, number, title, content, content_hash, created_at",
+    "philosophy_versions": "statement_id, number, body, content_hash, created_at",
+}
+
+
+def immutable_version_statements(table: str, dialect: str) -> list[str]:
+    """SQL making the database refuse changes to a version table's content columns."""
+    columns = _FROZEN_COLUMNS[table]
+    if dialect == "postgresql":
+        return [
+            f"""CREATE OR REPLACE FUNCTION {table}_immutable() RETURNS trigger AS $$
+                BEGIN
+                  RAISE EXCEPTION '{table} rows are immutable' USING ERRCODE = 'raise_exception';
+                END; $$ LANGUAGE plpgsql""",
+            f"""CREATE TRIGGER {table}_immutable BEFORE UPDATE OF {columns} ON {table}
+                FOR EACH ROW EXECUTE FUNCTION {table}_immutable()""",
+        ]
+    return [f"""CREATE TRIGGER {table}_immutable BEFORE UPDATE OF {columns} ON {table}
+                BEGIN SELECT RAISE(ABORT, '{table} rows are immutable'); END"""]
+
+
+def _install_immutability(table) -> None:
+    for dialect in ("postgresql", "sqlite"):
+        for statement in immutable_version_statements(table.name, dialect):
+            event.listen(table, "after_create", DDL(statement).execute_if(dialect=dialect))
+
+
+_install_immutability(EntryVersion.__table__)
+_install_immutability(PhilosophyVersion.__table__)
+
+
+@event.listens_for(EntryVersion, "before_update")
+@event.listens_for(PhilosophyVersion, "before_update")
+def _refuse_version_change(mapper, connection, target) -> None:
+    from sqlalchemy import inspect
+
+    state = inspect(target)
+    frozen = {"title", "content", "content_hash", "number", "body", "entry_id", "statement_id"}
+    changed = [attr.key for attr in state.attrs
+               if attr.key in frozen and attr.history.has_changes()]
+    if changed:
+        raise ValueError(f"saved versions are immutable (tried to change {', '.join(changed)})")

@@ -1,0 +1,83 @@
+"""Who may write a portfolio, and who may read a version, a philosophy statement or a goal.
+
+These predicates build on `permissions.py` (the one privacy rule) and add what it does not
+cover: candidates' write access, per-version privacy and the tiers of statements and goals.
+"""
+
+from __future__ import annotations
+
+from ..access import is_manager
+from ..programmes.access import current_memberships, membership_in, relations_to
+from ..programmes.models import CohortMembership
+from .models import Entry, EntryVersion
+from .permissions import can_view_entry, is_author, is_read_only, tier_admits
+
+
+def writing_membership(user) -> CohortMembership | None:
+    """The candidate membership new portfolio items belong to: the latest open one."""
+    if user is None or not user.is_authenticated:
+        return None
+    memberships = current_memberships(user.id, role="candidate")
+    open_ones = [item for item in memberships if not item.cohort.is_read_only]
+    return (open_ones or memberships or [None])[0]
+
+
+def is_candidate(user) -> bool:
+    return bool(user and user.is_authenticated and current_memberships(user.id, "candidate"))
+
+
+def can_write_portfolio(user) -> bool:
+    """Candidates in a cohort of a year that is not archived write entries, goals, statements."""
+    membership = writing_membership(user)
+    return membership is not None and not membership.cohort.is_read_only
+
+
+def author_membership(entry: Entry) -> CohortMembership | None:
+    if entry.cohort_id is None:
+        return None
+    membership = membership_in(entry.cohort_id, entry.owner_id)
+    return membership if membership is not None and membership.is_candidate else None
+
+
+def entry_is_writable(entry: Entry) -> bool:
+    """Archived years and withdrawn authors leave entries read-only, even for the author."""
+    if is_read_only(entry):
+        return False
+    membership = author_membership(entry)
+    return membership is None or membership.status != "withdrawn"
+
+
+def can_edit(user, entry: Entry) -> bool:
+    return is_author(user, entry) and entry_is_writable(entry)
+
+
+def version_privacy(version: EntryVersion) -> str:
+    return (version.content or {}).get("privacy", "private")
+
+
+def can_view_version(user, entry: Entry, version: EntryVersion) -> bool:
+    """Readers see a version only if both the entry's tier and the tier it was saved under
+    admit them: text once saved as "Only me" never reaches anyone else through the history."""
+    if is_author(user, entry):
+        return True
+    if not can_view_entry(user, entry):
+        return False
+    return tier_admits(version_privacy(version), relations_to(user, entry.owner_id))
+
+
+def can_view_owned(user, owner_id: int, privacy: str) -> bool:
+    """A philosophy statement or goal: its owner, or whoever its tier admits."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.id == owner_id:
+        return True
+    return privacy != "private" and tier_admits(privacy, relations_to(user, owner_id))
+
+
+def can_view_candidate(user, candidate_id: int) -> bool:
+    """Someone with any relation to the candidate may open their portfolio overview."""
+    if user is None or not user.is_authenticated or user.id == candidate_id:
+        return False
+    if not current_memberships(candidate_id, "candidate"):
+        return False
+    return is_manager(user) or bool(relations_to(user, candidate_id))

@@ -1,0 +1,145 @@
+"""Read-side queries for the portfolio pages, each a fixed number of SQL statements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..auth.models import User
+from ..extensions import db
+from ..frameworks.models import Competency, CompetencyArea
+from .models import Entry, EntryCompetency, EntryVersion, Goal, PhilosophyStatement
+from .permissions import visible_entries_filter
+
+
+@dataclass
+class CompetencyGroup:
+    area: CompetencyArea
+    competencies: list[Competency]
+
+
+def competency_groups(framework_id: int | None) -> list[CompetencyGroup]:
+    """A framework's competencies grouped by area, in order (two statements)."""
+    if framework_id is None:
+        return []
+    areas = db.session.scalars(
+        select(CompetencyArea).where(CompetencyArea.framework_id == framework_id)
+        .options(selectinload(CompetencyArea.competencies))
+        .order_by(CompetencyArea.position, CompetencyArea.id))
+    return [CompetencyGroup(area, list(area.competencies)) for area in areas]
+
+
+def competency_choices(groups: list[CompetencyGroup]) -> list[tuple[int, str]]:
+    return [(item.id, item.label) for group in groups for item in group.competencies]
+
+
+def competency_labels(ids) -> dict[int, str]:
+    ids = {int(item) for item in ids or ()}
+    if not ids:
+        return {}
+    return {item.id: item.label for item in db.session.scalars(
+        select(Competency).where(Competency.id.in_(ids)))}
+
+
+def entry_for_page(entry_id: int) -> Entry | None:
+    """An entry with what its pages show loaded up front."""
+    return db.session.scalar(
+        select(Entry).where(Entry.id == entry_id)
+        .options(joinedload(Entry.owner), joinedload(Entry.cohort),
+                 selectinload(Entry.claims).joinedload(EntryCompetency.competency),
+                 selectinload(Entry.tags)))
+
+
+def versions_of(entry: Entry) -> list[EntryVersion]:
+    return list(db.session.scalars(
+        select(EntryVersion).where(EntryVersion.entry_id == entry.id)
+        .order_by(EntryVersion.number.desc())))
+
+
+def filtered_entries(statement, filters: dict):
+    """Narrow an entry query by the portfolio filters (competency, model, status, dates)."""
+    if filters.get("competency"):
+        statement = statement.where(Entry.id.in_(select(EntryCompetency.entry_id).where(
+            EntryCompetency.competency_id == filters["competency"])))
+    if filters.get("model"):
+        statement = statement.where(Entry.reflection_model == filters["model"])
+    status = filters.get("status")
+    if status in ("draft", "published"):
+        statement = statement.where(Entry.status == status)
+        if status == "published":
+            statement = statement.where(Entry.review_status.in_(("none", "")))
+    elif status:
+        statement = statement.where(Entry.review_status == status)
+    if filters.get("date_from"):
+        statement = statement.where(Entry.practice_date >= filters["date_from"])
+    if filters.get("date_to"):
+        statement = statement.where(Entry.practice_date <= filters["date_to"])
+    return statement
+
+
+def _list_options(statement):
+    return statement.options(
+        selectinload(Entry.claims).joinedload(EntryCompetency.competency),
+        selectinload(Entry.tags),
+    ).order_by(Entry.practice_date.desc().nulls_last(), Entry.id.desc())
+
+
+def my_entries(owner_id: int, filters: dict, page: int, per_page: int):
+    statement = filtered_entries(select(Entry).where(Entry.owner_id == owner_id), filters)
+    return db.paginate(_list_options(statement), page=page, per_page=per_page, error_out=False)
+
+
+def shared_entries(viewer, owner_id: int, page: int, per_page: int):
+    """A candidate's saved entries that the viewer may read."""
+    statement = select(Entry).where(Entry.owner_id == owner_id, Entry.status == "published",
+                                    visible_entries_filter(viewer))
+    return db.paginate(_list_options(statement), page=page, per_page=per_page, error_out=False)
+
+
+def goals_of(owner_id: int) -> list[Goal]:
+    return list(db.session.scalars(
+        select(Goal).where(Goal.owner_id == owner_id)
+        .options(selectinload(Goal.competencies), selectinload(Goal.notes))
+        .order_by(Goal.status == "achieved", Goal.status == "dropped",
+                  Goal.target_date.is_(None), Goal.target_date, Goal.id)))
+
+
+def statement_with_owner(owner_id: int) -> PhilosophyStatement | None:
+    return db.session.scalar(select(PhilosophyStatement).where(
+        PhilosophyStatement.owner_id == owner_id))
+
+
+def recent_feedback(owner_id: int, limit: int = 6) -> list[dict]:
+    """Latest comments by others and sign-off decisions on the candidate's entries."""
+    from ..reviews.models import Comment, Signoff
+
+    comments = db.session.scalars(
+        select(Comment).join(Entry, Entry.id == Comment.entry_id)
+        .where(Entry.owner_id == owner_id, Comment.removed_at.is_(None),
+               or_(Comment.author_id.is_(None), Comment.author_id != owner_id))
+        .options(joinedload(Comment.author), joinedload(Comment.entry))
+        .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(limit))
+    signoffs = db.session.scalars(
+        select(Signoff).where(Signoff.candidate_id == owner_id)
+        .options(joinedload(Signoff.reviewer), joinedload(Signoff.entry),
+                 joinedload(Signoff.competency), joinedload(Signoff.revocation))
+        .order_by(Signoff.created_at.desc(), Signoff.id.desc()).limit(limit))
+    items = [{"kind": "comment", "at": item.created_at, "who": item.author, "entry": item.entry,
+              "text": item.body or item.what_worked or item.what_to_try or item.question,
+              "version": item.version_number} for item in comments]
+    items += [{"kind": "signoff", "at": item.created_at, "who": item.reviewer,
+               "entry": item.entry, "decision": item.decision, "competency": item.competency,
+               "text": item.feedback, "version": item.version_number,
+               "revoked": item.revocation is not None} for item in signoffs]
+    return sorted(items, key=lambda item: item["at"], reverse=True)[:limit]
+
+
+def candidate(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def pending_privacy_count(owner_id: int) -> int:
+    return len(db.session.scalars(select(Entry.id).where(
+        and_(Entry.owner_id == owner_id, Entry.pending_privacy != ""))).all())

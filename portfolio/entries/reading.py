@@ -1,0 +1,179 @@
+"""Reading entries: the entry page, versions, history, differences, restore and delete."""
+
+from __future__ import annotations
+
+from datetime import date
+from types import SimpleNamespace
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..errors import ConflictError, DomainError
+from ..extensions import db
+from . import bp, queries, services
+from .authoring import can_edit, can_view_version, entry_is_writable
+from .diff import compare_contents
+from .forms import ActionForm, RestoreForm
+from .models import PRIVACY_TIERS, SESSION_TYPES, Entry, EntryVersion
+from .panels import build_panels
+from .permissions import can_view_entry, is_author
+from .reflection_models import model_name, ordered_sections
+from .vocabulary import PRIVACY_HINTS
+
+
+def load_visible_entry(entry_id: int) -> Entry:
+    entry = queries.entry_for_page(entry_id) if 0 < entry_id < 2**62 else None
+    if entry is None or not can_view_entry(current_user, entry):
+        abort(404)
+    return entry
+
+
+def load_visible_version(entry: Entry, number: int) -> EntryVersion:
+    version = services.version_by_number(entry, number) if 0 < number < 2**31 else None
+    if version is None or not can_view_version(current_user, entry, version):
+        abort(404)
+    return version
+
+
+class PanelContext(SimpleNamespace):
+    """A panel's context with its keys as attributes: in Jinja `ctx.items` on a plain dict
+    would find dict.items(), not the panel's "items"."""
+
+    def __getitem__(self, key):
+        return getattr(self, key)
+
+    def __contains__(self, key) -> bool:
+        return hasattr(self, key)
+
+    def get(self, key, default=None):
+        return getattr(self, key, default)
+
+
+def panels_for(entry, version, viewer) -> list[dict]:
+    """Other features' panels; each template is included with `panel` in scope."""
+    return [{**panel, "context": PanelContext(**panel["context"])}
+            for panel in build_panels(entry, version, viewer)]
+
+
+def _practice_date(content: dict):
+    try:
+        return date.fromisoformat(content.get("practice_date") or "")
+    except ValueError:
+        return None
+
+
+def _page(entry, version, content, **extra):
+    labels = queries.competency_labels(content.get("competency_ids"))
+    return render_template(
+        "entries/show.html", entry=entry, version=version, content=content,
+        sections=ordered_sections(content.get("reflection_model"), content.get("sections")),
+        competencies=[labels[item] for item in content.get("competency_ids") or []
+                      if item in labels],
+        model_name=model_name(content.get("reflection_model")), tiers=PRIVACY_TIERS,
+        practice_date=_practice_date(content),
+        session_types=SESSION_TYPES, privacy_hints=PRIVACY_HINTS,
+        is_author=is_author(current_user, entry), can_edit=can_edit(current_user, entry),
+        panels=panels_for(entry, version, current_user), **extra)
+
+
+@bp.route("/entries/<int:entry_id>")
+@login_required
+def show_entry(entry_id):
+    entry = load_visible_entry(entry_id)
+    latest = services.latest_version(entry)
+    if latest is not None and not can_view_version(current_user, entry, latest):
+        abort(404)
+    content = latest.content if latest else services.working_content(entry)
+    unsaved = is_author(current_user, entry) and services.has_unsaved_changes(entry, latest)
+    return _page(entry, latest, content, unsaved=unsaved, is_latest=True)
+
+
+@bp.route("/entries/<int:entry_id>/versions/<int:number>")
+@login_required
+def show_version(entry_id, number):
+    entry = load_visible_entry(entry_id)
+    version = load_visible_version(entry, number)
+    return _page(entry, version, version.content, unsaved=False,
+                 is_latest=version.number == entry.latest_version_number)
+
+
+@bp.route("/entries/<int:entry_id>/versions")
+@login_required
+def versions(entry_id):
+    entry = load_visible_entry(entry_id)
+    visible = [version for version in queries.versions_of(entry)
+               if can_view_version(current_user, entry, version)]
+    unsaved = is_author(current_user, entry) and services.has_unsaved_changes(
+        entry, visible[0] if visible else None)
+    return render_template("entries/versions.html", entry=entry, versions=visible,
+                           unsaved=unsaved, can_edit=can_edit(current_user, entry),
+                           restore_form=RestoreForm(lock_version=entry.lock_version),
+                           tiers=PRIVACY_TIERS)
+
+
+@bp.route("/entries/<int:entry_id>/compare")
+@bp.route("/entries/<int:entry_id>/compare/<int:from_number>/<int:to_number>")
+@login_required
+def compare_versions(entry_id, from_number=None, to_number=None):
+    entry = load_visible_entry(entry_id)
+    if from_number is None or to_number is None:
+        first = request.args.get("from", type=int) or max(entry.latest_version_number - 1, 1)
+        second = request.args.get("to", type=int) or entry.latest_version_number
+        return redirect(url_for("entries.compare_versions", entry_id=entry.id,
+                                from_number=min(first, second), to_number=max(first, second)))
+    old = load_visible_version(entry, from_number)
+    new = load_visible_version(entry, to_number)
+    labels = queries.competency_labels(
+        [*old.content.get("competency_ids", []), *new.content.get("competency_ids", [])])
+    return render_template("entries/compare.html", entry=entry, old=old, new=new,
+                           changes=compare_contents(old.content, new.content, labels))
+
+
+@bp.route("/entries/<int:entry_id>/versions/<int:number>/restore", methods=["POST"])
+@login_required
+def restore_version(entry_id, number):
+    entry = load_visible_entry(entry_id)
+    if not is_author(current_user, entry):
+        abort(404)
+    form = RestoreForm()
+    if not form.validate_on_submit():
+        abort(400)
+    lock = int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else None
+    try:
+        version = services.restore_version(entry, number, current_user, expected_lock=lock)
+    except ConflictError:
+        db.session.rollback()
+        flash("The entry changed in another window since you opened this page, so nothing "
+              "was restored. Check the history below and try again.", "error")
+        return redirect(url_for("entries.versions", entry_id=entry_id))
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("entries.versions", entry_id=entry_id))
+    db.session.commit()
+    flash(f"Version {number} has been restored as version {version.number}.", "success")
+    return redirect(url_for("entries.show_entry", entry_id=entry_id))
+
+
+@bp.route("/entries/<int:entry_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_entry(entry_id):
+    entry = load_visible_entry(entry_id)
+    if not is_author(current_user, entry):
+        abort(404)
+    form = ActionForm()
+    if not entry_is_writable(entry):
+        flash("This entry is read-only, so it cannot be deleted.", "error")
+        return redirect(url_for("entries.show_entry", entry_id=entry_id))
+    if form.validate_on_submit():
+        try:
+            services.delete_entry(entry, current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for("entries.show_entry", entry_id=entry_id))
+        db.session.commit()
+        flash("The entry has been deleted. Its evidence is still in your evidence library.",
+              "success")
+        return redirect(url_for("entries.home"))
+    return render_template("entries/delete.html", entry=entry, form=form)

@@ -1,0 +1,149 @@
+"""Authorization policy for the portfolio: entries per privacy tier, philosophy, goals."""
+
+from __future__ import annotations
+
+from tests.policy import SIGNED_IN, Route, always
+
+AUTHOR = frozenset({"author"})
+CANDIDATES = frozenset({"author", "peer", "outsider", "other_candidate"})
+# Exactly who each privacy tier admits (besides the author), per the issue.
+TIER_READERS = {
+    "private": AUTHOR,
+    "developers": frozenset({"author", "developer", "lead", "admin"}),
+    "peers": frozenset({"author", "peer", "developer", "lead", "admin"}),
+    "cohort": frozenset({"author", "peer", "outsider", "developer", "lead", "admin"}),
+}
+TIERS = tuple(TIER_READERS)
+# Anyone related to the candidate may open the overview (it then shows only what tiers allow).
+RELATED = frozenset({"author", "peer", "outsider", "developer", "lead", "admin"})
+
+
+def setup(world):
+    from tests.entries.builders import form_fields, make_goal, make_statement
+    from tests.factories import add_version, make_entry
+
+    world.tier_entries = {}
+    for tier in TIERS:
+        entry = make_entry(world.author, cohort=world.cohort, privacy=tier,
+                           title=f"Secret {tier} reflection")
+        entry.sections = {**entry.sections, "what": f"Words only {tier} readers may see."}
+        add_version(entry)  # two versions, so history and differences have something to show
+        world.tier_entries[tier] = entry
+    world.draft_entry = make_entry(world.author, cohort=world.cohort, privacy="cohort",
+                                   title="Secret unsaved draft", published=False)
+    world.doomed_entry = make_entry(world.author, cohort=world.cohort, privacy="cohort",
+                                    title="Entry to delete")
+    world.statement = make_statement(world.author, body="Secret philosophy words",
+                                     privacy="developers", versions=2)
+    world.goal = make_goal(world.author, title="Secret peers goal", privacy="peers")
+    world.private_goal = make_goal(world.author, title="Secret private goal",
+                                   privacy="private")
+    world.form_fields = form_fields
+
+
+def _entry(tier):
+    return lambda world: world.tier_entries[tier]
+
+
+def _url(tier, suffix=""):
+    return lambda world: f"/portfolio/entries/{world.tier_entries[tier].id}{suffix}"
+
+
+def _title(tier):
+    return lambda world: f"Secret {tier} reflection"
+
+
+def _words(tier):
+    return lambda world: f"Words only {tier} readers may see."
+
+
+def _edit_data(world):
+    entry = world.tier_entries["peers"]
+    return world.form_fields(entry, action="draft", title="Edited by the author")
+
+
+def _new_data(world):
+    return world.form_fields(owner=world.author, action="draft")
+
+
+ROUTES = [
+    Route("entries.home", always("/portfolio/"), SIGNED_IN),
+    Route("entries.preview", always("/portfolio/preview"), SIGNED_IN, method="POST",
+          data=lambda world: {"text": "**bold**"}),
+    Route("entries.new_entry", always("/portfolio/entries/new"), CANDIDATES, denied_status=403),
+    Route("entries.new_entry", always("/portfolio/entries/new?model=gibbs"), CANDIDATES,
+          denied_status=403),
+    Route("entries.new_entry", always("/portfolio/entries/new"), CANDIDATES, method="POST",
+          denied_status=403, allowed_status=302, data=_new_data),
+    Route("entries.autosave_new_entry", always("/portfolio/entries/new/autosave"), CANDIDATES,
+          method="POST", denied_status=403, allowed_status=200, data=_new_data),
+    # Reading: exactly the tier's audience, on every page that shows an entry's words.
+    *[Route("entries.show_entry", _url(tier), TIER_READERS[tier], secret=_words(tier))
+      for tier in TIERS],
+    *[Route("entries.show_version", _url(tier, "/versions/1"), TIER_READERS[tier],
+            secret=_title(tier)) for tier in TIERS],
+    *[Route("entries.versions", _url(tier, "/versions"), TIER_READERS[tier],
+            secret=_title(tier)) for tier in TIERS],
+    *[Route("entries.compare_versions", _url(tier, "/compare/1/2"), TIER_READERS[tier],
+            secret=_words(tier)) for tier in TIERS],
+    Route("entries.compare_versions", _url("cohort", "/compare?from=1&to=2"),
+          TIER_READERS["cohort"], allowed_status=302),
+    Route("entries.show_entry", lambda w: f"/portfolio/entries/{w.draft_entry.id}", AUTHOR,
+          secret=lambda w: "Secret unsaved draft"),
+    # Writing: the author only, on the form and on autosave.
+    Route("entries.edit_entry", _url("peers", "/edit"), AUTHOR),
+    Route("entries.edit_entry", _url("peers", "/edit"), AUTHOR, method="POST",
+          allowed_status=302, data=_edit_data),
+    Route("entries.autosave_entry", _url("peers", "/autosave"), AUTHOR, method="POST",
+          allowed_status=200, data=_edit_data),
+    Route("entries.autosave_entry", _url("private", "/autosave"), AUTHOR, method="POST",
+          allowed_status=200,
+          data=lambda w: w.form_fields(w.tier_entries["private"], action="draft")),
+    Route("entries.restore_version", _url("cohort", "/versions/1/restore"), AUTHOR,
+          method="POST", allowed_status=302),
+    Route("entries.delete_entry", lambda w: f"/portfolio/entries/{w.doomed_entry.id}/delete",
+          AUTHOR),
+    Route("entries.delete_entry", lambda w: f"/portfolio/entries/{w.doomed_entry.id}/delete",
+          AUTHOR, method="POST", allowed_status=302),
+    # The read-only overview of a candidate's portfolio.
+    Route("entries.candidate_portfolio", lambda w: f"/portfolio/candidates/{w.author.id}",
+          RELATED, secret=lambda w: "Secret private reflection"),
+    # Philosophy statement (the author's is shared with coach developers).
+    Route("entries.philosophy", always("/portfolio/philosophy"), CANDIDATES,
+          denied_status=403),
+    Route("entries.philosophy", always("/portfolio/philosophy"), CANDIDATES, method="POST",
+          denied_status=403, allowed_status=302,
+          data=lambda w: {"body": "Coaching is about people.", "privacy": "developers",
+                          "action": "draft"}),
+    Route("entries.autosave_philosophy", always("/portfolio/philosophy/autosave"), CANDIDATES,
+          method="POST", denied_status=403, allowed_status=200,
+          data=lambda w: {"body": "Coaching is about people.", "privacy": "developers"}),
+    Route("entries.philosophy_versions", always("/portfolio/philosophy/versions"), AUTHOR,
+          secret=lambda w: "Secret philosophy words"),
+    Route("entries.philosophy_compare", always("/portfolio/philosophy/compare/1/2"), AUTHOR),
+    Route("entries.philosophy_compare", always("/portfolio/philosophy/compare"), AUTHOR,
+          allowed_status=302),
+    Route("entries.philosophy_restore", always("/portfolio/philosophy/versions/1/restore"),
+          AUTHOR, method="POST", allowed_status=302),
+    # Development goals.
+    Route("entries.goal_list", always("/portfolio/goals"), CANDIDATES, denied_status=403),
+    Route("entries.new_goal", always("/portfolio/goals/new"), CANDIDATES, denied_status=403),
+    Route("entries.new_goal", always("/portfolio/goals/new"), CANDIDATES, method="POST",
+          denied_status=403, allowed_status=302,
+          data=lambda w: {"title": "Learn to plan a taper", "status": "not_started",
+                          "privacy": "developers"}),
+    Route("entries.show_goal", lambda w: f"/portfolio/goals/{w.goal.id}",
+          TIER_READERS["peers"], secret=lambda w: "Secret peers goal"),
+    Route("entries.show_goal", lambda w: f"/portfolio/goals/{w.private_goal.id}", AUTHOR,
+          secret=lambda w: "Secret private goal"),
+    Route("entries.edit_goal", lambda w: f"/portfolio/goals/{w.goal.id}/edit", AUTHOR),
+    Route("entries.edit_goal", lambda w: f"/portfolio/goals/{w.goal.id}/edit", AUTHOR,
+          method="POST", allowed_status=302,
+          data=lambda w: {"title": "Changed goal", "status": "in_progress",
+                          "privacy": "peers"}),
+    Route("entries.add_goal_note", lambda w: f"/portfolio/goals/{w.goal.id}/notes", AUTHOR,
+          method="POST", allowed_status=302, data=lambda w: {"body": "Tried it on Tuesday."}),
+    Route("entries.delete_goal", lambda w: f"/portfolio/goals/{w.goal.id}/delete", AUTHOR),
+    Route("entries.delete_goal", lambda w: f"/portfolio/goals/{w.private_goal.id}/delete",
+          AUTHOR, method="POST", allowed_status=302),
+]
