@@ -11,6 +11,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
@@ -90,7 +91,11 @@ class DashboardFilterForm(FlaskForm):
     competency = SelectField("Competency", validators=[Optional()])
 
 
-DECISION_CHOICES = list(DECISIONS.items())
+DECISION_CHOICES = [SelectChoice(value, label) for value, label in DECISIONS.items()]
+
+
+def competency_choices(competencies) -> list[SelectChoice]:
+    return [SelectChoice(c.id, f"{c.code} {c.title}") for c in competencies]
 
 
 class ReviewDecisionForm(FlaskForm):

@@ -17,6 +17,7 @@ from .forms import (
     PeerSignoffForm,
     ReplyForm,
     SubmitForReviewForm,
+    competency_choices,
 )
 from .links import diff_path, version_path
 from .models import Signoff
@@ -103,7 +104,7 @@ def _add_forms(context, entry, latest, viewer) -> None:
         already = {view.signoff.competency_id for view in context["signoffs"]
                    if view.signoff.role == "peer" and view.signoff.reviewer_id == viewer.id
                    and view.signoff.entry_version_id == latest.id}
-        choices = [(c.id, f"{c.code} {c.title}") for c in claimed.values() if c.id not in already]
+        choices = competency_choices(c for c in claimed.values() if c.id not in already)
         if choices:
             form = PeerSignoffForm(prefix="peer", formdata=None)
             form.competency.choices = choices
@@ -113,6 +114,6 @@ def _add_forms(context, entry, latest, viewer) -> None:
         context["open_request"] = next((r for r in context["requests"] if r.is_open), None)
         if context["open_request"] is None and not entry.is_private and claimed:
             form = SubmitForReviewForm(prefix="review", formdata=None)
-            form.competencies.choices = [(c.id, f"{c.code} {c.title}") for c in claimed.values()]
+            form.competencies.choices = competency_choices(claimed.values())
             context["submit_form"] = form
         context["claimed"] = claimed

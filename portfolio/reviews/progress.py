@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import distinct, func, select
 
-from ..entries.models import Entry, EntryCompetency
 from ..extensions import db
-from ..frameworks.models import Competency, CompetencyArea, Framework
 from .models import ReviewRequest, ReviewRequestCompetency, Signoff, SignoffRevocation
+
+if TYPE_CHECKING:
+    from ..frameworks.models import Competency, Framework
 
 STATES = {
     "not_started": ("Not started", "○"),
@@ -209,3 +211,9 @@ def competencies_by_framework(framework_ids) -> dict[int, list[Competency]]:
             .order_by(CompetencyArea.position, Competency.position, Competency.id)):
         result[competency.framework_id].append(competency)
     return result
+
+
+# Imported last on purpose: other features import this module while their own packages are
+# still loading, and these imports can lead back here; by now every name above exists.
+from ..entries.models import Entry, EntryCompetency  # noqa: E402
+from ..frameworks.models import Competency, CompetencyArea, Framework  # noqa: E402,F811

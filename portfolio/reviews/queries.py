@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import literal, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit.models import AuditEvent
@@ -141,16 +141,33 @@ ACCOUNT_ACTIONS = ("login.succeeded", "login.failed", "logout", "password.change
 
 
 def cohort_audit_statement(cohort_id: int):
-    """The cohort's own events, plus sign-in and account events of its members."""
+    """The cohort's own events, plus sign-in and account events of its members.
+
+    Failed sign-ins carry only a keyed fingerprint of the address typed, so they are matched
+    by fingerprinting the members' addresses here (one small query).
+    """
+    from ..auth.services import email_fingerprint
+
     members = select(CohortMembership.user_id).where(CohortMembership.cohort_id == cohort_id)
-    member_emails = select(literal("email=").concat(User.email)).where(User.id.in_(members))
+    emails = db.session.scalars(select(User.email).where(User.id.in_(members))).all()
+    fingerprints = [f"account={email_fingerprint(email)}" for email in emails]
     account_events = AuditEvent.action.in_(ACCOUNT_ACTIONS) & AuditEvent.cohort_id.is_(None) & (
         AuditEvent.actor_id.in_(members)
         | ((AuditEvent.target_type == "User") & AuditEvent.target_id.in_(members))
-        | ((AuditEvent.action == "login.failed") & AuditEvent.summary.in_(member_emails)))
+        | ((AuditEvent.action == "login.failed") & AuditEvent.summary.in_(fingerprints)))
     return (select(AuditEvent)
             .where(or_(AuditEvent.cohort_id == cohort_id, account_events))
             .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()))
+
+
+def actor_names(events) -> dict[int, str]:
+    """Display names for the actors of these events (one query; erased accounts drop out)."""
+    ids = {event.actor_id for event in events if event.actor_id}
+    if not ids:
+        return {}
+    rows = db.session.execute(select(User.id, User.display_name).where(
+        User.id.in_(ids), User.erased_at.is_(None)))
+    return dict(rows.all())
 
 
 def cohort_audit_page(cohort_id: int, page: int, per_page: int, action: str = ""):
@@ -160,9 +177,9 @@ def cohort_audit_page(cohort_id: int, page: int, per_page: int, action: str = ""
     return db.paginate(statement, page=page, per_page=per_page, error_out=False)
 
 
-def cohort_audit_rows(cohort_id: int, batch: int = 1000):
-    """Every event for the CSV download, streamed in batches (memory stays flat)."""
+def cohort_audit_batches(cohort_id: int, batch: int = 1000):
+    """Every event for the CSV download, in batches (memory stays flat)."""
     result = db.session.execute(cohort_audit_statement(cohort_id)
                                 .execution_options(yield_per=batch))
     for partition in result.scalars().partitions():
-        yield from partition
+        yield list(partition)

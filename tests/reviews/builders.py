@@ -44,3 +44,43 @@ def decision_form(s, review_request, decisions: dict, overall="", action="comple
         data[f"decision_{competency_id}"] = decision
         data[f"feedback_{competency_id}"] = feedback
     return data
+
+
+def render_panel(app, entry, viewer) -> str | None:
+    """The reviews panel as the entry page shows it to `viewer` (None when hidden)."""
+    from flask import render_template
+
+    from portfolio.reviews.panel import build_entry_panel
+
+    with app.test_request_context("/"):
+        context = build_entry_panel(entry, None, viewer)
+        if context is None:
+            return None
+        return render_template("reviews/_entry_panel.html",
+                               panel={"name": "reviews", "context": context})
+
+
+class StatementCounter:
+    """Count SQL statements sent to the app's database while the block runs."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.statements: list[str] = []
+
+    def _record(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append(statement)
+
+    def __enter__(self):
+        from sqlalchemy import event
+
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc):
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)

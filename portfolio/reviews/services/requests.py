@@ -80,10 +80,10 @@ def submit_for_review(entry, actor, competency_ids: list[int], message: str = ""
     if entry.status != "published" or version is None:
         raise DomainError("Save the entry before submitting it for review.")
     membership = author_membership(entry)
-    if membership is None or not membership.is_current:
+    if membership is None:
         raise DomainError("You are not a candidate in a cohort, so there is nobody to review "
                           "this entry.")
-    assert_candidate_writable(membership)
+    assert_candidate_writable(membership)  # archived year or withdrawn: read-only
     chosen = _chosen_competencies(version, competency_ids)
     pending = _open_request(entry)
     if pending is not None:

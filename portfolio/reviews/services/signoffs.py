@@ -95,7 +95,8 @@ def revoke_signoff(signoff: Signoff, actor, reason: str) -> SignoffRevocation:
     revocation = SignoffRevocation(signoff_id=signoff.id, revoked_by_id=actor.id, reason=reason)
     db.session.add(revocation)
     db.session.flush()
+    # The reason stays on the revocation row; the log holds only facts (no free text).
     record("signoff.revoked", actor=actor, target=signoff, cohort_id=signoff.entry.cohort_id,
            candidate_id=signoff.candidate_id, competency=signoff.competency_code,
-           version=signoff.version_number, role=signoff.role, reason=reason)
+           version=signoff.version_number, role=signoff.role, revocation_id=revocation.id)
     return revocation

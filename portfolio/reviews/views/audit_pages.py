@@ -36,7 +36,8 @@ def cohort_audit(cohort_id):
     page = max(1, request.args.get("page", 1, type=int) or 1)
     events = queries.cohort_audit_page(cohort.id, page, current_app.config["ITEMS_PER_PAGE"],
                                        action)
-    return render_template("reviews/audit.html", cohort=cohort, events=events, action=action)
+    return render_template("reviews/audit.html", cohort=cohort, events=events, action=action,
+                           names=queries.actor_names(events.items))
 
 
 @bp.route("/cohorts/<int:cohort_id>/audit.csv")
@@ -63,15 +64,21 @@ def _csv_lines(app, cohort_id: int):
     yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
     writer.writerow(CSV_COLUMNS)
     with app.app_context():
-        for event in queries.cohort_audit_rows(cohort_id):
-            writer.writerow([neutralise(value) for value in (
-                event.occurred_at.isoformat(),
-                local(event.occurred_at).strftime("%Y-%m-%d %H:%M"), event.actor_label,
-                event.action, event.target_type, event.target_id, event.summary,
-                event.address)])
-            if buffer.tell() > 8192:
-                yield _drain(buffer)
+        for batch in queries.cohort_audit_batches(cohort_id):
+            names = queries.actor_names(batch)
+            for event in batch:
+                writer.writerow([neutralise(value) for value in (
+                    event.occurred_at.isoformat(),
+                    local(event.occurred_at).strftime("%Y-%m-%d %H:%M"),
+                    _who(event, names), event.action, event.target_type, event.target_id,
+                    event.summary, event.address)])
+            yield _drain(buffer)
     yield _drain(buffer)
+
+
+def _who(event, names: dict[int, str]) -> str:
+    name = names.get(event.actor_id)
+    return f"{name} ({event.actor_label})" if name else event.actor_label
 
 
 def _drain(buffer: io.StringIO) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, render_template, request
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from .. import dashboard as board
 from ..blueprint import bp
@@ -20,11 +21,12 @@ def _page(name: str = "page") -> int:
 
 def _filters(choices) -> tuple[DashboardFilterForm, board.Filters]:
     form = DashboardFilterForm(request.args)
-    form.cohort.choices = [("", "All cohorts")] + [(str(c.id), c.label) for c in choices.cohorts]
-    form.specialism.choices = [("", "All specialisms")] + [
-        (str(s.id), s.name) for s in choices.specialisms]
-    form.competency.choices = [("", "All competencies")] + [
-        (code, f"{code} {title}") for code, title in choices.competencies]
+    form.cohort.choices = [SelectChoice("", "All cohorts")] + [
+        SelectChoice(str(c.id), c.label) for c in choices.cohorts]
+    form.specialism.choices = [SelectChoice("", "All specialisms")] + [
+        SelectChoice(str(s.id), s.name) for s in choices.specialisms]
+    form.competency.choices = [SelectChoice("", "All competencies")] + [
+        SelectChoice(code, f"{code} {title}") for code, title in choices.competencies]
     form.validate()
     for field in (form.cohort, form.specialism, form.competency):
         if field.errors:  # an unknown value in the address: show everything instead

@@ -9,7 +9,7 @@ from ...errors import ConflictError, DomainError, apply_to_form
 from ...extensions import db
 from .. import queries, services
 from ..blueprint import bp
-from ..forms import ActionForm, SubmitForReviewForm, decision_form_class
+from ..forms import ActionForm, SubmitForReviewForm, competency_choices, decision_form_class
 from ..permissions import (
     can_review_request,
     can_submit_for_review,
@@ -34,7 +34,7 @@ def submit_for_review(entry_id):
     form = SubmitForReviewForm(prefix="review")
     version = latest_version(entry)
     claimed = queries.competencies_by_id(version.competency_ids if version else [])
-    form.competencies.choices = [(c.id, f"{c.code} {c.title}") for c in claimed.values()]
+    form.competencies.choices = competency_choices(claimed.values())
     if form.validate_on_submit():
         try:
             review_request = services.submit_for_review(entry, current_user,

@@ -11,7 +11,7 @@ from ...errors import DomainError, apply_to_form
 from ...extensions import db
 from .. import queries, services
 from ..blueprint import bp
-from ..forms import PeerSignoffForm, RevokeForm
+from ..forms import PeerSignoffForm, RevokeForm, competency_choices
 from ..models import Signoff
 from ..permissions import can_peer_signoff
 from ..services.common import latest_version
@@ -25,7 +25,7 @@ def peer_signoff(entry_id):
     version = latest_version(entry)
     claimed = queries.competencies_by_id(version.competency_ids if version else [])
     form = PeerSignoffForm(prefix="peer")
-    form.competency.choices = [(c.id, f"{c.code} {c.title}") for c in claimed.values()]
+    form.competency.choices = competency_choices(claimed.values())
     if form.validate_on_submit():
         try:
             signoff = services.peer_signoff(entry, current_user, form.competency.data,

@@ -1,0 +1,122 @@
+"""Authorization policy for the reviews routes (comments, sign-off, requests, dashboard, audit).
+
+Action routes answer 404 to anyone who may not take the action, even when they can read the
+entry ("exists but not yours"); pages gated by a global role answer 403.
+"""
+
+from tests.policy import MANAGERS, Route
+
+ENTRY_AUDIENCE = frozenset({"author", "peer", "developer", "lead", "admin"})  # a "peers" entry
+REQUEST_VIEWERS = frozenset({"author", "developer", "lead", "admin"})
+REVIEWERS = frozenset({"developer"})
+DASHBOARD_USERS = frozenset({"developer", "other_developer", "lead", "admin"})
+CANDIDATES = frozenset({"author", "peer", "outsider", "other_candidate"})
+
+
+def setup(world):
+    from portfolio.extensions import db
+    from portfolio.reviews import services
+    from tests.factories import competency, make_entry
+
+    vp1, vp2 = competency(world.framework, "VP1"), competency(world.framework, "VP2")
+    world.rv_vp1, world.rv_vp2 = vp1, vp2
+
+    def entry(title):
+        return make_entry(world.author, cohort=world.cohort, privacy="peers", title=title,
+                          competencies=[vp1, vp2])
+
+    world.rv_entry = entry("Hurdle rhythm under fatigue")
+    world.rv_unsubmitted = entry("Relay changeovers")
+    started_entry, to_start_entry = entry("Bend running drills"), entry("Warm-up design")
+    db.session.flush()
+    world.rv_request = services.submit_for_review(world.rv_entry, world.author, [vp1.id])
+    world.rv_started = services.submit_for_review(started_entry, world.author, [vp1.id])
+    services.start_review(world.rv_started, world.developer)
+    world.rv_to_start = services.submit_for_review(to_start_entry, world.author, [vp1.id])
+    world.rv_comment = services.add_comment(world.rv_entry, world.peer, "Lovely cue work.")
+    world.rv_signoff = services.peer_signoff(world.rv_entry, world.peer, vp2.id,
+                                             "Clear evidence of planning.")
+    world.rv_notification = _notification(world.author)
+
+
+def _notification(user):
+    from portfolio.extensions import db
+    from portfolio.notifications.models import Notification
+
+    item = Notification(user_id=user.id, kind="comment", message="Someone commented.",
+                        link="/reviews/progress")
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def _entry(world, tail=""):
+    return f"/reviews/entries/{world.rv_entry.id}{tail}"
+
+
+def _comment(world, tail):
+    return f"/reviews/comments/{world.rv_comment.id}{tail}"
+
+
+def _progress(world, tail=""):
+    return f"/reviews/cohorts/{world.cohort.id}/candidates/{world.author.id}{tail}"
+
+
+def _title(world):
+    return world.rv_entry.title
+
+
+ROUTES = [
+    # Comments and peer feedback: exactly the entry's audience.
+    Route("reviews.add_comment", lambda w: _entry(w, "/comments"), ENTRY_AUDIENCE,
+          method="POST", allowed_status=302, data=lambda w: {"comment-body": "Nice work."}),
+    Route("reviews.reply", lambda w: _comment(w, "/replies"), ENTRY_AUDIENCE, method="POST",
+          allowed_status=302, data=lambda w: {"reply-body": "Thanks!"}),
+    Route("reviews.add_feedback", lambda w: _entry(w, "/feedback"),
+          ENTRY_AUDIENCE - {"author"}, method="POST", allowed_status=302,
+          data=lambda w: {"feedback-what_worked": "The cue.", "feedback-what_to_try": "Film it."}),
+    Route("reviews.edit_comment", lambda w: _comment(w, "/edit"), frozenset({"peer"}),
+          secret=lambda w: "Lovely cue work."),
+    Route("reviews.edit_comment", lambda w: _comment(w, "/edit"), frozenset({"peer"}),
+          method="POST", allowed_status=302, data=lambda w: {"body": "Lovely cue work!"}),
+    Route("reviews.remove_comment", lambda w: _comment(w, "/remove"),
+          frozenset({"peer"}) | MANAGERS, method="POST", allowed_status=302),
+    # Peer sign-off: only the author's peer group (not the author, not the whole cohort).
+    Route("reviews.peer_signoff", lambda w: _entry(w, "/peer-signoffs"), frozenset({"peer"}),
+          method="POST", allowed_status=302,
+          data=lambda w: {"peer-competency": str(w.rv_vp1.id), "peer-note": "Convincing."}),
+    # Review requests: the author submits and withdraws; the cohort's coach developers review.
+    Route("reviews.submit_for_review",
+          lambda w: f"/reviews/entries/{w.rv_unsubmitted.id}/review-requests",
+          frozenset({"author"}), method="POST", allowed_status=302,
+          data=lambda w: {"review-competencies": [str(w.rv_vp1.id)], "review-message": ""}),
+    Route("reviews.request_detail", lambda w: f"/reviews/requests/{w.rv_request.id}",
+          REQUEST_VIEWERS, secret=_title),
+    Route("reviews.withdraw", lambda w: f"/reviews/requests/{w.rv_request.id}/withdraw",
+          frozenset({"author"}), method="POST", allowed_status=302),
+    Route("reviews.start", lambda w: f"/reviews/requests/{w.rv_to_start.id}/start", REVIEWERS,
+          method="POST", allowed_status=302),
+    Route("reviews.decide", lambda w: f"/reviews/requests/{w.rv_started.id}/decision",
+          REVIEWERS, method="POST", allowed_status=302,
+          data=lambda w: {f"decision_{w.rv_vp1.id}": "signed_off",
+                          f"feedback_{w.rv_vp1.id}": "Clear.", "overall_feedback": "",
+                          "action": "complete"}),
+    # Revocation, completion and the audit log: programme leads and admins.
+    Route("reviews.revoke", lambda w: f"/reviews/signoffs/{w.rv_signoff.id}/revoke", MANAGERS,
+          denied_status=403),
+    Route("reviews.revoke", lambda w: f"/reviews/signoffs/{w.rv_signoff.id}/revoke", MANAGERS,
+          method="POST", denied_status=403, data=lambda w: {"reason": "Wrong peer group."}),
+    Route("reviews.candidate_progress_page", _progress,
+          frozenset({"author", "developer"}) | MANAGERS),
+    Route("reviews.record_completion", lambda w: _progress(w, "/completion"), MANAGERS,
+          method="POST", denied_status=403, allowed_status=302),
+    Route("reviews.my_progress", lambda w: "/reviews/progress", CANDIDATES, allowed_status=302),
+    Route("reviews.cohort_audit", lambda w: f"/reviews/cohorts/{w.cohort.id}/audit", MANAGERS,
+          denied_status=403),
+    Route("reviews.cohort_audit_csv", lambda w: f"/reviews/cohorts/{w.cohort.id}/audit.csv",
+          MANAGERS, denied_status=403),
+    # The dashboard and queue: coach developers (their cohorts) and managers (all cohorts).
+    Route("reviews.dashboard", lambda w: "/reviews/dashboard", DASHBOARD_USERS,
+          denied_status=403),
+    Route("reviews.queue", lambda w: "/reviews/requests", DASHBOARD_USERS, denied_status=403),
+]
