@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from ..access import role_required
 from ..database import get_or_404
@@ -96,7 +97,7 @@ def _competency_form(framework: Framework, competency: Competency | None):
         flash("Add an area first: competencies belong to an area.", "error")
         return _back(framework)
     form = CompetencyForm(obj=competency)
-    form.area_id.choices = [(area.id, area.title) for area in framework.areas]
+    form.area_id.choices = [SelectChoice(area.id, area.title) for area in framework.areas]
     if request.method == "GET" and competency is None:
         form.area_id.data = request.args.get("area", type=int)
         form.developer_signoffs_required.data, form.peer_signoffs_required.data = 1, 0

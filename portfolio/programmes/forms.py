@@ -15,10 +15,16 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .membership import ROLE_LABELS, STATUS_LABELS
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Choices for a select, radio or checkbox field from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def optional_int(value):
@@ -91,7 +97,7 @@ class InviteForm(FlaskForm):
         DataRequired("Enter an email address."), Length(max=254)])
     name = StringField("Full name", validators=[Optional(), Length(max=120)],
                        description="Needed for someone new; they can change it when they accept.")
-    role = RadioField("Role in this cohort", choices=list(ROLE_LABELS.items()),
+    role = RadioField("Role in this cohort", choices=options(ROLE_LABELS.items()),
                       default="candidate",
                       validators=[InputRequired("Choose candidate or coach developer.")])
     specialism_ids = MultiCheckboxField("Specialisms (candidates)", coerce=optional_int)
@@ -106,9 +112,9 @@ class ImportForm(FlaskForm):
 
 
 class MembershipForm(FlaskForm):
-    role = RadioField("Role in this cohort", choices=list(ROLE_LABELS.items()),
+    role = RadioField("Role in this cohort", choices=options(ROLE_LABELS.items()),
                       validators=[InputRequired("Choose a role.")])
-    status = RadioField("Status", choices=list(STATUS_LABELS.items()),
+    status = RadioField("Status", choices=options(STATUS_LABELS.items()),
                         validators=[InputRequired("Choose a status.")])
     developer_id = SelectField("Assigned coach developer", coerce=optional_int,
                                validate_choice=False)

@@ -11,7 +11,7 @@ from ..errors import DomainError, apply_to_form
 from ..extensions import db
 from . import bp, member_import, membership, queries
 from .csvtools import read_limited, write_csv
-from .forms import ActionForm, ImportForm, InviteForm, MembershipForm, PeerGroupForm
+from .forms import ActionForm, ImportForm, InviteForm, MembershipForm, PeerGroupForm, options
 from .models import Cohort, CohortMembership, MemberImport, PeerGroup
 from .views import MANAGE, refuse_if_archived
 
@@ -21,9 +21,9 @@ def _in_cohort(cohort_id: int):
     return lambda row: row.cohort_id == cohort_id
 
 
-def _developer_choices(cohort: Cohort) -> list[tuple]:
-    return [("", "None yet"), *((m.user_id, m.user.display_name)
-                                for m in membership.current_developers(cohort))]
+def _developer_choices(cohort: Cohort):
+    return options([("", "None yet"), *((m.user_id, m.user.display_name)
+                                for m in membership.current_developers(cohort))])
 
 
 # --- invitations ------------------------------------------------------------------------------
@@ -35,7 +35,7 @@ def invite(cohort_id):
     if refusal := refuse_if_archived(cohort):
         return refusal
     form = InviteForm()
-    form.specialism_ids.choices = queries.specialism_choices()
+    form.specialism_ids.choices = options(queries.specialism_choices())
     form.developer_id.choices = _developer_choices(cohort)
     if form.validate_on_submit():
         details = membership.NewMember(
@@ -135,7 +135,8 @@ def member(cohort_id, membership_id):
         return refusal
     form = MembershipForm(obj=member)
     form.developer_id.choices = _developer_choices(member.cohort)
-    form.specialism_ids.choices = queries.specialism_choices(s.id for s in member.specialisms)
+    form.specialism_ids.choices = options(
+        queries.specialism_choices(s.id for s in member.specialisms))
     if request.method == "GET":
         form.developer_id.data = member.coach_developer_id
         form.specialism_ids.data = [s.id for s in member.specialisms]
@@ -199,7 +200,7 @@ def _peer_group_form(cohort: Cohort, group: PeerGroup | None):
     eligible = [m for status, members in page.candidates_by_status if status != "withdrawn"
                 for m in members if m.peer_group_link is None
                 or (group is not None and m.peer_group_link.peer_group_id == group.id)]
-    form.membership_ids.choices = [(m.id, m.user.display_name) for m in eligible]
+    form.membership_ids.choices = options((m.id, m.user.display_name) for m in eligible)
     if request.method == "GET" and group is not None:
         form.membership_ids.data = [link.membership_id for link in group.members]
     if form.validate_on_submit():

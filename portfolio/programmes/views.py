@@ -20,6 +20,7 @@ from .forms import (
     RolloverForm,
     YearForm,
     YearStatusForm,
+    options,
 )
 from .models import Cohort, ProgrammeYear
 from .permissions import can_manage_programme, can_see_member_emails, can_view_cohort
@@ -176,13 +177,13 @@ def edit_cohort(cohort_id):
 
 
 def _cohort_choices(form, cohort: Cohort | None = None) -> None:
-    form.pathway_id.choices = [("", "Choose a pathway"),
-                               *queries.pathway_choices(cohort.pathway_id if cohort else None)]
+    form.pathway_id.choices = options([
+        ("", "Choose a pathway"), *queries.pathway_choices(cohort.pathway_id if cohort else None)])
     frameworks = queries.published_frameworks()
     if cohort is not None and cohort.framework not in frameworks:
         frameworks.insert(0, cohort.framework)
-    form.framework_id.choices = [("", "Choose a framework version"),
-                                 *((f.id, f.label) for f in frameworks)]
+    form.framework_id.choices = options([("", "Choose a framework version"),
+                                         *((f.id, f.label) for f in frameworks)])
 
 
 def _cohort_details(form) -> services.CohortDetails:
@@ -235,11 +236,11 @@ def start_next_year(cohort_id):
 
 
 def _rollover_choices(form, cohort: Cohort, years) -> None:
-    form.year_id.choices = [(y.id, y.label) for y in years]
+    form.year_id.choices = options((y.id, y.label) for y in years)
     frameworks = queries.published_frameworks()
-    form.framework_id.choices = [(f.id, f.label) for f in frameworks]
+    form.framework_id.choices = options((f.id, f.label) for f in frameworks)
     members = rollover.rollover_candidates(cohort)
-    form.membership_ids.choices = [(m.id, m.user.display_name) for m in members]
+    form.membership_ids.choices = options((m.id, m.user.display_name) for m in members)
     if request.method == "GET":
         form.year_id.data = years[0].id if years else None
         form.name.data = rollover.suggested_name(cohort, years[0] if years else None)
