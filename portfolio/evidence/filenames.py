@@ -62,8 +62,8 @@ def display_name(name: str, limit: int = 80) -> str:
 def ascii_fallback(name: str) -> str:
     """An ASCII-only version for clients that ignore `filename*`."""
     decomposed = unicodedata.normalize("NFKD", name)
-    ascii_only = decomposed.encode("ascii", "ignore").decode("ascii")
-    cleaned = re.sub(r'[^A-Za-z0-9._ ()+-]', "_", ascii_only).strip(" .")
+    letters = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")  # é -> e
+    cleaned = re.sub(r"[^A-Za-z0-9._ ()+-]", "_", letters).strip(" .")
     return cleaned or "evidence"
 
 

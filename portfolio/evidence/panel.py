@@ -15,7 +15,7 @@ def build_entry_panel(entry, version, viewer) -> dict | None:
         items = queries.attached_to_entry(entry.id)
         return {
             "is_author": True,
-            "items": items,
+            "evidence": items,
             "hidden": 0,
             "unsaved": version is not None and sorted(i.id for i in items) != sorted(
                 int(i) for i in listed if str(i).isdigit()),
@@ -26,5 +26,5 @@ def build_entry_panel(entry, version, viewer) -> dict | None:
         return None
     items = queries.visible_among(viewer, entry.owner_id, listed)
     hidden = len({int(i) for i in listed if str(i).isdigit()}) - len(items)
-    return {"is_author": False, "items": items, "hidden": hidden, "unsaved": False,
+    return {"is_author": False, "evidence": items, "hidden": hidden, "unsaved": False,
             "can_edit": False, "manage_url": None}

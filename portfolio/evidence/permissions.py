@@ -97,5 +97,6 @@ def version_lists_evidence(evidence_id):
         return or_(listed.contains(func.to_jsonb(evidence_id)),
                    listed.contains(func.to_jsonb(cast(evidence_id, String))))
     members = func.json_each(EntryVersion.content, "$.evidence_ids").table_valued("value")
+    # Explicit correlation: the id may come from a query two levels up (visible_evidence_filter).
     return exists(select(literal_column("1")).select_from(members).where(
-        cast(members.c.value, Integer) == evidence_id))
+        cast(members.c.value, Integer) == evidence_id).correlate_except(members))

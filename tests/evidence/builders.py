@@ -144,7 +144,8 @@ def upload(name: str, data: bytes) -> FileStorage:
 
 def store(owner, name="plan.pdf", data=None, title=None):
     """Upload a file as `owner` through the service and commit; return the evidence."""
-    data = SAMPLES[name][0] if data is None else data
+    if data is None:
+        data = SAMPLES[name][0] if name in SAMPLES else pdf_bytes(f"document {name}")
     outcome = services.upload_file(owner, upload(name, data), title=title)
     db.session.commit()
     return outcome.evidence
