@@ -23,6 +23,7 @@ MAX_NAME_CHARS = 120
 STORED_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".mp4", ".mov", ".m4v",
                    ".webm", ".mp3", ".m4a", ".aac", ".ogg", ".zip", ".docx", ".xlsx", ".pptx"}
 _UNSAFE = re.compile(r'[/\\:*?"<>|]')
+_DOTS = re.compile(r"\.{2,}")
 _WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
                     *(f"LPT{i}" for i in range(1, 10))}
 
@@ -32,7 +33,7 @@ def safe_name(raw: str | None, fallback: str = "file") -> str:
     text = unicodedata.normalize("NFC", str(raw or ""))
     # Cc: control characters; Cf: format characters such as right-to-left overrides.
     text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
-    text = _UNSAFE.sub("_", text)
+    text = _DOTS.sub(".", _UNSAFE.sub("_", text))
     text = " ".join(text.split()).strip(" .")
     if len(text) > MAX_NAME_CHARS:
         path = PurePosixPath(text)

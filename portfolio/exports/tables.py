@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import datetime
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..reviews.progress import STATES
 from ..timeutil import local
 from .cells import neutralise, neutralise_row
 from .queries import CandidateRow, CohortReport
@@ -62,10 +62,13 @@ def progress_csv(report: CohortReport) -> bytes:
 
 
 def spreadsheet_value(value):
-    """A value openpyxl can store: neutralised text, or a zone-free UK-time date."""
+    """A value a workbook can hold: neutralised text without XML-illegal control characters,
+    or a zone-free UK-time date."""
     if isinstance(value, datetime):
         return local(value).replace(tzinfo=None)
-    return neutralise(value)
+    if isinstance(value, str):
+        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+    return value
 
 
 def _append(sheet, values: list, formats: dict[int, str] | None = None) -> None:
@@ -147,11 +150,3 @@ def progress_xlsx(report: CohortReport, log: list[SignoffRecord]) -> bytes:
     workbook.save(buffer)
     return buffer.getvalue()
 
-
-def state_key() -> list[tuple[str, str]]:
-    """(symbol, text) pairs explaining the states, for legends."""
-    return [(symbol, text) for text, symbol in STATES.values()]
-
-
-def export_date(today: date) -> str:
-    return today.isoformat()

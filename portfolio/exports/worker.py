@@ -106,10 +106,11 @@ def run_worker(app: Flask, *, once: bool = False, poll_seconds: float = 2.0,
     return ran
 
 
-def start_background_worker(app: Flask, poll_seconds: float = 2.0) -> threading.Thread:
+def start_background_worker(app: Flask, poll_seconds: float = 2.0,
+                            stop: threading.Event | None = None) -> threading.Thread:
     """Run the worker loop in a daemon thread of this process (used by `make run`)."""
     thread = threading.Thread(target=run_worker, args=(app,),
-                              kwargs={"poll_seconds": poll_seconds},
+                              kwargs={"poll_seconds": poll_seconds, "stop": stop},
                               name="export-worker", daemon=True)
     thread.start()
     return thread
