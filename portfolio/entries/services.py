@@ -7,7 +7,7 @@ Other features call `latest_version(entry)` and `mark_review_status(entry, statu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -157,14 +157,18 @@ def save_entry(entry: Entry, draft: EntryDraft, actor, *,
     return save_version(entry, actor)
 
 
-def save_version(entry: Entry, actor, note: str = "") -> EntryVersion | None:
-    """Snapshot the working copy as the next version; None when nothing changed since the last."""
+def save_version(entry: Entry, actor, note: str = "", *,
+                 saved_at: datetime | None = None) -> EntryVersion | None:
+    """Snapshot the working copy as the next version; None when nothing changed since the last.
+
+    `saved_at` backdates the version (demo data and imports only); it defaults to now.
+    """
     _assert_can_write(entry, actor)
     _require_complete(entry)
     latest = latest_version(entry)
     if latest is not None and not has_unsaved_changes(entry, latest) and not entry.pending_privacy:
         return None
-    return _snapshot(entry, actor, note)
+    return _snapshot(entry, actor, note, saved_at=saved_at)
 
 
 def restore_version(entry: Entry, number: int, actor, *,
@@ -413,7 +417,7 @@ def _require_complete(entry: Entry) -> None:
                           f"section_{model.prompts[0].key}")
 
 
-def _snapshot(entry: Entry, actor, note: str) -> EntryVersion:
+def _snapshot(entry: Entry, actor, note: str, saved_at: datetime | None = None) -> EntryVersion:
     if entry.pending_privacy:
         entry.privacy, entry.pending_privacy = entry.pending_privacy, ""
     db.session.flush()  # claims and tags in the database before they are read back
@@ -421,7 +425,8 @@ def _snapshot(entry: Entry, actor, note: str) -> EntryVersion:
     number = entry.latest_version_number + 1
     version = EntryVersion(entry_id=entry.id, number=number, title=content["title"],
                            content=content, content_hash=content_hash(content),
-                           created_by_id=actor.id, note=note[:200])
+                           created_by_id=actor.id, note=note[:200],
+                           created_at=saved_at or utcnow())
     db.session.add(version)
     entry.latest_version_number = number
     entry.status = "published"
