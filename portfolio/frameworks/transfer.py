@@ -216,13 +216,13 @@ def _competency_entry_problems(item, where: str, seen: dict[str, str]) -> list[s
                                     "developer_signoffs_required"),
                                 peer_signoffs_required=item.get("peer_signoffs_required"))
     code = details.code.strip().upper()
-    problems = [f"{where}{f' ({code})' if code else ''}: {message}"
-                for _field, message in competency_problems(details)]
+    label = f"{where} ({code})" if code else where
+    problems = [f"{label}: {message}" for _field, message in competency_problems(details)]
     for key, limit in TEXT_LIMITS.items():
         if len(texts[key]) > limit:
-            problems.append(f"{where}: the {key.replace('_', ' ')} is over {limit:,} characters.")
+            problems.append(f"{label}: the {key.replace('_', ' ')} is over {limit:,} characters.")
     if code and code in seen:
-        problems.append(f"{where}: the code {code} is used twice (also {seen[code]}).")
+        problems.append(f"{label}: the code {code} is used twice (also {seen[code]}).")
     elif code:
         seen[code] = where
     return problems
