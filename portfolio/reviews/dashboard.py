@@ -219,9 +219,8 @@ def awaiting_counts(user, candidate_ids: list[int], today: date
 
 def recent_activity(user, filters: Filters, limit: int = 10) -> list[Activity]:
     """Entries shared and comments in my cohorts that I may see, newest first (two queries)."""
-    candidates = select(CohortMembership.user_id).where(
-        CohortMembership.role == "candidate", ACTIVE,
-        CohortMembership.cohort_id.in_(_cohorts_in_scope(user, filters)))
+    candidates = _candidate_memberships(user, filters).with_only_columns(
+        CohortMembership.user_id)
     visible = and_(visible_entries_filter(user), Entry.owner_id.in_(candidates),
                    Entry.privacy != "private") if user.is_authenticated else false()
     versions = db.session.execute(

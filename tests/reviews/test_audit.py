@@ -1,0 +1,66 @@
+"""The cohort audit log: sign-offs, returns, revocations and completions, with members'
+sign-ins; leads read it on screen and download it as a spreadsheet-safe CSV."""
+
+import csv
+import io
+
+from portfolio.audit.services import record
+from portfolio.extensions import db
+from portfolio.reviews import services
+from tests.reviews.builders import decide, scenario_with_entry, submit
+
+
+def _csv(response):
+    text = response.get_data(as_text=True).lstrip("\ufeff")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_lead_sees_the_cohorts_review_events_and_members_sign_ins(app, client, login):
+    s = scenario_with_entry()
+    review_request = submit(s)
+    signoffs = decide(s, review_request, {"VP1": ("signed_off", "Yes"),
+                                          "VP2": ("not_yet", "Add a target.")},
+                      "Add a target, then resubmit.", returning=True)
+    services.revoke_signoff(signoffs[0], s.lead, "Wrong entry.")
+    record("login.succeeded", actor=s.author, target=s.author, address="192.0.2.1")
+    record("login.succeeded", actor=s.other_candidate, target=s.other_candidate)
+    record("signoff.recorded", actor=s.other_developer, cohort_id=s.other_cohort.id)
+    db.session.commit()
+    login(s.lead)
+    page = client.get(f"/reviews/cohorts/{s.cohort.id}/audit").get_data(as_text=True)
+    for action in ("review.requested", "signoff.recorded", "review.returned",
+                   "signoff.revoked", "login.succeeded"):
+        assert action in page
+    assert "Dev Eloper" in page and "Aisha Author" in page
+    assert "Cora Candidate" not in page and "Otto Developer" not in page
+    assert "Add a target" not in page  # feedback text never enters the log
+    filtered = client.get(f"/reviews/cohorts/{s.cohort.id}/audit?action=signoff.revoked")
+    assert "review.requested" not in filtered.get_data(as_text=True)
+
+
+def test_the_csv_download_neutralises_formulas(app, client, login):
+    s = scenario_with_entry()
+    s.developer.display_name = "=HYPERLINK(\"http://evil\")"
+    review_request = submit(s)
+    decide(s, review_request, {"VP1": ("signed_off", ""), "VP2": ("signed_off", "")})
+    record("note", actor=s.developer, cohort_id=s.cohort.id, value="+SUM(A1)", other="@x")
+    db.session.commit()
+    login(s.lead)
+    response = client.get(f"/reviews/cohorts/{s.cohort.id}/audit.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = _csv(response)
+    assert rows[0][:4] == ["Time (UTC)", "Time (UK)", "Who", "Action"]
+    cells = [cell for row in rows[1:] for cell in row]
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
+    assert any(cell.startswith("'=HYPERLINK") for cell in cells)
+    assert "signoff.recorded" in {row[3] for row in rows[1:]}
+
+
+def test_neutralise():
+    from portfolio.reviews.views.audit_pages import neutralise
+
+    for value in ("=1+1", "+1", "-1", "@SUM(1)", "\tx", "\rx"):
+        assert neutralise(value).startswith("'")
+    assert neutralise("plain") == "plain" and neutralise(None) == ""
