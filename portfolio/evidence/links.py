@@ -6,7 +6,7 @@ from flask import url_for
 from werkzeug.routing import BuildError
 
 # The entry page, owned by the entries feature.
-ENTRY_ENDPOINT = "entries.entry"
+ENTRY_ENDPOINT = "entries.show_entry"
 
 
 def entry_url(entry) -> str | None:
