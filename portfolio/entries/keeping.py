@@ -104,7 +104,12 @@ def claim_rescue(target: str, entry_id: int | None = None):
 def pending_rescue():
     """Kept text for the signed-in user waiting on some page (for a reminder)."""
     key = session.get(RESCUE_SESSION_KEY)
-    row = rescue.claimable(key, current_user) if key else None
+    if not key:
+        return None
+    row = rescue.claimable(key, current_user)
+    if row is None:  # gone, or someone else's: forget it (claimable deleted the latter)
+        session.pop(RESCUE_SESSION_KEY, None)
+        db.session.commit()
     return row
 
 

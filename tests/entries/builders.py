@@ -13,9 +13,11 @@ SECTIONS = {"what": "We worked on block starts.", "so_what": "Reaction was slow.
             "now_what": "Add reaction games next week."}
 
 
-def form_fields(entry=None, *, owner=None, action="save", sections=None, **fields) -> dict:
+def form_fields(entry=None, *, owner=None, action="save", sections=None, owner_token=None,
+                **fields) -> dict:
     """The fields the entry form posts (as a browser would), with overrides."""
     owner_id = owner.id if owner is not None else entry.owner_id
+    hint = owner_token or owner_hint(owner_id)
     data = {
         "title": entry.title if entry else "Block starts with the U17 group",
         "practice_date": (entry.practice_date if entry and entry.practice_date
@@ -27,7 +29,7 @@ def form_fields(entry=None, *, owner=None, action="save", sections=None, **field
         "privacy": entry.chosen_privacy if entry else "peers",
         "tags": ", ".join(tag.name for tag in entry.tags) if entry else "",
         "lock_version": str(entry.lock_version) if entry else "",
-        "owner": owner_hint(owner_id),
+        "owner": hint,
         "claims_shown": "1",
         "action": action,
     }
