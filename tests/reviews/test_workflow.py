@@ -155,3 +155,25 @@ def test_withdraw_only_before_the_review_starts(app, login):
     response = author.post(f"/reviews/requests/{second.id}/withdraw", follow_redirects=True)
     assert "already started this review" in response.get_data(as_text=True)
     assert _reload(second).status == "in_review"
+
+
+def test_the_entry_page_shows_sign_offs_with_their_version_and_a_diff_link(app, client, login):
+    from tests.reviews.builders import decide, submit
+
+    s = scenario_with_entry()
+    review_request = submit(s, codes=("VP1",))
+    decide(s, review_request, {"VP1": ("signed_off", "Clear cues.")})
+    login(s.peer)
+    page = client.get(f"/portfolio/entries/{s.entry.id}").get_data(as_text=True)
+    assert "Signed off on" in page and "version 1" in page
+    assert "changed since" not in page
+    entry = _reload(s.entry)
+    entry.sections = {**entry.sections, "so_what": "Reaction improved after two weeks."}
+    add_version(entry)
+    add_version(entry)
+    db.session.commit()
+    page = client.get(f"/portfolio/entries/{s.entry.id}").get_data(as_text=True)
+    assert "changed since" in page
+    assert f'href="/portfolio/entries/{s.entry.id}/compare/1/3"' in page
+    assert client.get(f"/portfolio/entries/{s.entry.id}/compare/1/3").status_code == 200
+    assert 'action="/reviews/entries/' in page  # the comment and peer sign-off forms

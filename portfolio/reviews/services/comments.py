@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -28,7 +28,8 @@ MAX_FEEDBACK_PART = 2_000
 REPEAT_WINDOW = timedelta(minutes=2)
 
 
-def add_comment(entry, actor, body: str, parent: Comment | None = None) -> Comment:
+def add_comment(entry, actor, body: str, parent: Comment | None = None, *,
+                at: datetime | None = None) -> Comment:
     """Post a comment, or a reply (replies to a reply join the same thread)."""
     if not can_comment(actor, entry):
         raise DomainError("Only people who can see this entry can comment on it.")
@@ -39,13 +40,13 @@ def add_comment(entry, actor, body: str, parent: Comment | None = None) -> Comme
     existing = _repeat_of(entry, actor, root, fields)
     if existing is not None:
         return existing
-    comment = _save(entry, actor, root, fields)
+    comment = _save(entry, actor, root, fields, at)
     _tell_about_comment(entry, actor, comment, root)
     return comment
 
 
 def add_peer_feedback(entry, actor, what_worked: str, what_to_try: str,
-                      question: str = "") -> Comment:
+                      question: str = "", *, at: datetime | None = None) -> Comment:
     """Structured feedback: what worked, what to try, and optionally a question."""
     if not can_give_peer_feedback(actor, entry):
         raise DomainError("You cannot give feedback on your own entry; reply to a comment "
@@ -62,7 +63,7 @@ def add_peer_feedback(entry, actor, what_worked: str, what_to_try: str,
     existing = _repeat_of(entry, actor, None, fields)
     if existing is not None:
         return existing
-    comment = _save(entry, actor, None, fields)
+    comment = _save(entry, actor, None, fields, at)
     _tell_about_comment(entry, actor, comment, None)
     return comment
 
@@ -132,10 +133,11 @@ def _repeat_of(entry, actor, root: Comment | None, fields: dict) -> Comment | No
     return db.session.scalar(statement.limit(1))
 
 
-def _save(entry, actor, root: Comment | None, fields: dict) -> Comment:
+def _save(entry, actor, root: Comment | None, fields: dict, at=None) -> Comment:
     comment = Comment(entry_id=entry.id, author_id=actor.id,
                       parent_id=root.id if root else None,
-                      version_number=entry.latest_version_number or None, **fields)
+                      version_number=entry.latest_version_number or None,
+                      created_at=at or utcnow(), **fields)
     db.session.add(comment)
     db.session.flush()
     return comment

@@ -9,7 +9,7 @@ win; the other gets a ConflictError and their text back.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -25,7 +25,7 @@ from ...frameworks.models import Competency
 from ...notifications.services import notify, notify_each
 from ...programmes.access import ACTIVE, assert_candidate_writable, assert_cohort_writable
 from ...programmes.models import CohortMembership
-from ...timeutil import format_date
+from ...timeutil import format_date, local
 from ..links import request_path
 from ..models import DECISIONS, ReviewRequest, ReviewRequestCompetency, Signoff
 from ..permissions import can_review_request
@@ -68,9 +68,12 @@ def reviewers_for(review_request: ReviewRequest) -> list[User]:
 
 # --- the candidate's side -----------------------------------------------------------------
 
-def submit_for_review(entry, actor, competency_ids: list[int], message: str = ""
-                      ) -> ReviewRequest:
-    """Ask for a review of the entry's latest saved version for the chosen competencies."""
+def submit_for_review(entry, actor, competency_ids: list[int], message: str = "", *,
+                      at: datetime | None = None) -> ReviewRequest:
+    """Ask for a review of the entry's latest saved version for the chosen competencies.
+
+    `at` back-dates the request (the demo seeder builds a believable history with it).
+    """
     if not is_author(actor, entry):
         raise DomainError("Only the author can submit an entry for review.")
     if entry.is_private:
@@ -93,7 +96,7 @@ def submit_for_review(entry, actor, competency_ids: list[int], message: str = ""
         raise DomainError("This entry is already waiting for review. Withdraw that request "
                           "first if you want to change it.")
     _refuse_already_reviewed(version, chosen)
-    review_request = _create_request(entry, version, membership, chosen, message)
+    review_request = _create_request(entry, version, membership, chosen, message, at)
     update_entry_review_status(entry, actor)
     record("review.requested", actor=actor, target=review_request, cohort_id=membership.cohort_id,
            entry_id=entry.id, version=version.number,
@@ -128,27 +131,28 @@ def withdraw_request(review_request: ReviewRequest, actor) -> None:
 
 # --- the coach developer's side -----------------------------------------------------------
 
-def start_review(review_request: ReviewRequest, actor) -> None:
+def start_review(review_request: ReviewRequest, actor, *, at: datetime | None = None) -> None:
     _check_reviewer(review_request, actor)
     if review_request.status == "in_review":
         return
     if review_request.status != "open":
         raise DomainError("This request is no longer waiting for review.")
     review_request.status = "in_review"
-    review_request.started_at = utcnow()
+    review_request.started_at = at or utcnow()
     review_request.started_by_id = actor.id
     _flush_or_conflict("Someone else changed this request at the same moment.")
 
 
 def complete_review(review_request: ReviewRequest, actor, decisions: list[Decision],
                     overall_feedback: str, expected_lock_version: int | None,
-                    return_for_revision: bool = False) -> list[Signoff]:
+                    return_for_revision: bool = False, *, at: datetime | None = None
+                    ) -> list[Signoff]:
     """Record a decision per competency (append-only) and close the request."""
     _check_reviewer(review_request, actor)
     _check_still_open(review_request, actor, expected_lock_version)
     overall = clean_text(overall_feedback, MAX_FEEDBACK)
     decided = _validated(review_request, decisions, overall, return_for_revision)
-    now = utcnow()
+    now = at or utcnow()
     signoffs = [_signoff(review_request, actor, competency, decision, now)
                 for competency, decision in decided]
     review_request.status = "returned" if return_for_revision else "completed"
@@ -303,7 +307,7 @@ def _refuse_already_reviewed(version, chosen: list[Competency]) -> None:
                           field="competencies")
 
 
-def _create_request(entry, version, membership, chosen, message) -> ReviewRequest:
+def _create_request(entry, version, membership, chosen, message, at) -> ReviewRequest:
     cohort = membership.cohort
     developer_ids = {user.id for user in cohort_developers(cohort.id)}
     assigned = membership.coach_developer_id if membership.coach_developer_id in developer_ids \
@@ -311,8 +315,9 @@ def _create_request(entry, version, membership, chosen, message) -> ReviewReques
     review_request = ReviewRequest(
         entry_id=entry.id, entry_version_id=version.id, candidate_id=entry.owner_id,
         cohort_id=cohort.id, assigned_to_id=assigned, status="open",
-        due_on=local_today() + timedelta(days=cohort.turnaround_days),
-        message=clean_text(message, 2_000))
+        due_on=(local(at).date() if at else local_today())
+        + timedelta(days=cohort.turnaround_days),
+        message=clean_text(message, 2_000), created_at=at or utcnow())
     review_request.competencies = [ReviewRequestCompetency(competency_id=c.id) for c in chosen]
     db.session.add(review_request)
     db.session.flush()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from ...access import is_manager
 from ...audit.services import record
+from ...database import utcnow
 from ...entries.permissions import can_view_entry, is_author
 from ...errors import DomainError
 from ...extensions import db
@@ -20,7 +23,8 @@ MAX_NOTE = 500
 MAX_REASON = 1_000
 
 
-def peer_signoff(entry, actor, competency_id: int | None, note: str) -> Signoff:
+def peer_signoff(entry, actor, competency_id: int | None, note: str, *,
+                 at: datetime | None = None) -> Signoff:
     """A peer signs off one competency the latest saved version claims."""
     if is_author(actor, entry):
         raise DomainError("You cannot sign off your own work.")
@@ -45,7 +49,7 @@ def peer_signoff(entry, actor, competency_id: int | None, note: str) -> Signoff:
         role="peer", decision="signed_off", candidate_id=entry.owner_id, reviewer_id=actor.id,
         competency_id=competency.id, competency_code=competency.code, entry_id=entry.id,
         entry_version_id=version.id, version_number=version.number,
-        content_hash=version.content_hash, feedback=note)
+        content_hash=version.content_hash, feedback=note, created_at=at or utcnow())
     db.session.add(signoff)
     db.session.flush()
     record("signoff.peer", actor=actor, target=signoff, cohort_id=entry.cohort_id,
