@@ -66,7 +66,7 @@ def retry_job(actor, job: Job) -> Job:
     return job
 
 
-def record_download(actor, kind: str, *, target=None, cohort_id: int | None = None,
+def record_download(actor, what: str, *, target=None, cohort_id: int | None = None,
                     **facts) -> None:
     """Audit an export handed straight to the browser (CSV, XLSX, PDF, HTML, job file)."""
-    record(f"export.{kind}", actor=actor, target=target, cohort_id=cohort_id, **facts)
+    record(f"export.{what}", actor=actor, target=target, cohort_id=cohort_id, **facts)
