@@ -13,10 +13,11 @@ def _register_hooks() -> None:
     from ..entries.panels import register_entry_panel
     from ..main.views import LANDING_PAGES
     from ..navigation import add_nav_item
-    from .permissions import can_use_dashboard, is_coach_developer
+    from .permissions import can_use_dashboard, is_candidate, is_coach_developer
 
     register_entry_panel("reviews", "reviews/_entry_panel.html", build_entry_panel, order=40)
     add_nav_item("Reviews", "reviews.dashboard", can_use_dashboard, order=30)
+    add_nav_item("My progress", "reviews.my_progress", is_candidate, order=35)
     if all(endpoint != "reviews.dashboard" for _, endpoint in LANDING_PAGES):
         LANDING_PAGES.append((is_coach_developer, "reviews.dashboard"))
 

@@ -33,6 +33,15 @@ def is_coach_developer(user) -> bool:
         ACTIVE).limit(1)) is not None
 
 
+def is_candidate(user) -> bool:
+    """A candidate in at least one cohort (withdrawn memberships do not count)."""
+    if not _signed_in(user):
+        return False
+    return db.session.scalar(select(CohortMembership.id).where(
+        CohortMembership.user_id == user.id, CohortMembership.role == "candidate",
+        ACTIVE).limit(1)) is not None
+
+
 def can_use_dashboard(user) -> bool:
     return _signed_in(user) and (is_manager(user) or is_coach_developer(user))
 

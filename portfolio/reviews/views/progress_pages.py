@@ -12,7 +12,7 @@ from ...programmes.access import current_memberships
 from .. import queries, services
 from ..blueprint import bp
 from ..forms import CompletionForm
-from ..permissions import can_record_completion, can_view_progress
+from ..permissions import can_record_completion, can_use_dashboard, can_view_progress
 from ..progress import candidate_progress
 
 
@@ -50,7 +50,8 @@ def _render(membership, form, status=200):
         "reviews/progress.html", membership=membership, progress=progress, by_code=by_code,
         completion=queries.completion_for(membership.id), form=form,
         may_complete=can_record_completion(current_user, membership),
-        is_self=membership.user_id == current_user.id), status
+        is_self=membership.user_id == current_user.id,
+        uses_dashboard=can_use_dashboard(current_user)), status
 
 
 @bp.route("/cohorts/<int:cohort_id>/candidates/<int:user_id>/completion", methods=["POST"])
