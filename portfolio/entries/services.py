@@ -111,10 +111,15 @@ def working_content(entry: Entry, privacy: str | None = None) -> dict:
 
 
 def has_unsaved_changes(entry: Entry, latest: EntryVersion | None) -> bool:
-    """True when the working copy holds something no saved version has."""
+    """True when the working copy differs from the latest version in anything it recorded.
+
+    Only the keys the version holds are compared, so versions saved before a field existed
+    do not make every entry look changed.
+    """
     if latest is None:
         return True
-    return content_hash(working_content(entry)) != latest.content_hash
+    working, saved = working_content(entry), latest.content or {}
+    return any(working.get(key) != value for key, value in saved.items())
 
 
 # --- writing the working copy ------------------------------------------------------------
