@@ -94,6 +94,9 @@ class Cohort(TimestampMixin, db.Model):
 
     @property
     def label(self) -> str:
+        """The name, with the year added unless the name already says it."""
+        if self.year.label in self.name:
+            return self.name
         return f"{self.name} ({self.year.label})"
 
 
