@@ -20,6 +20,7 @@ from . import queries, services
 from .blueprint import bp
 from .filetypes import ACCEPT_ATTRIBUTE
 from .forms import ActionForm, DetailsForm, LinkForm, UploadForm
+from .links import entry_url
 from .models import Evidence
 from .permissions import (
     can_manage_evidence,
@@ -162,7 +163,7 @@ def detail(evidence_id):
         context.update(entries=queries.entries_using(evidence),
                        blockers=queries.reviewed_versions_listing(evidence),
                        can_manage=can_manage_evidence(current_user, evidence),
-                       action_form=ActionForm())
+                       entry_url=entry_url, action_form=ActionForm())
     return render_template("evidence/detail.html", **context)
 
 

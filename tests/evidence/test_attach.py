@@ -148,3 +148,20 @@ def test_panel_template_renders_players_thumbnails_and_links(app, world):
     assert "Add or remove evidence" not in html
     assert SAMPLES  # builders imported for side-effect-free sample data
     assert image_bytes
+
+
+def test_entry_page_shows_the_panel_to_readers_and_the_manage_link_to_the_author(
+        client, login, world):
+    photo = store(world.author, "photo.jpg", title="Set-up photo")
+    video = store(world.author, "starts.mp4", title="Starts video")
+    entry = entry_with(world.author, [photo, video], cohort=world.cohort, privacy="peers")
+    login(world.peer)
+    page = client.get(f"/portfolio/entries/{entry.id}").get_data(as_text=True)
+    assert f'src="/evidence/{photo.id}/thumbnail"' in page
+    assert f'src="/evidence/{video.id}/file"' in page
+    assert "Add or remove evidence" not in page
+    login(world.author)
+    page = client.get(f"/portfolio/entries/{entry.id}").get_data(as_text=True)
+    assert f'href="/evidence/entry/{entry.id}/attach"' in page
+    attach_page = client.get(f"/evidence/entry/{entry.id}/attach").get_data(as_text=True)
+    assert f'href="/portfolio/entries/{entry.id}"' in attach_page  # back to the entry
