@@ -56,7 +56,7 @@ def test_statement_count_is_the_same_for_5_and_50_candidates(app):
     _add_candidates(s, 45, start=5)
     large = {url: _count(app, s.developer, url) for url in small}
     assert large == small
-    assert max(small.values()) <= 25, small
+    assert max(small.values()) <= 30, small  # a fixed budget, whatever the size
 
 
 def test_requests_oldest_first_overdue_highlighted_and_scoped_to_my_cohorts(app, client, login):
