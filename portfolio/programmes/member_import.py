@@ -219,7 +219,10 @@ def _check_identity(check: RowCheck, facts: CohortFacts, first_line: dict[str, i
     elif status:
         check.problems.append(f"{check.email} is already in this cohort.")
     check.existing_user = facts.users.get(check.email)
-    if check.existing_user is not None:
+    if check.existing_user is not None and not check.existing_user.is_active:
+        check.problems.append(f"The account for {check.email} is deactivated; ask an admin "
+                              "to reactivate it first.")
+    elif check.existing_user is not None:
         check.notes.append("Has an account already: will be added, not invited again.")
     elif not check.name:
         check.problems.append("Name is missing.")

@@ -92,6 +92,9 @@ def add_member(actor, cohort: Cohort, details: NewMember) -> tuple[CohortMembers
         raise DomainError("Enter their name.", field="name")
     if existing_user is not None:
         _refuse_existing_member(cohort, existing_user)
+        if not existing_user.is_active:
+            raise DomainError(f"The account for {email} is deactivated. Ask an admin to "
+                              "reactivate it first.", field="email")
     specialisms, developer = _candidate_details(cohort, details)
     if details.role == "candidate":
         check_capacity(cohort, adding=1)

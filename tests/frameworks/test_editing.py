@@ -168,3 +168,18 @@ def test_members_see_their_cohorts_framework_but_not_drafts(client, login):
     s.author_membership.status = "withdrawn"
     db.session.commit()
     assert client.get(f"/frameworks/{s.framework.id}").status_code == 404
+
+
+def test_framework_page_statements_do_not_grow_with_its_size(client, login, lead):
+    from tests.programmes.test_reference_and_demo import count_statements
+
+    small = make_framework("Small", areas=[("One", [("A1", 1, 0)])])
+    big = make_framework("Big", areas=[(f"Area {n}", [(f"B{n}{i}", 1, 1) for i in range(4)])
+                                       for n in range(7)])
+    make_cohort(framework=big)
+    make_cohort(framework=big)
+    make_cohort(framework=small)
+    db.session.commit()
+    login(lead)
+    assert count_statements(client, f"/frameworks/{big.id}") == count_statements(
+        client, f"/frameworks/{small.id}")

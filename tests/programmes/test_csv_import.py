@@ -90,6 +90,7 @@ def test_one_bad_row_imports_nothing(client, login, world):
 
 def test_every_kind_of_row_problem_is_listed(app, world):
     world.cohort.capacity = 4  # three candidates already in: one place left
+    make_user("gone@example.org", active=False)
     rows = member_import.parse_member_csv(csv_bytes([
         ["one@example.org", "One", "candidate", "Jumps", ""],
         ["two@example.org", "Two", "candidate", "Pole Dancing", ""],
@@ -99,6 +100,7 @@ def test_every_kind_of_row_problem_is_listed(app, world):
         ["five@example.org", "+SUM(1)", "mentor", "", ""],
         [world.peer.email, "Pat", "candidate", "", ""],
         ["six@example.org", "Six", "coach developer", "Throws", ""],
+        ["gone@example.org", "Gone", "coach developer", "", ""],
     ]))
     checks = member_import.check_rows(world.cohort, rows)
     problems = {check.line: " | ".join(check.problems) for check in checks}
@@ -111,6 +113,7 @@ def test_every_kind_of_row_problem_is_listed(app, world):
     assert "starts with “+”" in problems[7] and "Role “mentor” is not recognised" in problems[7]
     assert "already in this cohort" in problems[8]
     assert "Only candidates have a specialism" in problems[9]
+    assert "account for gone@example.org is deactivated" in problems[10]
 
 
 @pytest.mark.parametrize("data, message", [

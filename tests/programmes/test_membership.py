@@ -90,6 +90,15 @@ def test_a_member_cannot_be_invited_twice_or_over_capacity(app):
                                                            "coach_developer"))
 
 
+def test_a_deactivated_account_is_not_added(app):
+    s = make_scenario()
+    make_user("gone@example.org", active=False)
+    with pytest.raises(DomainError, match="deactivated") as caught:
+        members.add_member(s.lead, s.cohort, members.NewMember("gone@example.org", "",
+                                                               "candidate"))
+    assert caught.value.field == "email"
+
+
 def test_assigned_coach_developer_must_be_in_the_cohort(app):
     s = make_scenario()
     with pytest.raises(DomainError) as caught:

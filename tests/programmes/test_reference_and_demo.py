@@ -103,9 +103,12 @@ def test_pages_issue_the_same_number_of_statements_whatever_the_size(client, log
     assert count_statements(client, url) == few
 
 
-def test_seed_demo_creates_the_programme_once(app, runner):
-    result = runner.invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
+def test_demo_seeder_creates_the_programme_once(app):
+    from portfolio.demo import seed_accounts
+    from portfolio.demo.programmes import seed
+
+    users, _ = seed_accounts()
+    assert seed(users) is True
     years = {y.label: y.status for y in db.session.scalars(select(ProgrammeYear))}
     assert years == {"2025-2026": "closed", "2026-2027": "active"}
     talent = db.session.scalar(select(Cohort).where(Cohort.name == "Talent 2026-2027"))
@@ -125,8 +128,7 @@ def test_seed_demo_creates_the_programme_once(app, runner):
     assert talent.rolled_over_from_id == pilot.id
     assert {m.status for m in pilot.memberships if m.is_candidate} == {"completed", "deferred"}
     before = db.session.scalar(select(func.count()).select_from(CohortMembership))
-    again = runner.invoke(args=["seed-demo"])
-    assert again.exit_code == 0
+    assert seed(users) is False
     assert db.session.scalar(select(func.count()).select_from(CohortMembership)) == before
 
 
