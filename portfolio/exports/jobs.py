@@ -158,6 +158,8 @@ def result_file(job: Job) -> Path | None:
     """The finished file of a job, if it is still on disk inside the export folder."""
     if job.status != "done" or not job.result_path:
         return None
+    if job.expires_at is not None and job.expires_at <= utcnow():
+        return None  # past its retention: the next cleanup deletes it
     folder = export_folder().resolve()
     path = (folder / Path(job.result_path).name).resolve()
     return path if path.parent == folder and path.is_file() else None

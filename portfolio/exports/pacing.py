@@ -98,7 +98,7 @@ class Chart:
 
 def sparkline(months: list[date], entries: Counter, signoffs: Counter) -> Chart:
     """Entries as bars above a baseline, sign-offs as bars below it: told apart by place."""
-    step, half = 8, 15
+    step, half = 10, 16
     chart = Chart(width=max(step * len(months), step), height=2 * half + 2, baseline=half + 1)
     peak = max([*entries.values(), *signoffs.values(), 1])
     for index, month in enumerate(months):
@@ -116,8 +116,12 @@ def sparkline(months: list[date], entries: Counter, signoffs: Counter) -> Chart:
     return chart
 
 
-def cohort_chart(months: list[date], signoffs: Counter) -> Chart:
-    """Sign-offs per month as bars, with the running total as a line with markers."""
+def cohort_chart(months: list[date], signoffs: Counter, until: date | None = None) -> Chart:
+    """Sign-offs per month as bars, with the running total as a line with markers.
+
+    The running total stops at `until` (this month): a flat line into the future would read
+    as a forecast.
+    """
     left, top, plot_height, step = 34, 10, 120, 36
     chart = Chart(width=left + step * max(len(months), 1) + 10, height=top + plot_height + 34,
                   baseline=top + plot_height)
@@ -137,10 +141,11 @@ def cohort_chart(months: list[date], signoffs: Counter) -> Chart:
         if value:
             chart.bars.append(Bar(x + 6, chart.baseline - height, step - 12, height, value,
                                   f"{name}: {value} sign-offs"))
-        y = round(chart.baseline - plot_height * totals[index] / peak, 2)
-        points.append(f"{x + step / 2},{y}")
-        chart.markers.append(Bar(x + step / 2, y, 0, 0, totals[index],
-                                 f"By the end of {name}: {totals[index]} sign-offs in all"))
+        if until is None or month <= until:
+            y = round(chart.baseline - plot_height * totals[index] / peak, 2)
+            points.append(f"{x + step / 2},{y}")
+            chart.markers.append(Bar(x + step / 2, y, 0, 0, totals[index],
+                                     f"By the end of {name}: {totals[index]} sign-offs in all"))
         label = month_label(month) if month.month != 1 and index else f"{month:%b %y}"
         chart.ticks.append({"x": x + step / 2, "label": label})
     chart.points = " ".join(points)

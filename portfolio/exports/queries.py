@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import User
+from ..database import utcnow
 from ..entries.models import Entry, EntryVersion
 from ..entries.permissions import visible_entries_filter
 from ..extensions import db
@@ -30,7 +31,7 @@ MEMBER_STATUS_LABELS = {
     "completed": "Completed",
     "withdrawn": "Withdrawn",
 }
-STATUS_FILTERS = {"current": "Everyone except withdrawn", "all": "Everyone, including withdrawn",
+STATUS_FILTERS = {"current": "All but withdrawn", "all": "All, with withdrawn",
                   **MEMBER_STATUS_LABELS}
 SORTS = {
     "name": "Name",
@@ -295,4 +296,5 @@ def _add_pacing(report: CohortReport, cohort) -> None:
         report.signoff_months.update(signed)
         row.chart = pacing.sparkline(report.months, entries, signed)
         row.late = pacing.late_check(row.arrivals, cohort.ends_on, report.late_window_weeks)
-    report.cohort_chart = pacing.cohort_chart(report.months, report.signoff_months)
+    this_month = pacing.month_of(utcnow())
+    report.cohort_chart = pacing.cohort_chart(report.months, report.signoff_months, this_month)

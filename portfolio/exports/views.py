@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -58,9 +58,13 @@ def progress(cohort_id):
     cohort = _cohort_or_404(cohort_id)
     report = _report(cohort)
     workload = developer_workload(cohort, [row.membership for row in report.all_rows], _today())
+    # The reviews feature's per-candidate page, when it is installed, is where a name leads.
+    candidate_page = "reviews.candidate_progress_page"
     return render_template("exports/progress.html", cohort=cohort, report=report,
                            workload=workload, states=STATES, sorts=SORTS,
-                           statuses=STATUS_FILTERS, action_form=FlaskForm())
+                           statuses=STATUS_FILTERS, action_form=FlaskForm(),
+                           candidate_page=candidate_page
+                           if candidate_page in current_app.view_functions else None)
 
 
 @bp.route("/cohorts/<int:cohort_id>/progress.csv")

@@ -220,6 +220,11 @@ def test_expired_files_are_deleted_and_the_job_can_be_made_again(app, client, lo
     path = jobs.result_file(_fresh(job.id))
     assert path.exists()
     assert jobs.cleanup_expired(now=utcnow() + timedelta(days=6)) == 0
+    with db.engine.begin() as connection:  # past its retention, before any cleanup has run
+        connection.execute(Job.__table__.update().where(Job.id == job.id).values(
+            expires_at=utcnow() - timedelta(seconds=1)))
+    login(s.lead)
+    assert client.get(f"/exports/jobs/{job.id}/download").status_code == 302
     assert jobs.cleanup_expired(now=utcnow() + timedelta(days=8)) == 1
     job = _fresh(job.id)
     assert job.status == "expired" and not path.exists()

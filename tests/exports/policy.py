@@ -1,0 +1,75 @@
+"""Authorization policy for reports and exports.
+
+Cohort reports: programme leads, admins and the cohort's own coach developer. A portfolio: also
+the candidate. A job: only the person who asked for it. Everyone else signed in gets 404.
+"""
+
+from tests.policy import MANAGERS, SIGNED_IN, Route
+
+REPORTERS = MANAGERS | {"developer"}
+PORTFOLIO = REPORTERS | {"author"}
+OWNER = frozenset({"lead"})
+
+
+def setup(world):
+    from datetime import timedelta
+    from pathlib import Path
+
+    from flask import current_app
+
+    from portfolio.database import utcnow
+    from portfolio.exports.models import Job
+    from portfolio.extensions import db
+    from tests.factories import make_entry
+
+    world.export_secret = "Export secret reflection"
+    make_entry(world.author, cohort=world.cohort, privacy="private", title=world.export_secret)
+    folder = Path(current_app.config["EXPORT_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "job-policy.zip").write_bytes(b"PK\x05\x06" + b"\x00" * 18)
+    world.export_done = Job(requested_by_id=world.lead.id, kind="cohort_archive",
+                            params={"cohort_id": world.cohort.id}, status="done",
+                            result_path="job-policy.zip", result_filename="archive.zip",
+                            result_media_type="application/zip", result_size=22,
+                            finished_at=utcnow(), expires_at=utcnow() + timedelta(days=1))
+    world.export_failed = Job(requested_by_id=world.lead.id, kind="cohort_archive",
+                              params={"cohort_id": world.cohort.id}, status="failed",
+                              error="The worker stopped.")
+    db.session.add_all([world.export_done, world.export_failed])
+    db.session.flush()
+
+
+def _cohort(suffix):
+    return lambda w: f"/exports/cohorts/{w.cohort.id}/{suffix}"
+
+
+def _portfolio(suffix):
+    return lambda w: f"/exports/candidates/{w.author_membership.id}/portfolio.{suffix}"
+
+
+def _job(attribute, suffix=""):
+    return lambda w: f"/exports/jobs/{getattr(w, attribute).id}{suffix}"
+
+
+def _secret(world):
+    return world.export_secret
+
+
+ROUTES = [
+    Route("exports.index", lambda w: "/exports/", SIGNED_IN),
+    Route("exports.progress", _cohort("progress"), REPORTERS, secret=_secret),
+    Route("exports.progress_csv", _cohort("progress.csv"), REPORTERS),
+    Route("exports.progress_xlsx", _cohort("progress.xlsx"), REPORTERS),
+    Route("exports.cohort_archive", _cohort("archive"), REPORTERS, method="POST",
+          allowed_status=302),
+    Route("exports.portfolio_pdf", _portfolio("pdf"), PORTFOLIO),
+    Route("exports.portfolio_html", _portfolio("html"), PORTFOLIO, secret=_secret),
+    Route("exports.my_portfolio", lambda w: "/exports/my-portfolio", SIGNED_IN),
+    Route("exports.my_portfolio_archive", lambda w: "/exports/my-portfolio/archive", SIGNED_IN,
+          method="POST", allowed_status=302),
+    Route("exports.job", _job("export_done"), OWNER),
+    Route("exports.job_status", _job("export_done", "/status"), OWNER),
+    Route("exports.job_download", _job("export_done", "/download"), OWNER, allowed_status=200),
+    Route("exports.job_retry", _job("export_failed", "/retry"), OWNER, method="POST",
+          allowed_status=302),
+]
