@@ -71,6 +71,7 @@ MP4_BRANDS = {b"isom", b"iso2", b"iso3", b"iso4", b"iso5", b"iso6", b"iso7", b"i
               b"f4v "}
 M4A_BRANDS = {b"M4A ", b"M4B "}
 MOV_BRANDS = {b"qt  "}
+HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1", b"avif"}
 # Markers of markup a browser might render as a page (scripts, SVG) whatever the file is called.
 MARKUP_MARKERS = ("<script", "<svg", "<html", "<!doctype", "<iframe", "<?xml", "<body", "<head",
                   "<object", "<embed", "<meta", "<xsl", "javascript:")
@@ -122,6 +123,9 @@ def _iso_media_type(head: bytes) -> str | None:
     size = struct.unpack(">I", head[:4])[0]
     box = head[8:min(max(size, 16), len(head))]
     brands = [box[0:4]] + [box[i:i + 4] for i in range(8, len(box) - 3, 4)]
+    if brands[0] in HEIF_BRANDS:
+        raise refuse("HEIC and AVIF photos cannot be uploaded. Share the photo as a JPEG "
+                     "instead (on an iPhone: Settings > Camera > Formats > Most Compatible).")
     for brand in brands:
         if brand in M4A_BRANDS:
             return "m4a"

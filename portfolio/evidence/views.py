@@ -11,10 +11,10 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 from ..database import get_or_404
-from ..errors import DomainError, apply_to_form
+from ..errors import DomainError, apply_to_form, render_error
 from ..extensions import db
 from . import queries, services
 from .blueprint import bp
@@ -129,8 +129,11 @@ def too_large(error):
     if request.endpoint == "evidence.upload_to_entry":
         from .entry_views import entry_page_context
 
-        return upload_page(form, "evidence/attach.html", status=413,
-                           **entry_page_context(request.view_args.get("entry_id")))
+        try:
+            context = entry_page_context((request.view_args or {}).get("entry_id"))
+        except NotFound:
+            return render_error(404)
+        return upload_page(form, "evidence/attach.html", status=413, **context)
     return upload_page(form, "evidence/upload.html", status=413)
 
 

@@ -157,6 +157,11 @@
       showErrors(ui.errors, [message], input);
       return;
     }
+    if (!Array.isArray(body.errors)) {
+      // A refusal from outside the upload form (for example an expired form token).
+      showErrors(ui.errors, [body.detail || body.error || "The upload did not work."], input);
+      return;
+    }
     if (!body.errors.length && body.redirect) {
       window.location.assign(body.redirect);
       return;

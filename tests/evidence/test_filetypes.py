@@ -65,3 +65,10 @@ def test_damaged_zip_gets_a_clear_message(app, tmp_path):
 def test_matroska_that_is_not_webm_is_refused(app, tmp_path):
     with pytest.raises(DomainError):
         sniff(write(tmp_path, b"\x1a\x45\xdf\xa3\x9f\x42\x82\x88matroska" + bytes(64)))
+
+
+def test_iphone_heic_photo_gets_advice_to_share_a_jpeg(app, tmp_path):
+    from tests.evidence.builders import iso_media
+
+    with pytest.raises(DomainError, match="Share the photo as a JPEG"):
+        sniff(write(tmp_path, iso_media(b"heic", (b"mif1", b"heic"))))

@@ -250,3 +250,22 @@ def test_script_upload_answers_json_with_named_errors(client, login, world):
     assert body["uploaded"] == [{"title": "ok", "reused": False}]
     assert len(body["errors"]) == 1 and body["errors"][0].startswith("“page.pdf”")
     assert body["redirect"].endswith("/evidence/")
+
+
+def test_oversized_post_with_csrf_on_answers_clearly_for_author_and_stranger(make_app):
+    """With CSRF on, the body is parsed before the view: the 413 must still be a clear page."""
+    app = make_app(MAX_CONTENT_LENGTH=5000, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        from tests.factories import make_entry, sign_in
+        s = make_scenario()
+        entry = make_entry(s.author, cohort=s.cohort)
+        db.session.commit()
+        big = [("big.pdf", pdf_bytes() + b"0" * 10_000)]
+        author = sign_in(app.test_client(), s.author)
+        response = post_files(author, big, url=f"/evidence/entry/{entry.id}/upload")
+        assert response.status_code == 413
+        assert "Upload fewer or smaller files" in response.get_data(as_text=True)
+        peer = sign_in(app.test_client(), s.peer)
+        response = post_files(peer, big, url=f"/evidence/entry/{entry.id}/upload")
+        assert response.status_code == 404
+        assert entry.title not in response.get_data(as_text=True)
