@@ -134,6 +134,8 @@ def test_programme_completion_needs_every_competency_met(app, client, login):
     assert s.author_membership.completed_at is not None
     assert db.session.scalar(select(AuditEvent.cohort_id).where(
         AuditEvent.action == "programme.completed")) == s.cohort.id
+    assert db.session.scalar(select(AuditEvent.summary).where(
+        AuditEvent.action == "membership.status_changed")).count("status=completed") == 1
     response = client.post(url + "/completion", data={}, follow_redirects=True)
     assert "already been recorded" in response.get_data(as_text=True)
     assert len(db.session.scalars(select(ProgrammeCompletion)).all()) == 1

@@ -6,7 +6,6 @@ from sqlalchemy import select
 
 from ...access import is_manager
 from ...audit.services import record
-from ...database import utcnow
 from ...errors import DomainError
 from ...extensions import db
 from ...programmes.access import assert_cohort_writable
@@ -43,12 +42,17 @@ def record_completion(membership, actor, note: str = "") -> ProgrammeCompletion:
 
 
 def _mark_membership_completed(membership, actor) -> None:
-    """The programmes feature owns memberships; use its service when it offers one."""
-    from ...programmes import services as programmes
+    """The programmes feature owns memberships: change the status through its service."""
+    from ...programmes.membership import (
+        MembershipChanges,
+        current_developers,
+        update_membership,
+    )
 
-    mark = getattr(programmes, "mark_membership_completed", None)
-    if mark is not None:
-        mark(membership, actor)
-        return
-    membership.status = "completed"
-    membership.completed_at = utcnow()
+    developers = {item.user_id for item in current_developers(membership.cohort)}
+    update_membership(actor, membership, MembershipChanges(
+        role=membership.role, status="completed",
+        # Keep the assignment (a coach developer who has since left cannot be kept).
+        developer_id=membership.coach_developer_id
+        if membership.coach_developer_id in developers else None,
+        specialism_ids=[item.id for item in membership.specialisms]))
