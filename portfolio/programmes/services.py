@@ -123,8 +123,10 @@ def update_year(actor, year: ProgrammeYear, details: YearDetails) -> None:
 def change_year_status(actor, year: ProgrammeYear, status: str) -> None:
     """Move a year along planning → active → closed → archived (or reopen a closed year)."""
     refuse_archived_year(year)
-    if status not in YEAR_TRANSITIONS[year.status]:
-        raise DomainError(f"A {year.status} year cannot be made {status}.", field="status")
+    allowed = YEAR_TRANSITIONS[year.status]
+    if status not in allowed:
+        raise DomainError(f"{year.label} is {year.status}, so it can only be made "
+                          f"{' or '.join(allowed)} next, not {status}.", field="status")
     previous, year.status = year.status, status
     db.session.flush()
     record("year.status_changed", actor=actor, target=year, label=year.label,

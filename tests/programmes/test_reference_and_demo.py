@@ -139,5 +139,5 @@ def test_year_status_route_refuses_an_unknown_step_with_a_message(client, login)
     login(lead)
     page = client.post(f"/programme/years/{year.id}/status", data={"status": "archived"},
                        follow_redirects=True).get_data(as_text=True)
-    assert "cannot be made archived" in page
+    assert f"{year.label} is planning, so it can only be made active next, not archived" in page
     assert services.YEAR_TRANSITIONS["planning"] == ("active",)
