@@ -15,6 +15,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 DEFAULT_STALE_MINUTES = 10
 DEFAULT_MAX_ATTEMPTS = 3
 HEARTBEAT_SECONDS = 15
+ORPHAN_GRACE_SECONDS = 3600
 STALE_MESSAGE = ("The export stopped unexpectedly {attempts} times, so it has been stopped. "
                  "Try again; if it keeps stopping, tell your programme lead or an admin.")
 UNEXPECTED_MESSAGE = ("The export could not be finished because of an unexpected problem. "
@@ -181,11 +183,18 @@ def cleanup_expired(now: datetime | None = None) -> int:
 
 
 def _remove_abandoned_parts() -> None:
+    """Partial files of jobs no longer running, and results whose job row has gone."""
     running = set(db.session.scalars(select(Job.id).where(Job.status.in_(("queued", "running")))))
     for part in export_folder().glob("job-*.part"):
         job_id = part.stem.removeprefix("job-")
         if not job_id.isdigit() or int(job_id) not in running:
             part.unlink(missing_ok=True)
+    kept = set(db.session.scalars(select(Job.result_path).where(Job.result_path.is_not(None))))
+    # A result is renamed into place just before its row is updated: leave young files alone.
+    settled = time.time() - ORPHAN_GRACE_SECONDS
+    for result in export_folder().glob("job-*-*"):
+        if result.name not in kept and result.stat().st_mtime < settled:
+            result.unlink(missing_ok=True)
 
 
 @dataclass
@@ -211,8 +220,6 @@ class JobContext:
 
 
 def _monotonic() -> float:
-    import time
-
     return time.monotonic()
 
 

@@ -25,6 +25,8 @@ def run_job(job_id: int, worker_id: str) -> str:
     from .builders import RUNNERS
 
     job = db.session.get(Job, job_id, populate_existing=True)
+    if job is None:
+        return "lost"  # deleted (with its requester's account) since it was claimed
     requester = db.session.get(User, job.requested_by_id)
     part = jobs.export_folder() / f"job-{job_id}.part"
     kind, params = job.kind, dict(job.params or {})

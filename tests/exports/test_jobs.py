@@ -2,6 +2,7 @@
 
 import os
 import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -246,13 +247,19 @@ def test_retry_refused_for_a_job_that_is_running(app, client, login):
     assert _fresh(job.id).status == "running"
 
 
-def test_cleanup_removes_abandoned_partial_files(app):
+def test_cleanup_removes_abandoned_partial_and_orphaned_files(app):
     folder = Path(app.config["EXPORT_FOLDER"])
     folder.mkdir(parents=True, exist_ok=True)
     orphan = folder / "job-999.part"
     orphan.write_bytes(b"half a zip")
+    old_result, young_result = folder / "job-998-aa.zip", folder / "job-997-bb.zip"
+    for path in (old_result, young_result):
+        path.write_bytes(b"PK")
+    two_hours_ago = time.time() - 7200
+    os.utime(old_result, (two_hours_ago, two_hours_ago))
     jobs.cleanup_expired()
-    assert not orphan.exists()
+    assert not orphan.exists() and not old_result.exists()
+    assert young_result.exists()  # may be a result about to be recorded
 
 
 def test_result_file_refuses_paths_outside_the_export_folder(app, tmp_path):
