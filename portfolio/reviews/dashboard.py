@@ -133,8 +133,10 @@ def open_requests(user, filters: Filters, page: int, per_page: int):
                  joinedload(ReviewRequest.entry_version),
                  selectinload(ReviewRequest.competencies)
                  .joinedload(ReviewRequestCompetency.competency))
+        .join(Entry, Entry.id == ReviewRequest.entry_id)
         .where(ReviewRequest.status.in_(OPEN), _awaiting_me(user),
-               ReviewRequest.cohort_id.in_(_cohorts_in_scope(user, filters)))
+               ReviewRequest.cohort_id.in_(_cohorts_in_scope(user, filters)),
+               visible_entries_filter(user))
         .order_by(ReviewRequest.created_at, ReviewRequest.id))
     if filters.specialism_id is not None:
         statement = statement.where(exists().where(
@@ -209,8 +211,10 @@ def awaiting_counts(user, candidate_ids: list[int], today: date
     overdue = func.sum(case((ReviewRequest.due_on < today, 1), else_=0))
     rows = db.session.execute(
         select(ReviewRequest.candidate_id, ReviewRequest.cohort_id, func.count(), overdue)
+        .join(Entry, Entry.id == ReviewRequest.entry_id)
         .where(ReviewRequest.candidate_id.in_(candidate_ids),
-               ReviewRequest.status.in_(OPEN), _awaiting_me(user))
+               ReviewRequest.status.in_(OPEN), _awaiting_me(user),
+               visible_entries_filter(user))
         .group_by(ReviewRequest.candidate_id, ReviewRequest.cohort_id))
     return {(who, cohort): (count, int(late or 0)) for who, cohort, count, late in rows}
 

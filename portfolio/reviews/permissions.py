@@ -88,17 +88,21 @@ def can_submit_for_review(user, entry) -> bool:
 
 
 def can_view_request(user, review_request) -> bool:
-    """The candidate, the cohort's coach developers, programme leads and admins."""
+    """The candidate; the cohort's coach developers, programme leads and admins while the
+    entry is still shared with them (an author who makes it private takes it back)."""
     if not _signed_in(user):
         return False
-    return (review_request.candidate_id == user.id or is_manager(user)
-            or is_developer_in(user, review_request.cohort_id))
+    if review_request.candidate_id == user.id:
+        return True
+    return (is_manager(user) or is_developer_in(user, review_request.cohort_id)) \
+        and can_view_entry(user, review_request.entry)
 
 
 def can_review_request(user, review_request) -> bool:
     """Only a coach developer of the request's cohort, and never on their own work."""
     return (_signed_in(user) and review_request.candidate_id != user.id
-            and is_developer_in(user, review_request.cohort_id))
+            and is_developer_in(user, review_request.cohort_id)
+            and can_view_entry(user, review_request.entry))
 
 
 def can_withdraw_request(user, review_request) -> bool:

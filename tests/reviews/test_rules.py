@@ -177,3 +177,15 @@ def test_an_unassigned_request_goes_to_every_coach_developer_of_the_cohort(app):
     assert told == {s.developer.id, second.id}
     services.start_review(review_request, second)
     assert review_request.started_by_id == second.id
+
+
+def test_an_entry_made_private_after_submission_is_hidden_from_reviewers(app, client, login):
+    s = scenario_with_entry()
+    review_request = submit(s)
+    s.entry.privacy = "private"
+    db.session.commit()
+    login(s.developer)
+    assert client.get(f"/reviews/requests/{review_request.id}").status_code == 404
+    assert "Block starts" not in client.get("/reviews/dashboard").get_data(as_text=True)
+    login(s.author)
+    assert client.get(f"/reviews/requests/{review_request.id}").status_code == 200
