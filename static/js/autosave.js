@@ -58,6 +58,7 @@
     this.timer = null;
     this.stashTimer = null;
     this.retriedToken = false;
+    this.pendingSubmitter = undefined;
     this.start();
   }
 
@@ -68,8 +69,21 @@
     self.offerStash();
     self.form.addEventListener("input", function () { self.changed(); });
     self.form.addEventListener("change", function () { self.changed(); });
-    self.form.addEventListener("focusout", function () { if (self.isDirty()) { self.save(); } });
-    self.form.addEventListener("submit", function () { self.submitting = true; self.stashNow(); });
+    self.form.addEventListener("focusout", function (event) {
+      var next = event.relatedTarget;
+      if (next && next.type === "submit" && next.form === self.form) { return; }  // the form is being sent
+      if (self.isDirty()) { self.save(); }
+    });
+    self.form.addEventListener("submit", function (event) {
+      if (self.inFlight) {
+        // An autosave is on its way: send the form once it is back, with its new lock version.
+        event.preventDefault();
+        self.pendingSubmitter = event.submitter || null;
+        return;
+      }
+      self.submitting = true;
+      self.stashNow();
+    });
     window.addEventListener("beforeunload", function (event) {
       if (self.submitting || (!self.isDirty() && !self.inFlight)) { return undefined; }
       self.stashNow();
@@ -171,12 +185,22 @@
     }).then(function (result) {
       self.inFlight = false;
       self.handle(result.status, result.data, sentChanges);
+      self.resumeSubmit();
     }).catch(function () {
       self.inFlight = false;
+      self.resumeSubmit();
       self.stashNow();
       self.say("Could not reach the server. Your text is kept in this browser; trying again shortly.");
       self.retryLater();
     });
+  };
+
+  Autosaver.prototype.resumeSubmit = function () {
+    if (this.pendingSubmitter === undefined) { return; }
+    var submitter = this.pendingSubmitter;
+    this.pendingSubmitter = undefined;
+    this.submitting = true;
+    if (this.form.requestSubmit) { this.form.requestSubmit(submitter || undefined); } else { this.form.submit(); }
   };
 
   Autosaver.prototype.retryLater = function () {
