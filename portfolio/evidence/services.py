@@ -37,13 +37,14 @@ def upload_file(actor, upload, *, title: str | None = None,
     """Store one uploaded file (a werkzeug FileStorage) as evidence, or reuse an identical one."""
     _require_uploader(actor)
     raw_name = upload.filename
-    label = f"“{filenames.display_name(raw_name)}”" if raw_name else "The file"
+    if not (raw_name or "").strip():
+        raise DomainError("Choose a file to upload.", field="files")
     try:
         name = filenames.check_filename(raw_name)
         return _store(actor, upload.stream, name, title, description)
     except DomainError as error:
-        if error.message.startswith("Choose a file"):
-            raise
+        # Several files may go up at once: say which one each message is about.
+        label = f"“{filenames.display_name(raw_name)}”"
         raise DomainError(f"{label}: {error.message}", field="files") from error
 
 
