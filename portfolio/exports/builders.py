@@ -16,6 +16,7 @@ from ..programmes.models import Cohort
 from . import sources
 from .archive import NameRegistry, StreamingZip, safe_name
 from .document import PortfolioDocument, build_document
+from .downloads import cohort_words
 from .jobs import JobContext, JobFailed
 from .pacing import late_window_weeks
 from .permissions import can_report_on_cohort
@@ -55,7 +56,7 @@ def cohort_archive(ctx: JobContext) -> tuple[str, str]:
                      key=lambda m: (m.user.display_name.casefold(), m.id))
     total = len(members)
     archive, names, missing = StreamingZip(ctx.part, on_chunk=ctx.beat), NameRegistry(), []
-    top = names.claim("", f"{cohort.name} {cohort.year.label}", "cohort")
+    top = names.claim("", cohort_words(cohort), "cohort")
     try:
         report = cohort_report(cohort, ctx.requester, Filters(), late_window_weeks())
         titles = {competency.code: competency.title for competency in report.competencies}
@@ -73,7 +74,7 @@ def cohort_archive(ctx: JobContext) -> tuple[str, str]:
         archive.abort()
         raise
     archive.close()
-    return f"{safe_name(cohort.name)} {safe_name(cohort.year.label)} archive.zip", ZIP_MEDIA_TYPE
+    return f"{safe_name(cohort_words(cohort))} archive.zip", ZIP_MEDIA_TYPE
 
 
 def personal_archive(ctx: JobContext) -> tuple[str, str]:

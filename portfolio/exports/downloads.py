@@ -26,6 +26,12 @@ def content_disposition(name: str) -> str:
             f"filename*=UTF-8''{quote(name, safe='')}")
 
 
+def cohort_words(cohort) -> str:
+    """'Talent A 2026-2027', without repeating the year when the cohort's name already has it."""
+    label = cohort.year.label
+    return cohort.name if label in cohort.name else f"{cohort.name} {label}"
+
+
 def dated_name(*parts: str, suffix: str, today: date) -> str:
     """A download name like 'progress Talent A 2026-2027 2026-10-03.csv'."""
     return safe_name(" ".join([*parts, today.isoformat()]), "export") + suffix

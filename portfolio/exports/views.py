@@ -13,7 +13,7 @@ from ..reviews.progress import STATES
 from ..timeutil import local
 from . import bp, listing, services, tables
 from .document import build_document
-from .downloads import attachment, dated_name
+from .downloads import attachment, cohort_words, dated_name
 from .pacing import late_window_weeks
 from .permissions import can_export_portfolio, can_report_on_cohort, can_use_reports
 from .queries import SORTS, STATUS_FILTERS, Filters, cohort_report
@@ -75,7 +75,7 @@ def progress_csv(cohort_id):
     services.record_download(current_user, "progress_csv", target=cohort, cohort_id=cohort.id,
                              candidates=len(report.rows))
     db.session.commit()
-    name = dated_name("progress", cohort.name, cohort.year.label, suffix=".csv", today=_today())
+    name = dated_name("progress", cohort_words(cohort), suffix=".csv", today=_today())
     return attachment(tables.progress_csv(report), name, tables.CSV_MEDIA_TYPE)
 
 
@@ -89,7 +89,7 @@ def progress_xlsx(cohort_id):
     services.record_download(current_user, "progress_xlsx", target=cohort, cohort_id=cohort.id,
                              candidates=len(report.rows))
     db.session.commit()
-    name = dated_name("progress", cohort.name, cohort.year.label, suffix=".xlsx", today=_today())
+    name = dated_name("progress", cohort_words(cohort), suffix=".xlsx", today=_today())
     return attachment(tables.progress_xlsx(report, log), name, tables.XLSX_MEDIA_TYPE)
 
 
