@@ -13,6 +13,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from .goals import GoalData
@@ -60,8 +61,12 @@ def within(limit: int, name: str):
     return check
 
 
+def choice_list(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def _tier_choices():
-    return list(PRIVACY_TIERS.items())
+    return choice_list(PRIVACY_TIERS.items())
 
 
 class EntryForm(FlaskForm):
@@ -74,14 +79,15 @@ class EntryForm(FlaskForm):
                         description="A short name you will recognise later, for example "
                                     "“Block starts with the U17 group”.")
     practice_date = PracticeDateField("Date of the practice", validators=[Optional()])
-    session_type = RadioField("Type of session", choices=list(SESSION_TYPES.items()),
+    session_type = RadioField("Type of session", choices=choice_list(SESSION_TYPES.items()),
                               default="training")
-    event_group = SelectField("Event group", choices=[
-        ("", "Not specific to one event group"), *((name, name) for name in EVENT_GROUPS)])
+    event_group = SelectField("Event group", choices=choice_list([
+        ("", "Not specific to one event group"), *((name, name) for name in EVENT_GROUPS)]))
     athletes = WritingField("The athletes", validators=[within(ATHLETES_MAX_CHARS, "The athletes")],
                             description=ANONYMISE_HINT)
     reflection_model = SelectField("Reflection model",
-                                   choices=[(key, model.name) for key, model in MODELS.items()])
+                                   choices=choice_list((key, model.name)
+                                                       for key, model in MODELS.items()))
     privacy = RadioField("Who can see this entry", choices=_tier_choices(), default="private")
     competencies = SelectMultipleField("Competencies this entry shows", coerce=int,
                                        validate_choice=False)
@@ -191,7 +197,8 @@ class GoalForm(FlaskForm):
                                validators=[within(GOAL_TEXT_MAX_CHARS, "Details")],
                                description="Why it matters and how you will know you got there.")
     target_date = PracticeDateField("Target date (optional)", validators=[Optional()])
-    status = RadioField("Status", choices=list(GOAL_STATUSES.items()), default="not_started")
+    status = RadioField("Status", choices=choice_list(GOAL_STATUSES.items()),
+                         default="not_started")
     privacy = RadioField("Who can see this goal", choices=_tier_choices(), default="developers")
     competencies = SelectMultipleField("Competencies this goal develops", coerce=int,
                                        validate_choice=False)
@@ -231,11 +238,11 @@ class EntryFilterForm(FlaskForm):
         csrf = False  # a GET search form
 
     competency = SelectField("Competency", coerce=str, validate_choice=False)
-    model = SelectField("Reflection model", choices=[
-        ("", "Any model"), *((key, model.name) for key, model in MODELS.items())],
+    model = SelectField("Reflection model", choices=choice_list([
+        ("", "Any model"), *((key, model.name) for key, model in MODELS.items())]),
         validate_choice=False)
-    status = SelectField("Status", choices=[("", "Any status"), *ENTRY_STATUS_FILTERS.items()],
-                         validate_choice=False)
+    status = SelectField("Status", choices=choice_list(
+        [("", "Any status"), *ENTRY_STATUS_FILTERS.items()]), validate_choice=False)
     date_from = PracticeDateField("From", validators=[Optional()])
     date_to = PracticeDateField("To", validators=[Optional()])
     page = IntegerField(validators=[Optional()])

@@ -17,7 +17,7 @@ from .authoring import (
     is_candidate,
     writing_membership,
 )
-from .forms import ENTRY_STATUS_FILTERS, EntryFilterForm
+from .forms import ENTRY_STATUS_FILTERS, EntryFilterForm, choice_list
 from .models import GOAL_STATUSES, PRIVACY_TIERS, SESSION_TYPES
 from .philosophy import latest_statement_version
 from .reflection_models import MODELS, model_name
@@ -55,8 +55,8 @@ def home():
     membership = writing_membership(current_user)
     groups = queries.competency_groups(membership.cohort.framework_id if membership else None)
     form = EntryFilterForm(request.args)
-    form.competency.choices = [("", "Any competency"), *(
-        (str(item.id), item.label) for group in groups for item in group.competencies)]
+    form.competency.choices = choice_list([("", "Any competency"), *(
+        (str(item.id), item.label) for group in groups for item in group.competencies)])
     filters = _filters(form)
     page = request.args.get("page", 1, type=int)
     entries = queries.my_entries(current_user.id, filters, page,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
+from wtforms.fields.choices import SelectChoice
 
 from ..auth.models import User
 from ..extensions import db
@@ -31,8 +32,8 @@ def competency_groups(framework_id: int | None) -> list[CompetencyGroup]:
     return [CompetencyGroup(area, list(area.competencies)) for area in areas]
 
 
-def competency_choices(groups: list[CompetencyGroup]) -> list[tuple[int, str]]:
-    return [(item.id, item.label) for group in groups for item in group.competencies]
+def competency_choices(groups: list[CompetencyGroup]) -> list[SelectChoice]:
+    return [SelectChoice(item.id, item.label) for group in groups for item in group.competencies]
 
 
 def competency_labels(ids) -> dict[int, str]:
