@@ -228,6 +228,16 @@ def update_membership(actor, membership: CohortMembership, changes: MembershipCh
     db.session.flush()
 
 
+def change_status(actor, membership: CohortMembership, status: str) -> None:
+    """Set only the member's status (e.g. 'completed' after a final sign-off), audited."""
+    assert_cohort_writable(membership.cohort)
+    if status not in MEMBER_STATUSES:
+        raise DomainError("Choose a status from the list.", field="status")
+    if status != membership.status:
+        _change_status(actor, membership, status)
+        db.session.flush()
+
+
 def _change_role(actor, membership: CohortMembership, role: str) -> None:
     if membership.peer_group_link is not None:
         raise DomainError(f"Take {membership.user.display_name} out of the peer group "

@@ -231,3 +231,14 @@ def test_programme_leads_land_on_the_programme_overview(client, login):
     assert response.headers["Location"].endswith("/programme/")
     page = client.get("/programme/").get_data(as_text=True)
     assert ">Programme</a>" in page and ">Frameworks</a>" in page
+
+
+def test_other_features_can_change_just_the_status(app):
+    s = make_scenario()
+    members.change_status(s.lead, s.author_membership, "completed")
+    assert s.author_membership.status == "completed"
+    assert s.author_membership.completed_at is not None
+    assert s.author_membership.coach_developer_id == s.developer.id
+    assert "status=completed" in audit("membership.status_changed")[-1].summary
+    with pytest.raises(DomainError):
+        members.change_status(s.lead, s.author_membership, "graduated")
