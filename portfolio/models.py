@@ -21,6 +21,7 @@ from .notifications.models import Notification  # noqa: F401
 from .programmes.models import (  # noqa: F401
     Cohort,
     CohortMembership,
+    MemberImport,
     Pathway,
     PeerGroup,
     PeerGroupMember,

@@ -260,4 +260,7 @@ def accept_invitation(token: AccountToken, display_name: str, password: str) -> 
     user.end_all_sessions()
     token.used_at = utcnow()
     record("user.invitation_accepted", actor=user, target=user)
+    from ..programmes.membership import activate_invited_memberships
+
+    activate_invited_memberships(user)
     return user

@@ -170,3 +170,21 @@ def test_login_after_reset_uses_new_password_only(app, client):
     old = app.test_client().post("/account/login", data={"email": user.email,
                                                          "password": PASSWORD})
     assert old.status_code == 401
+
+
+def test_accepting_an_invitation_activates_invited_cohort_memberships(app, client):
+    from portfolio.programmes.models import CohortMembership
+    from tests.factories import add_member, make_cohort
+
+    admin = make_user(admin=True)
+    cohort = make_cohort()
+    user, _ = services.invite_user("invitee@example.test", "", invited_by=admin)
+    add_member(cohort, user, status="invited")
+    db.session.commit()
+    link = link_from_outbox("invitation")
+    client.post(link, data={"display_name": "Ivy Invitee", "password": "a long passphrase",
+                            "confirm": "a long passphrase"})
+    db.session.expire_all()
+    membership = db.session.scalar(select(CohortMembership).where(
+        CohortMembership.user_id == user.id))
+    assert membership.status == "active"
