@@ -20,9 +20,7 @@ $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 run: $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
-	@echo ""
-	@echo "Serving on http://127.0.0.1:5000  (Ctrl+C to stop)"
-	$(FLASK) run --host 127.0.0.1 --port 5000 --with-threads
+	$(FLASK) run-demo --host 127.0.0.1 --port 5000
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -33,6 +31,9 @@ test-browser: $(STAMP)
 serve: $(STAMP)
 	$(FLASK) db upgrade
 	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:8000 --access-logfile - wsgi:app
+
+worker: $(STAMP)
+	$(FLASK) worker
 
 lint: $(STAMP)
 	$(BIN)/ruff check portfolio tests wsgi.py

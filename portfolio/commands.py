@@ -13,6 +13,7 @@ def register(app) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(mail_group)
+    app.cli.add_command(run_demo_command)
     from .backup.commands import backup_group
 
     app.cli.add_command(backup_group)
@@ -88,3 +89,17 @@ def send_outbox_command():
 
     sent, pending = send_outbox()
     click.echo(f"Sent {sent}; {pending} still waiting.")
+
+
+@click.command("run-demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def run_demo_command(host, port):
+    """Serve the app with an in-process export worker, so the demo needs one command."""
+    from .exports.worker import start_background_worker
+
+    app = current_app._get_current_object()
+    start_background_worker(app)
+    click.echo(f"Serving on http://{host}:{port} with an export worker (Ctrl+C to stop)")
+    app.run(host=host, port=port, threaded=True, use_reloader=False)
