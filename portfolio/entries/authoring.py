@@ -58,20 +58,32 @@ def version_privacy(version: EntryVersion) -> str:
 def can_view_version(user, entry: Entry, version: EntryVersion) -> bool:
     """Readers see a version only if both the entry's tier and the tier it was saved under
     admit them: text once saved as "Only me" never reaches anyone else through the history."""
+    return bool(readable_versions(user, entry, [version]))
+
+
+def readable_versions(user, entry: Entry, versions: list[EntryVersion]) -> list[EntryVersion]:
+    """The versions among `versions` the user may read (relations looked up once)."""
     if is_author(user, entry):
-        return True
+        return list(versions)
     if not can_view_entry(user, entry):
-        return False
-    return tier_admits(version_privacy(version), relations_to(user, entry.owner_id))
+        return []
+    relations = relations_to(user, entry.owner_id)
+    return [version for version in versions if tier_admits(version_privacy(version), relations)]
 
 
 def can_view_owned(user, owner_id: int, privacy: str) -> bool:
     """A philosophy statement or goal: its owner, or whoever its tier admits."""
+    return owned_visibility(user, owner_id)(privacy)
+
+
+def owned_visibility(user, owner_id: int):
+    """A test `privacy -> bool` for the owner's statement and goals, for this viewer."""
     if user is None or not user.is_authenticated:
-        return False
+        return lambda privacy: False
     if user.id == owner_id:
-        return True
-    return privacy != "private" and tier_admits(privacy, relations_to(user, owner_id))
+        return lambda privacy: True
+    relations = relations_to(user, owner_id)
+    return lambda privacy: privacy != "private" and tier_admits(privacy, relations)
 
 
 def can_view_candidate(user, candidate_id: int) -> bool:

@@ -12,9 +12,9 @@ from ..reviews.progress import STATES, candidate_progress
 from . import bp, keeping, queries
 from .authoring import (
     can_view_candidate,
-    can_view_owned,
     can_write_portfolio,
     is_candidate,
+    owned_visibility,
     writing_membership,
 )
 from .forms import ENTRY_STATUS_FILTERS, EntryFilterForm, choice_list
@@ -84,12 +84,12 @@ def candidate_portfolio(user_id):
     page = request.args.get("page", 1, type=int)
     entries = queries.shared_entries(current_user, person.id, page,
                                      current_app.config["ITEMS_PER_PAGE"])
+    may_see = owned_visibility(current_user, person.id)
     statement = queries.statement_with_owner(person.id)
     statement_version = None
-    if statement is not None and can_view_owned(current_user, person.id, statement.privacy):
+    if statement is not None and may_see(statement.privacy):
         statement_version = latest_statement_version(statement)
-    goals = [goal for goal in queries.goals_of(person.id)
-             if can_view_owned(current_user, person.id, goal.privacy)]
+    goals = [goal for goal in queries.goals_of(person.id) if may_see(goal.privacy)]
     return render_template(
         "entries/candidate.html", person=person, entries=entries,
         statement_version=statement_version, goals=goals, model_name=model_name,

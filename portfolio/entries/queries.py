@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
@@ -140,7 +140,3 @@ def recent_feedback(owner_id: int, limit: int = 6) -> list[dict]:
 def candidate(user_id: int) -> User | None:
     return db.session.get(User, user_id)
 
-
-def pending_privacy_count(owner_id: int) -> int:
-    return len(db.session.scalars(select(Entry.id).where(
-        and_(Entry.owner_id == owner_id, Entry.pending_privacy != ""))).all())

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from ..errors import ConflictError, DomainError
 from ..extensions import db
 from . import bp, queries, services
-from .authoring import can_edit, can_view_version, entry_is_writable
+from .authoring import can_edit, can_view_version, entry_is_writable, readable_versions
 from .diff import compare_contents
 from .forms import ActionForm, RestoreForm
 from .models import PRIVACY_TIERS, SESSION_TYPES, Entry, EntryVersion
@@ -101,8 +101,7 @@ def show_version(entry_id, number):
 @login_required
 def versions(entry_id):
     entry = load_visible_entry(entry_id)
-    visible = [version for version in queries.versions_of(entry)
-               if can_view_version(current_user, entry, version)]
+    visible = readable_versions(current_user, entry, queries.versions_of(entry))
     unsaved = is_author(current_user, entry) and services.has_unsaved_changes(
         entry, visible[0] if visible else None)
     return render_template("entries/versions.html", entry=entry, versions=visible,

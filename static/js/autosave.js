@@ -331,10 +331,19 @@
     });
   }
 
+  // Choosing another reflection model switches the prompts at once (the button does it without JS).
+  function switchModelOnChange(form) {
+    var select = form.querySelector("select[name=reflection_model]");
+    var button = form.querySelector("button[value=change_model]");
+    if (!select || !button || !form.requestSubmit) { return; }
+    select.addEventListener("change", function () { form.requestSubmit(button); });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll("form[data-autosave-url]"), function (form) {
       characterCounters(form);
       previews(form);
+      switchModelOnChange(form);
       new Autosaver(form);
     });
     var conflict = document.querySelector("[data-conflict]");

@@ -126,8 +126,9 @@ def test_writing_and_saving_work_without_javascript(browser, live_server, portfo
     page.get_by_role("button", name="Continue").click()
     page.get_by_label("Title").fill("Hurdle rhythm")
     page.get_by_label("Concrete experience").fill("Three-stride rhythm broke at hurdle four.")
-    page.get_by_role("button", name="Save draft").click()
+    page.get_by_label("Title").press("Enter")  # Enter saves a draft, nothing else
     assert "Draft saved" in page.content()
+    assert page.get_by_label("Concrete experience").input_value().startswith("Three-stride")
     page.get_by_label("Date of the practice").fill("2026-11-02")
     page.get_by_label("Whole cohort").check()
     page.get_by_role("button", name="Preview").click()
@@ -135,3 +136,16 @@ def test_writing_and_saving_work_without_javascript(browser, live_server, portfo
     page.get_by_role("button", name="Save", exact=True).click()
     assert "Saved as version 1" in page.content()
     context.close()
+
+
+def test_choosing_another_model_switches_prompts_and_keeps_the_text(page, live_server,
+                                                                    portfolio_world):
+    s, base = portfolio_world, live_server.url
+    sign_in(page, base, s.author.email, PASSWORD)
+    page.goto(f"{base}/portfolio/entries/{s.entry.id}/edit")
+    with page.expect_navigation():
+        page.get_by_label("Reflection model").select_option("gibbs")
+    assert page.get_by_label("Feelings", exact=True).is_visible()
+    assert page.get_by_label("So what?", exact=True).input_value() == (
+        "Reaction was slow after long talks.")
+    assert "Written under What? So what? Now what?" in page.content()

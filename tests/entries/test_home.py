@@ -9,7 +9,7 @@ from portfolio.entries.services import mark_review_status
 from portfolio.extensions import db
 from portfolio.reviews.models import Comment
 from tests.entries.builders import make_goal, make_statement
-from tests.factories import competency, make_entry
+from tests.factories import add_version, competency, make_entry
 
 
 @contextmanager
@@ -158,3 +158,26 @@ def test_someone_elses_portfolio_shows_only_what_their_tiers_allow(world, client
     for page in (outsider, peer, developer):
         assert "Just for me" not in page and "Unsaved" not in page
     assert client_for(world.other_developer).get(url).status_code == 404
+
+
+def test_history_and_overview_pages_do_not_grow_with_the_data(world, client_for):
+    entry = make_entry(world.author, cohort=world.cohort, privacy="peers")
+    make_goal(world.author, privacy="developers")
+    db.session.commit()
+    client = client_for(world.developer)
+
+    def statements_for(path):
+        db.session.commit()
+        with counting_statements() as statements:
+            assert client.get(path).status_code == 200
+        return len(statements)
+
+    history = f"/portfolio/entries/{entry.id}/versions"
+    overview = f"/portfolio/candidates/{world.author.id}"
+    before = (statements_for(history), statements_for(overview))
+    for number in range(10):
+        entry.sections = {"what": f"Rewrite {number}"}
+        add_version(entry)
+        make_entry(world.author, cohort=world.cohort, privacy="developers", title=f"E{number}")
+        make_goal(world.author, title=f"Goal {number}", privacy="developers")
+    assert (statements_for(history), statements_for(overview)) == before
