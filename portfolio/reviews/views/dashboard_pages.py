@@ -6,6 +6,7 @@ from flask import abort, current_app, render_template, request
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from ...access import is_manager
 from .. import dashboard as board
 from ..blueprint import bp
 from ..forms import DashboardFilterForm
@@ -52,6 +53,7 @@ def dashboard_context(requests_per_page: int | None) -> dict:
                                           ("specialism", form.specialism.data),
                                           ("competency", form.competency.data)) if value}
     return {"form": form, "filters": filters, "requests": requests, "today": local_today(),
+            "is_manager": is_manager(current_user),
             "filter_args": args, "competency_title": dict(choices.competencies).get(
                 filters.competency_code or "")}
 

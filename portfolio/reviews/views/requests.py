@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from ...errors import ConflictError, DomainError, apply_to_form
+from ...errors import ConflictError, DomainError, ReadOnlyError, apply_to_form
 from ...extensions import db
+from ...programmes.access import assert_cohort_writable
 from .. import queries, services
 from ..blueprint import bp
 from ..forms import ActionForm, SubmitForReviewForm, competency_choices, decision_form_class
@@ -16,7 +17,7 @@ from ..permissions import (
     can_view_request,
     can_withdraw_request,
 )
-from ..services.common import latest_version, local_today
+from ..services.common import assert_entry_writable, latest_version, local_today
 from .common import entry_for
 
 
@@ -56,8 +57,18 @@ def request_detail(request_id):
     return _render_request(review_request)
 
 
+def _read_only_reason(review_request) -> str | None:
+    try:
+        assert_cohort_writable(review_request.cohort)
+        assert_entry_writable(review_request.entry)
+    except ReadOnlyError as error:
+        return error.message
+    return None
+
+
 def _render_request(review_request, form=None, status=200):
-    may_review = can_review_request(current_user, review_request)
+    read_only_reason = _read_only_reason(review_request)
+    may_review = can_review_request(current_user, review_request) and not read_only_reason
     competencies = [link.competency for link in sorted(
         review_request.competencies,
         key=lambda link: (link.competency.area.position, link.competency.position))]
@@ -72,7 +83,7 @@ def _render_request(review_request, form=None, status=200):
         evidence=queries.version_evidence(current_user, review_request.entry_version),
         sections=queries.version_sections(review_request.entry_version),
         threads=queries.comment_threads(review_request.entry_id),
-        action_form=ActionForm(), today=local_today()), status
+        action_form=ActionForm(), today=local_today(), read_only_reason=read_only_reason), status
 
 
 @bp.route("/requests/<int:request_id>/withdraw", methods=["POST"])
