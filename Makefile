@@ -39,5 +39,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check portfolio tests wsgi.py
 	$(BIN)/bandit -q -c pyproject.toml -r portfolio
 
+bench: $(STAMP)
+	@command -v zip >/dev/null || (apt-get install -y -qq zip >/dev/null 2>&1 || echo "zip not installed: the zip -0 comparison will be skipped")
+	$(BIN)/python -m tests.bench.run_bench $(BENCH_ARGS)
+
 clean-venv:
 	rm -rf $(VENV)

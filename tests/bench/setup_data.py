@@ -1,0 +1,73 @@
+"""Prepare the benchmark database: demo + scale data, plus one 600-candidate cohort on a
+25-competency framework for the XLSX target. Prints the ids the benchmark needs as JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+
+from portfolio import create_app
+from portfolio.demo.scale import ScaleOptions, scale_framework_id, seed_scale
+from portfolio.entries.models import Entry
+from portfolio.extensions import db
+from portfolio.frameworks.models import Competency, CompetencyArea, Framework
+from portfolio.programmes.models import Cohort, CohortMembership
+
+
+def framework_of_25() -> int:
+    framework = Framework(name="Benchmark framework", version=1, status="published",
+                          published_at=datetime.now(UTC))
+    db.session.add(framework)
+    db.session.flush()
+    for area_index in range(5):
+        area = CompetencyArea(framework_id=framework.id, position=area_index,
+                              title=f"Benchmark area {area_index + 1}")
+        db.session.add(area)
+        db.session.flush()
+        for index in range(5):
+            db.session.add(Competency(
+                framework_id=framework.id, area_id=area.id, position=index,
+                code=f"B{area_index + 1}.{index + 1}", title=f"Benchmark competency {index + 1}",
+                developer_signoffs_required=1, peer_signoffs_required=index % 2))
+    db.session.flush()
+    return framework.id
+
+
+def main(scale: str) -> None:
+    app = create_app()
+    with app.app_context():
+        if scale == "full":
+            options = ScaleOptions()
+        else:
+            options = ScaleOptions(years=1, cohorts=2, candidates=20, entries=10)
+        seed_scale(options, scale_framework_id())
+        big = ScaleOptions(years=1, cohorts=1, candidates=600, entries=2, seed=600,
+                           files=False)
+        seed_scale(big, framework_of_25())
+        db.session.commit()
+        big_cohort = db.session.scalar(
+            select(Cohort.id).join(CohortMembership).group_by(Cohort.id)
+            .having(func.count(CohortMembership.id) > 600))
+        cohort_id = db.session.scalar(select(Cohort.id).where(Cohort.name == "Talent cohort 1")
+                                      .order_by(Cohort.id))
+        candidate = db.session.scalar(
+            select(CohortMembership).where(CohortMembership.cohort_id == cohort_id,
+                                           CohortMembership.role == "candidate")
+            .order_by(CohortMembership.id))
+        developer = db.session.scalar(
+            select(CohortMembership).where(CohortMembership.cohort_id == cohort_id,
+                                           CohortMembership.role == "coach_developer"))
+        entry_id = db.session.scalar(select(Entry.id).where(
+            Entry.owner_id == candidate.user_id).order_by(Entry.id))
+        print(json.dumps({
+            "cohort_id": cohort_id, "big_cohort_id": big_cohort, "entry_id": entry_id,
+            "candidate": candidate.user.email, "developer": developer.user.email,
+            "entries": db.session.scalar(select(func.count()).select_from(Entry)),
+        }))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "full")
