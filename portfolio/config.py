@@ -55,6 +55,9 @@ class Defaults:
     DISPLAY_TIMEZONE = "Europe/London"
     ITEMS_PER_PAGE = 25
     EXPORT_RETENTION_DAYS = 7
+    EXPORT_STALE_MINUTES = 10  # a running job silent this long goes back to the queue
+    EXPORT_MAX_ATTEMPTS = 3
+    EXPORT_LATE_WINDOW_WEEKS = 8  # pacing: evidence arriving this close to the end is "late"
     REVIEW_ESCALATION_DAYS = 5
     # Demo seed only; seed-demo refuses to run in production.
     DEMO_PASSWORD = "portfolio-demo"  # noqa: S105  # nosec B105
