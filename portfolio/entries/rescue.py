@@ -23,6 +23,8 @@ from .models import DraftRescue, Entry
 
 KEEP_FOR = timedelta(days=14)
 MAX_PER_ADDRESS_PER_HOUR = 30
+# Far above a real entry (sections are limited to 100,000 characters each), far below abuse.
+MAX_KEPT_CHARACTERS = 3_000_000
 TARGETS = ("entry", "new_entry", "philosophy")
 _SALT = "portfolio-draft-owner"
 
@@ -62,6 +64,8 @@ def stash(key: str | None, target: str, formdata: MultiDict, *, entry_id: int | 
         return None
     db.session.execute(delete(DraftRescue).where(DraftRescue.created_at < utcnow() - KEEP_FOR))
     payload = {name: formdata.getlist(name) for name in formdata if name != "csrf_token"}
+    if sum(len(value) for values in payload.values() for value in values) > MAX_KEPT_CHARACTERS:
+        return None
     row = find(key) if key else None
     if row is None:
         if _too_many_from(address):

@@ -200,3 +200,27 @@ def test_a_stale_save_gets_a_conflict_page_with_the_authors_text(world, client_f
     assert response.status_code == 302
     assert stored(entry).sections["what"] == WORDS
     assert stored(entry).latest_version_number == 3  # the phone's version stays in history
+
+
+def test_kept_text_is_bounded_and_expires(app, world):
+    from datetime import timedelta
+
+    from portfolio.database import utcnow
+    from portfolio.entries import rescue
+
+    entry = make_entry(world.author, cohort=world.cohort)
+    db.session.commit()
+    client = app.test_client()
+    flood = form_fields(entry, sections={key: "x" * 1_000_000 for key in
+                                         ("what", "so_what", "now_what")}, athletes="y" * 10)
+    assert client.post(f"/portfolio/entries/{entry.id}/autosave", data=flood).get_json()[
+        "kept"] is False
+    client.post(f"/portfolio/entries/{entry.id}/autosave", data=form_fields(entry))
+    [row] = db.session.scalars(select(DraftRescue)).all()
+    old_key = row.key_hash
+    row.created_at = utcnow() - rescue.KEEP_FOR - timedelta(minutes=1)
+    db.session.commit()
+    app.test_client().post(f"/portfolio/entries/{entry.id}/autosave", data=form_fields(entry))
+    db.session.expire_all()
+    kept = db.session.scalars(select(DraftRescue.key_hash)).all()
+    assert len(kept) == 1 and old_key not in kept  # the expired one was cleared away
