@@ -32,6 +32,13 @@ from .progress import CandidateProgress, progress_for_frameworks
 OPEN = ("open", "in_review")
 
 
+def candidate_still_in_cohort():
+    """A request counts only while its candidate is a current member of its cohort."""
+    return exists().where(CohortMembership.cohort_id == ReviewRequest.cohort_id,
+                          CohortMembership.user_id == ReviewRequest.candidate_id,
+                          CohortMembership.role == "candidate", ACTIVE)
+
+
 @dataclass(frozen=True)
 class Filters:
     cohort_id: int | None = None
@@ -136,7 +143,7 @@ def open_requests(user, filters: Filters, page: int, per_page: int):
         .join(Entry, Entry.id == ReviewRequest.entry_id)
         .where(ReviewRequest.status.in_(OPEN), _awaiting_me(user),
                ReviewRequest.cohort_id.in_(_cohorts_in_scope(user, filters)),
-               visible_entries_filter(user))
+               candidate_still_in_cohort(), visible_entries_filter(user))
         .order_by(ReviewRequest.created_at, ReviewRequest.id))
     if filters.specialism_id is not None:
         statement = statement.where(exists().where(

@@ -18,6 +18,7 @@ from ..database import utcnow
 from ..extensions import db
 from ..notifications.services import notify_each
 from ..timeutil import format_date
+from .dashboard import candidate_still_in_cohort
 from .links import request_path
 from .models import ReviewRequest
 from .services.requests import reviewers_for
@@ -34,7 +35,8 @@ def overdue_requests(today: date) -> list[ReviewRequest]:
         select(ReviewRequest)
         .options(joinedload(ReviewRequest.entry), joinedload(ReviewRequest.candidate),
                  joinedload(ReviewRequest.cohort))
-        .where(ReviewRequest.status.in_(("open", "in_review")), ReviewRequest.due_on < today)
+        .where(ReviewRequest.status.in_(("open", "in_review")), ReviewRequest.due_on < today,
+               candidate_still_in_cohort())
         .order_by(ReviewRequest.due_on, ReviewRequest.id)))
 
 

@@ -72,3 +72,14 @@ def test_the_command_runs_cron_style(app, runner):
     assert _kinds(s.developer) == ["review_overdue"]
     result = runner.invoke(args=["send-reminders", "--today", "not-a-date"])
     assert result.exit_code != 0 and "YYYY-MM-DD" in result.output
+
+
+def test_a_withdrawn_candidates_request_is_not_chased(app, client, login):
+    s = scenario_with_entry()
+    review_request = submit(s)
+    s.author_membership.status = "withdrawn"
+    db.session.commit()
+    report = remind_overdue_reviews(review_request.due_on + timedelta(days=30))
+    assert (report.nudged, report.escalated) == (0, 0)
+    login(s.developer)
+    assert "Block starts" not in client.get("/reviews/requests").get_data(as_text=True)
