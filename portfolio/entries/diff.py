@@ -12,7 +12,8 @@ from difflib import SequenceMatcher
 from .models import PRIVACY_TIERS, SESSION_TYPES
 from .reflection_models import PROMPTS, model_for, model_name
 
-_WORD = re.compile(r"\S+\s*|\s+")
+# Words, runs of spaces and single punctuation marks, so "slow." -> "slow, then." shows only ", then".
+_WORD = re.compile(r"\w+|\s+|[^\w\s]")
 # Beyond this many token comparisons a rewritten block is shown as removed then added,
 # so a diff of two very long, very different sections stays fast.
 _MAX_WORK = 4_000_000
@@ -39,8 +40,23 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
 
 def _words(old: str, new: str) -> list[tuple[str, str]]:
     old_words, new_words = _WORD.findall(old), _WORD.findall(new)
+    # A small edit in a long paragraph: match the unchanged start and end cheaply first.
+    start = 0
+    while start < min(len(old_words), len(new_words)) and old_words[start] == new_words[start]:
+        start += 1
+    end = 0
+    while (end < min(len(old_words), len(new_words)) - start
+           and old_words[-1 - end] == new_words[-1 - end]):
+        end += 1
+    head, tail = "".join(old_words[:start]), "".join(old_words[len(old_words) - end:])
+    old_words = old_words[start:len(old_words) - end]
+    new_words = new_words[start:len(new_words) - end]
+    return [("equal", head), *_middle(old_words, new_words), ("equal", tail)]
+
+
+def _middle(old_words: list[str], new_words: list[str]) -> list[tuple[str, str]]:
     if len(old_words) * len(new_words) > _MAX_WORK:
-        return [("delete", old), ("insert", new)]
+        return [("delete", "".join(old_words)), ("insert", "".join(new_words))]
     pieces = []
     matcher = SequenceMatcher(None, old_words, new_words, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():

@@ -74,8 +74,10 @@ def test_saving_without_changes_makes_no_new_version(world, client_for):
 def test_word_diff_marks_only_the_changed_words():
     pieces = word_diff("We worked on block starts today.\nSecond line stays.",
                        "We worked hard on relay starts today.\nSecond line stays.")
-    assert ("insert", "hard ") in pieces
-    assert ("delete", "block ") in pieces and ("insert", "relay ") in pieces
+    changed = [(op, text.strip()) for op, text in pieces if op != "equal"]
+    assert changed == [("insert", "hard"), ("delete", "block"), ("insert", "relay")]
+    assert word_diff("Reaction was slow.", "Reaction was slow after long talks.") == [
+        ("equal", "Reaction was slow"), ("insert", " after long talks"), ("equal", ".")]
     assert "".join(text for op, text in pieces if op != "insert") == (
         "We worked on block starts today.\nSecond line stays.")
     assert "".join(text for op, text in pieces if op != "delete") == (
@@ -200,3 +202,11 @@ def test_an_entry_waiting_for_review_cannot_be_made_private(world, client_for):
     assert "Withdraw the review request first" in response.get_data(as_text=True)
     assert fresh(entry).privacy == "peers"
     assert db.session.scalar(select(Entry.privacy).where(Entry.id == entry.id)) == "peers"
+
+
+def test_a_small_edit_in_a_very_long_paragraph_is_shown_as_small():
+    old = "stride " * 14_000 + "and the end."
+    new = "stride " * 7_000 + "quick " + "stride " * 7_000 + "and the end."
+    pieces = word_diff(old, new)
+    assert [(op, text.strip()) for op, text in pieces if op != "equal"] == [("insert", "quick")]
+    assert "".join(text for op, text in pieces if op != "delete") == new
