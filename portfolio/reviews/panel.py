@@ -112,8 +112,13 @@ def _add_forms(context, entry, latest, viewer) -> None:
         context["peer_done"] = not choices and bool(claimed)
     if context["is_author"]:
         context["open_request"] = next((r for r in context["requests"] if r.is_open), None)
-        if context["open_request"] is None and not entry.is_private and claimed:
+        reviewed = {view.signoff.competency_id for view in context["signoffs"]
+                    if view.signoff.role == "coach_developer"
+                    and view.signoff.entry_version_id == latest.id}
+        unreviewed = [c for c in claimed.values() if c.id not in reviewed]
+        context["latest_reviewed"] = bool(claimed) and not unreviewed
+        if context["open_request"] is None and not entry.is_private and unreviewed:
             form = SubmitForReviewForm(prefix="review", formdata=None)
-            form.competencies.choices = competency_choices(claimed.values())
+            form.competencies.choices = competency_choices(unreviewed)
             context["submit_form"] = form
         context["claimed"] = claimed

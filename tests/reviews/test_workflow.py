@@ -177,3 +177,20 @@ def test_the_entry_page_shows_sign_offs_with_their_version_and_a_diff_link(app, 
     assert f'href="/portfolio/entries/{s.entry.id}/compare/1/3"' in page
     assert client.get(f"/portfolio/entries/{s.entry.id}/compare/1/3").status_code == 200
     assert 'action="/reviews/entries/' in page  # the comment and peer sign-off forms
+
+
+def test_the_panel_offers_review_only_for_competencies_not_yet_reviewed_on_this_version(app):
+    from tests.reviews.builders import decide, submit
+
+    s = scenario_with_entry()
+    review_request = submit(s, codes=("VP1",))
+    decide(s, review_request, {"VP1": ("not_yet", "Add a target.")}, "Add a target.",
+           returning=True)
+    panel = render_panel(app, _reload(s.entry), s.author)
+    assert "Ask your coach developer to review version 1" in panel
+    assert f'value="{s.competencies["VP1"].id}"' not in panel  # VP1 was reviewed on v1
+    review_request = submit(s, codes=("VP2",))
+    decide(s, review_request, {"VP2": ("signed_off", "")})
+    panel = render_panel(app, _reload(s.entry), s.author)
+    assert "Version 1 has been reviewed" in panel
+    assert "Ask your coach developer" not in panel
