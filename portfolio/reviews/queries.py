@@ -107,11 +107,15 @@ def version_sections(version: EntryVersion) -> list[dict]:
                                               version.sections) if item["text"]]
 
 
-def candidate_signoffs(candidate_id: int) -> list[Signoff]:
+def candidate_signoffs(candidate_id: int, viewer) -> list[Signoff]:
+    """The candidate's sign-offs on entries the viewer may read (titles stay private)."""
+    from ..entries.permissions import visible_entries_filter
+
     return list(db.session.scalars(
-        select(Signoff).options(joinedload(Signoff.reviewer), joinedload(Signoff.entry),
-                                selectinload(Signoff.revocation))
-        .where(Signoff.candidate_id == candidate_id)
+        select(Signoff).join(Entry, Entry.id == Signoff.entry_id)
+        .options(joinedload(Signoff.reviewer), joinedload(Signoff.entry),
+                 selectinload(Signoff.revocation))
+        .where(Signoff.candidate_id == candidate_id, visible_entries_filter(viewer))
         .order_by(Signoff.competency_code, Signoff.created_at.desc())))
 
 

@@ -42,7 +42,7 @@ def candidate_progress_page(cohort_id, user_id):
 
 def _render(membership, form, status=200):
     progress = candidate_progress(membership.user_id, membership.cohort.framework)
-    signoffs = queries.candidate_signoffs(membership.user_id)
+    signoffs = queries.candidate_signoffs(membership.user_id, current_user)
     by_code: dict[str, list] = {}
     for signoff in signoffs:
         by_code.setdefault(signoff.competency_code, []).append(signoff)
