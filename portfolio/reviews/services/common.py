@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 
 from sqlalchemy import select
@@ -20,7 +19,6 @@ from ...programmes.models import CohortMembership
 from ...timeutil import local
 from ..models import ReviewRequest
 
-log = logging.getLogger(__name__)
 MAX_TEXT = 10_000
 
 
@@ -82,11 +80,6 @@ def _all_signed_off(review_request: ReviewRequest) -> bool:
 
 def update_entry_review_status(entry: Entry, actor) -> None:
     """Tell the entries feature the entry's review status (it owns that column)."""
-    status = entry_review_status(entry)
-    try:
-        from ...entries.services import mark_review_status
-    except ImportError:
-        log.warning("entries.services.mark_review_status is not available yet; "
-                    "entry %s review status (%s) not updated", entry.id, status)
-        return
-    mark_review_status(entry, status, actor)
+    from ...entries.services import mark_review_status
+
+    mark_review_status(entry, entry_review_status(entry), actor)
