@@ -112,7 +112,7 @@ def test_home_shows_goals_philosophy_and_recent_feedback(world, client_for):
     db.session.add(Comment(entry_id=entry.id, author_id=world.author.id, body="My own reply"))
     db.session.commit()
     page = client_for(world.author).get("/portfolio/").get_data(as_text=True)
-    assert "Learn to plan a taper" in page and "Version 1, last changed" in page
+    assert "Learn to plan a taper" in page and "Saved as version 1" in page
     feedback = page.split('id="feedback-title"')[1].split("</section>")[0]
     assert "Dev Eloper" in feedback and "Great detail on the changeover." in feedback
     assert "Relay night" in feedback and "My own reply" not in feedback
