@@ -16,11 +16,15 @@ from .vocabulary import PRIVACY_HINTS
 
 
 def _load_visible_goal(goal_id) -> Goal:
+    if not queries.valid_id(goal_id):
+        abort(404)
     return get_or_404(Goal, goal_id, visible=lambda goal: can_view_owned(
         current_user, goal.owner_id, goal.privacy))
 
 
 def _load_own_goal(goal_id) -> Goal:
+    if not queries.valid_id(goal_id):
+        abort(404)
     return get_or_404(Goal, goal_id, visible=lambda goal: goal.owner_id == current_user.id)
 
 

@@ -26,10 +26,15 @@ add_nav_item("My portfolio", "entries.home", is_candidate, order=10)
 LANDING_PAGES.append((is_candidate, "entries.home"))
 
 
+def _as_id(value) -> int | None:
+    number = int(value) if (value or "").isdigit() and len(value) < 12 else None
+    return number if queries.valid_id(number) else None
+
+
 def _filters(form: EntryFilterForm) -> dict:
     form.validate()
     return {
-        "competency": int(form.competency.data) if (form.competency.data or "").isdigit() else None,
+        "competency": _as_id(form.competency.data),
         "model": form.model.data if form.model.data in MODELS else None,
         "status": form.status.data if form.status.data in ENTRY_STATUS_FILTERS else None,
         "date_from": None if form.date_from.errors else form.date_from.data,

@@ -21,6 +21,7 @@ from .philosophy import (
     statement_version,
     update_statement,
 )
+from .queries import valid_id
 from .rescue import formdata_of, owner_hint
 from .services import UNCHANGED
 from .vocabulary import PRIVACY_HINTS
@@ -182,8 +183,8 @@ def philosophy_compare(from_number=None, to_number=None):
         second = request.args.get("to", type=int) or latest
         return redirect(url_for("entries.philosophy_compare", from_number=min(first, second),
                                 to_number=max(first, second)))
-    old = statement_version(statement, from_number) if from_number < 2**31 else None
-    new = statement_version(statement, to_number) if to_number < 2**31 else None
+    old = statement_version(statement, from_number) if valid_id(from_number) else None
+    new = statement_version(statement, to_number) if valid_id(to_number) else None
     if old is None or new is None:
         abort(404)
     return render_template("entries/philosophy_compare.html", old=old, new=new,
@@ -194,6 +195,8 @@ def philosophy_compare(from_number=None, to_number=None):
 @login_required
 def philosophy_restore(number):
     _own_versions_statement()
+    if not valid_id(number):
+        abort(404)
     if not RestoreForm().validate_on_submit():
         abort(400)
     try:

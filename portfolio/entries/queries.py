@@ -14,6 +14,14 @@ from ..frameworks.models import Competency, CompetencyArea
 from .models import Entry, EntryCompetency, EntryVersion, Goal, PhilosophyStatement
 from .permissions import visible_entries_filter
 
+# Integer primary keys and version numbers are 32-bit in PostgreSQL: a larger number in a URL
+# can name nothing, and must answer 404 rather than a database error.
+MAX_ID = 2**31 - 1
+
+
+def valid_id(value) -> bool:
+    return isinstance(value, int) and 0 < value <= MAX_ID
+
 
 @dataclass
 class CompetencyGroup:
@@ -138,5 +146,5 @@ def recent_feedback(owner_id: int, limit: int = 6) -> list[dict]:
 
 
 def candidate(user_id: int) -> User | None:
-    return db.session.get(User, user_id)
+    return db.session.get(User, user_id) if valid_id(user_id) else None
 

@@ -22,14 +22,14 @@ from .vocabulary import PRIVACY_HINTS
 
 
 def load_visible_entry(entry_id: int) -> Entry:
-    entry = queries.entry_for_page(entry_id) if 0 < entry_id < 2**62 else None
+    entry = queries.entry_for_page(entry_id) if queries.valid_id(entry_id) else None
     if entry is None or not can_view_entry(current_user, entry):
         abort(404)
     return entry
 
 
 def load_visible_version(entry: Entry, number: int) -> EntryVersion:
-    version = services.version_by_number(entry, number) if 0 < number < 2**31 else None
+    version = services.version_by_number(entry, number) if queries.valid_id(number) else None
     if version is None or not can_view_version(current_user, entry, version):
         abort(404)
     return version
@@ -132,7 +132,7 @@ def compare_versions(entry_id, from_number=None, to_number=None):
 @login_required
 def restore_version(entry_id, number):
     entry = load_visible_entry(entry_id)
-    if not is_author(current_user, entry):
+    if not is_author(current_user, entry) or not queries.valid_id(number):
         abort(404)
     form = RestoreForm()
     if not form.validate_on_submit():

@@ -21,6 +21,8 @@ from .vocabulary import PRIVACY_HINTS, SECTION_MAX_CHARS
 
 
 def load_own_entry(entry_id: int) -> Entry:
+    if not queries.valid_id(entry_id):
+        abort(404)
     return get_or_404(Entry, entry_id, visible=lambda entry: is_author(current_user, entry))
 
 
