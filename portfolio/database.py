@@ -66,7 +66,7 @@ def get_or_404(model, ident, *, visible=None):
         ident = int(ident)
     except (TypeError, ValueError):
         abort(404)
-    if ident <= 0 or ident > 2**62:
+    if ident <= 0 or ident > 2**31 - 1:  # primary keys are 32-bit integers
         abort(404)
     row = db.session.get(model, ident)
     if row is None or (visible is not None and not visible(row)):

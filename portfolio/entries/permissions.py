@@ -46,8 +46,16 @@ def can_edit_entry(user, entry: Entry) -> bool:
 
 
 def is_read_only(entry: Entry) -> bool:
-    """Entries of an archived programme year are read-only everywhere."""
-    return entry.cohort is not None and entry.cohort.is_read_only
+    """Entries of an archived programme year, or of a candidate who has withdrawn from the
+    entry's cohort, are read-only everywhere."""
+    if entry.cohort is None:
+        return False
+    if entry.cohort.is_read_only:
+        return True
+    from ..programmes.access import membership_in
+
+    membership = membership_in(entry.cohort_id, entry.owner_id)
+    return membership is not None and membership.status == "withdrawn"
 
 
 def visible_entries_filter(user):

@@ -52,3 +52,27 @@ def test_unsaved_draft_is_for_the_author_only(app):
     assert can_view_entry(s.author, entry)
     assert not can_view_entry(s.developer, entry)
     assert not can_view_entry(s.lead, entry)
+
+
+def test_withdrawn_author_and_archived_year_make_entries_read_only(app):
+    from portfolio.entries.permissions import can_edit_entry
+
+    s = make_scenario()
+    entry = make_entry(s.author, cohort=s.cohort)
+    db.session.commit()
+    assert can_edit_entry(s.author, entry)
+    s.author_membership.status = "withdrawn"
+    db.session.commit()
+    assert not can_edit_entry(s.author, entry)
+    s.author_membership.status = "active"
+    s.year.status = "archived"
+    db.session.commit()
+    assert not can_edit_entry(s.author, entry)
+
+
+def test_out_of_range_ids_are_404_not_500(app, client, login):
+    s = make_scenario()
+    db.session.commit()
+    login(s.author)
+    for ident in (2**31, 2**40, -5, 0):
+        assert client.get(f"/portfolio/entries/{ident}").status_code == 404
