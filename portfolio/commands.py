@@ -102,4 +102,7 @@ def run_demo_command(host, port):
     app = current_app._get_current_object()
     start_background_worker(app)
     click.echo(f"Serving on http://{host}:{port} with an export worker (Ctrl+C to stop)")
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
+    # app.run() refuses to block inside a `flask` command, so serve with Werkzeug directly.
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, app, threaded=True, use_reloader=False)
