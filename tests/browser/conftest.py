@@ -102,3 +102,44 @@ def db_ctx(live_app):
     with live_app.app_context():
         yield db.session
         db.session.rollback()
+
+
+@pytest.fixture(scope="module")
+def module_app(database_template, tmp_path_factory):
+    """One app and fresh database shared by every test of a module (journeys build on each other)."""
+    from portfolio import create_app
+    from portfolio.extensions import db
+    from portfolio.reference_data import ensure_reference_data
+    from tests.conftest import IsolatedClient, base_config, fresh_database_uri
+
+    tmp_path = tmp_path_factory.mktemp("live")
+    config = base_config(tmp_path, fresh_database_uri(database_template, tmp_path))
+    config.update(WTF_CSRF_ENABLED=True, MAIL_DELIVER_AFTER_COMMIT=True)
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        ensure_reference_data()
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def module_server(module_app):
+    with LiveServer(module_app) as server:
+        module_app.config["BASE_URL"] = server.url
+        yield server
+
+
+@pytest.fixture(scope="module")
+def module_worker(module_app):
+    """The export worker the live server's jobs need, stopped when the module ends."""
+    from portfolio.exports.worker import start_background_worker
+
+    stop = threading.Event()
+    thread = start_background_worker(module_app, poll_seconds=0.2, stop=stop)
+    yield thread
+    stop.set()
+    thread.join(timeout=30)

@@ -1,0 +1,147 @@
+"""The whole programme, as its people do it in a real browser: labels and buttons, not URLs.
+
+A chain of tests sharing one live server and database (module-scoped): a programme lead sets up
+a year and cohort and invites people by CSV; a candidate accepts, writes, uploads, claims and
+submits; a peer comments and signs off; a coach developer reviews and returns; the candidate
+resubmits; the lead watches the progress matrix and downloads the XLSX and ZIP exports.
+Every page visited is checked with axe at desktop and 375 px (check_page).
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import hashlib
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.browser.helpers import check_page, sign_in, sign_out
+from tests.evidence.builders import SAMPLES, image_bytes
+
+LEAD = ("lead@journey.test", "Priya Lead", "a lead passphrase 1")
+CANDIDATE = ("casey@journey.test", "Casey Candidate", "casey's passphrase 1")
+PEER = ("pat@journey.test", "Pat Peer", "pat's own passphrase 1")
+DEVELOPER = ("dana@journey.test", "Dana Developer", "dana's passphrase 1")
+YEAR, COHORT = "2026-2027", "Journey cohort"
+TITLE = "Block starts with the U17 group"
+
+
+@pytest.fixture(scope="module")
+def journey(module_app, module_server, module_worker):
+    """Reference data, the lead's account and the published demo framework, via app services."""
+    from portfolio.auth.services import create_user
+    from portfolio.demo.programmes import demo_framework
+    from portfolio.extensions import db
+    from portfolio.programmes.services import ensure_reference_lists
+
+    with module_app.app_context():
+        ensure_reference_lists()
+        lead = create_user(LEAD[0], LEAD[1], LEAD[2], is_programme_lead=True)
+        demo_framework(lead)
+        db.session.commit()
+    return {"url": module_server.url, "app": module_app, "mail": Path(
+        module_app.config["MAIL_FOLDER"])}
+
+
+@pytest.fixture
+def no_scripts_ran(page):
+    """Fail on any dialog or console error the page raises."""
+    problems = []
+    page.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"),
+                                      dialog.dismiss()))
+    page.on("console", lambda msg: msg.type == "error" and problems.append(msg.text))
+    yield problems
+    assert not problems, problems
+
+
+def click_nav(page, name: str) -> None:
+    with page.expect_navigation():
+        page.get_by_role("navigation").get_by_role("link", name=name, exact=True).click()
+
+
+def press(page, name: str, **kwargs) -> None:
+    with page.expect_navigation():
+        page.get_by_role("button", name=name, **kwargs).click()
+
+
+def follow(page, name: str, **kwargs) -> None:
+    with page.expect_navigation():
+        page.get_by_role("link", name=name, **kwargs).click()
+
+
+def invitation_link(mail_folder: Path, address: str) -> str:
+    for path in sorted(mail_folder.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        if message["To"] == address and "invited" in message["Subject"]:
+            body = message.get_body(("plain",)).get_content()
+            return re.search(r"https?://\S+/invitation/\S+", body).group(0)
+    raise AssertionError(f"no invitation mail to {address} in {mail_folder}")
+
+
+def accept_invitation(page, journey, person, check=False) -> None:
+    address, name, password = person
+    page.goto(invitation_link(journey["mail"], address))
+    if check:
+        check_page(page, "journey-accept-invitation")
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("New password", exact=True).fill(password)
+    page.get_by_label("Confirm new password").fill(password)
+    press(page, "Create account")
+    assert page.get_by_role("button", name="Sign out").is_visible()
+
+
+def test_lead_sets_up_a_year_and_a_cohort_and_invites_by_csv(page, journey, tmp_path,
+                                                              no_scripts_ran):
+    sign_in(page, journey["url"], LEAD[0], LEAD[2])
+    click_nav(page, "Programme")
+    check_page(page, "journey-programme-empty")
+    follow(page, "Add a programme year")
+    check_page(page, "journey-year-form")
+    page.get_by_label("Label").fill(YEAR)
+    page.get_by_label("Start date").fill("2026-09-01")
+    page.get_by_label("End date").fill("2027-08-31")
+    press(page, "Save year")
+    follow(page, f"Add a cohort to {YEAR}")
+    check_page(page, "journey-cohort-form")
+    page.get_by_label("Cohort name").fill(COHORT)
+    page.get_by_label("Pathway").select_option(label="Talent")
+    framework = page.get_by_label("Competency framework")
+    framework.select_option(label=framework.locator("option", has_text="Advanced Coach")
+                            .first.inner_text().strip())
+    page.get_by_label("Onboarding date").fill("2026-09-15")
+    page.get_by_label("End date").fill("2027-08-31")
+    press(page, "Save cohort")
+    assert page.get_by_role("heading", level=1).inner_text().startswith(COHORT)
+    check_page(page, "journey-cohort-new")
+
+    follow(page, "Invite from a CSV file")
+    check_page(page, "journey-import-upload")
+    csv = tmp_path / "people.csv"
+    csv.write_text("email,name,role,specialism,coach developer email\n"
+                   f"{DEVELOPER[0]},{DEVELOPER[1]},coach developer,,\n"
+                   f"{CANDIDATE[0]},{CANDIDATE[1]},candidate,,{DEVELOPER[0]}\n"
+                   f"{PEER[0]},{PEER[1]},candidate,,{DEVELOPER[0]}\n", encoding="utf-8")
+    page.get_by_label("CSV file").set_input_files(str(csv))
+    press(page, "Upload and check")
+    check_page(page, "journey-import-preview")
+    assert CANDIDATE[0] in page.locator("table").inner_text()
+    press(page, "Import 3 people and send invitations")
+    check_page(page, "journey-cohort-invited")
+    for person in (CANDIDATE, PEER, DEVELOPER):
+        assert person[1] in page.locator("main").inner_text()
+        invitation_link(journey["mail"], person[0])  # the mail is in the outbox folder
+
+    follow(page, "Add a peer group")
+    check_page(page, "journey-peer-group-form")
+    page.get_by_label("Group name").fill("Sprints group")
+    page.get_by_label(CANDIDATE[1]).check()
+    page.get_by_label(PEER[1]).check()
+    press(page, "Save peer group")
+    assert "Sprints group" in page.locator("main").inner_text()
+    sign_out(page)
