@@ -241,29 +241,33 @@ def _evidence_file(evidence_id, owner_id, entry_id, moment, upload_root: Path) -
             "updated_at": moment}
 
 
+def make_grid_framework(name: str, code_prefix: str, areas: int = 5, per_area: int = 5) -> int:
+    """Create a published framework of `areas` × `per_area` competencies; return its id."""
+    from ..frameworks.models import CompetencyArea, Framework
+
+    framework = Framework(name=name, version=1, status="published",
+                          published_at=datetime.now(UTC))
+    db.session.add(framework)
+    db.session.flush()
+    for area_index in range(areas):
+        area = CompetencyArea(framework_id=framework.id, position=area_index,
+                              title=f"{name} area {area_index + 1}")
+        db.session.add(area)
+        db.session.flush()
+        for index in range(per_area):
+            db.session.add(Competency(
+                framework_id=framework.id, area_id=area.id, position=index,
+                code=f"{code_prefix}{area_index + 1}.{index + 1}",
+                title=f"Competency {index + 1}",
+                developer_signoffs_required=1, peer_signoffs_required=index % 2))
+    db.session.flush()
+    return framework.id
+
+
 def scale_framework_id() -> int:
     """The published framework the scale cohorts use: the demo framework if present."""
     from ..frameworks.models import Framework
 
     framework_id = db.session.scalar(
         select(Framework.id).where(Framework.status == "published").order_by(Framework.id))
-    if framework_id is None:
-        from ..frameworks.models import CompetencyArea
-
-        framework = Framework(name="Scale framework", version=1, status="published",
-                              published_at=datetime.now(UTC))
-        db.session.add(framework)
-        db.session.flush()
-        for area_index in range(5):
-            area = CompetencyArea(framework_id=framework.id, position=area_index,
-                                  title=f"Area {area_index + 1}")
-            db.session.add(area)
-            db.session.flush()
-            for index in range(5):
-                db.session.add(Competency(
-                    framework_id=framework.id, area_id=area.id, position=index,
-                    code=f"S{area_index + 1}.{index + 1}", title=f"Competency {index + 1}",
-                    developer_signoffs_required=1, peer_signoffs_required=index % 2))
-        db.session.flush()
-        framework_id = framework.id
-    return framework_id
+    return framework_id or make_grid_framework("Scale framework", "S")

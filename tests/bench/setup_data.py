@@ -5,35 +5,23 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
 from portfolio import create_app
-from portfolio.demo.scale import ScaleOptions, scale_framework_id, seed_scale
+from portfolio.demo.scale import (
+    ScaleOptions,
+    make_grid_framework,
+    scale_framework_id,
+    seed_scale,
+)
 from portfolio.entries.models import Entry
 from portfolio.extensions import db
-from portfolio.frameworks.models import Competency, CompetencyArea, Framework
 from portfolio.programmes.models import Cohort, CohortMembership
 
 
 def framework_of_25() -> int:
-    framework = Framework(name="Benchmark framework", version=1, status="published",
-                          published_at=datetime.now(UTC))
-    db.session.add(framework)
-    db.session.flush()
-    for area_index in range(5):
-        area = CompetencyArea(framework_id=framework.id, position=area_index,
-                              title=f"Benchmark area {area_index + 1}")
-        db.session.add(area)
-        db.session.flush()
-        for index in range(5):
-            db.session.add(Competency(
-                framework_id=framework.id, area_id=area.id, position=index,
-                code=f"B{area_index + 1}.{index + 1}", title=f"Benchmark competency {index + 1}",
-                developer_signoffs_required=1, peer_signoffs_required=index % 2))
-    db.session.flush()
-    return framework.id
+    return make_grid_framework("Benchmark framework", "B")
 
 
 def main(scale: str) -> None:
