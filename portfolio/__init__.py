@@ -25,6 +25,7 @@ BLUEPRINTS = [
     "portfolio.reviews",
     "portfolio.notifications",
     "portfolio.exports",
+    "portfolio.privacy",
 ]
 
 

@@ -124,6 +124,11 @@ def delete_after_commit(key: str) -> None:
     db.session.info.setdefault(_PENDING_DELETES, []).extend(paths)
 
 
+def delete_paths_after_commit(paths: Iterable[Path]) -> None:
+    """Remove these files once the current transaction commits (e.g. erased export files)."""
+    db.session.info.setdefault(_PENDING_DELETES, []).extend(paths)
+
+
 def stored_file(key: str | None, variant: str = "") -> Path | None:
     """The path of a stored file if it is there."""
     if not key or not _KEY.match(key):

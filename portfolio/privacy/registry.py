@@ -1,0 +1,67 @@
+"""Every table that holds data about a person, and how export and erasure treat it.
+
+tests/privacy/test_registry.py compares this with the schema: a new table that refers to
+users (or holds an email address) fails the suite until it is listed here with a decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# What erasure does with the rows about the person.
+DELETE = "delete"  # the rows go
+KEEP = "keep"  # kept as a qualification or programme record, naming only the pseudonymised id
+PSEUDONYMISE = "pseudonymise"  # the row stays, personal fields are overwritten
+REDACT = "redact"  # the row stays as a placeholder, its text is removed
+DELETE_UNLESS_RECORD = "delete unless a sign-off or review request refers to it"
+ERASE_ACTIONS = (DELETE, KEEP, PSEUDONYMISE, REDACT, DELETE_UNLESS_RECORD)
+
+
+@dataclass(frozen=True)
+class Handling:
+    export: str  # the key of personal_data() that carries these rows
+    erase: str  # one of ERASE_ACTIONS
+    why: str = ""
+
+
+PERSONAL_DATA_TABLES: dict[str, Handling] = {
+    "users": Handling("account", PSEUDONYMISE,
+                      "the row stays so sign-offs keep a reviewer and candidate"),
+    "account_tokens": Handling("account_links", DELETE),
+    "login_attempts": Handling("login_attempts", DELETE, "matched by email address"),
+    "cohort_memberships": Handling("memberships", KEEP,
+                                   "enrolment and completion records of the programme"),
+    "membership_specialisms": Handling("memberships", KEEP, "part of the membership"),
+    "peer_group_members": Handling("memberships", DELETE, "an erased person leaves their group"),
+    "member_imports": Handling("member_imports", DELETE,
+                               "invitation lists they uploaded: other people's addresses"),
+    "entries": Handling("entries", DELETE_UNLESS_RECORD),
+    "entry_versions": Handling("entries", DELETE_UNLESS_RECORD, "with their entry"),
+    "entry_competencies": Handling("entries", DELETE_UNLESS_RECORD, "with their entry"),
+    "entry_tags": Handling("entries", DELETE_UNLESS_RECORD, "with their entry"),
+    "entry_evidence": Handling("entries", DELETE, "links go with the evidence"),
+    "evidence": Handling("evidence", DELETE, "rows and files"),
+    "philosophy_statements": Handling("philosophy", DELETE),
+    "philosophy_versions": Handling("philosophy", DELETE),
+    "goals": Handling("goals", DELETE),
+    "goal_notes": Handling("goals", DELETE),
+    "goal_competencies": Handling("goals", DELETE),
+    "draft_rescues": Handling("kept_drafts", DELETE),
+    "comments": Handling("comments_written", REDACT,
+                         "the thread keeps its shape; the text is removed"),
+    "review_requests": Handling("review_requests", KEEP,
+                                "qualification records; open ones are withdrawn or unassigned"),
+    "review_request_competencies": Handling("review_requests", KEEP, "part of the request"),
+    "signoffs": Handling("signoffs", KEEP, "append-only qualification records"),
+    "signoff_revocations": Handling("signoff_revocations", KEEP, "append-only"),
+    "programme_completions": Handling("completions", KEEP, "append-only"),
+    "notifications": Handling("notifications", DELETE),
+    "jobs": Handling("jobs", DELETE, "with their result files"),
+    "outbox_messages": Handling("outbox_messages", DELETE, "matched by email address"),
+    "audit_events": Handling("audit_events", KEEP,
+                             "append-only; names people only by account id, never by email"),
+}
+
+# Columns that identify a person without a foreign key to users.id.
+USER_ID_COLUMNS = {("audit_events", "actor_id")}
+EMAIL_COLUMNS = {("login_attempts", "email"), ("outbox_messages", "to_address")}

@@ -1,0 +1,67 @@
+"""Personal data: download everything held about me; an admin erases a person."""
+
+from flask import Response, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from .. import storage
+from ..access import role_required
+from ..audit.services import record
+from ..auth.models import User
+from ..database import get_or_404, utcnow
+from ..errors import DomainError, apply_to_form
+from ..exports.downloads import content_disposition
+from ..extensions import db
+from . import bp, erasure, services
+from .archive import stream_zip
+from .forms import DownloadForm, EraseForm
+from .registry import DELETE, DELETE_UNLESS_RECORD, PERSONAL_DATA_TABLES
+
+
+@bp.route("/my-data")
+@login_required
+def my_data():
+    return render_template("privacy/my_data.html", form=DownloadForm(),
+                           files=len(services.evidence_files(current_user)))
+
+
+@bp.route("/my-data/download", methods=["POST"])
+@login_required
+def download_my_data():
+    if not DownloadForm().validate_on_submit():
+        flash("The form had expired. Please try again.", "error")
+        return redirect(url_for("privacy.my_data"))
+    document = services.personal_data(current_user)
+    files = [(name, path) for name, key in services.evidence_files(current_user)
+             if (path := storage.stored_file(key)) is not None]
+    record("privacy.exported", actor=current_user, target=current_user, files=len(files))
+    db.session.commit()
+    name = f"my-data-{utcnow():%Y-%m-%d}.zip"
+    response = Response(stream_zip(document, files), mimetype="application/zip")
+    response.headers["Content-Disposition"] = content_disposition(name)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/erase/<int:user_id>", methods=["GET", "POST"])
+@role_required("admin")
+def erase(user_id):
+    user = get_or_404(User, user_id)
+    form = EraseForm()
+    if form.validate_on_submit():
+        if form.confirmation.data.strip().lower() != user.email:
+            form.confirmation.errors.append("That is not this person's email address.")
+        else:
+            try:
+                erasure.erase_person(current_user, user)
+            except DomainError as error:
+                apply_to_form(error, form)
+            else:
+                db.session.commit()
+                flash(f"{erasure.erased_name(user.id)} has been erased.", "success")
+                return redirect(url_for("admin.user_detail", user_id=user.id))
+    deleted = sorted({h.export for h in PERSONAL_DATA_TABLES.values()
+                      if h.erase in (DELETE, DELETE_UNLESS_RECORD)})
+    return render_template("privacy/erase.html", user=user, form=form, deleted=deleted,
+                           kept=len(erasure.kept_entry_ids(user.id)),
+                           allowed=erasure.can_erase(current_user, user))

@@ -1,0 +1,100 @@
+"""A person with a row in every table that can hold data about them."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from portfolio.audit.services import record
+from portfolio.auth.models import AccountToken, LoginAttempt
+from portfolio.database import utcnow
+from portfolio.entries.models import (
+    DraftRescue,
+    EntryTag,
+    Goal,
+    GoalNote,
+    PhilosophyStatement,
+    PhilosophyVersion,
+)
+from portfolio.evidence.models import EntryEvidence
+from portfolio.exports.models import Job
+from portfolio.extensions import db
+from portfolio.mail.models import OutboxMessage
+from portfolio.notifications.models import Notification
+from portfolio.programmes.models import MemberImport, Specialism
+from portfolio.reviews.models import (
+    Comment,
+    ProgrammeCompletion,
+    ReviewRequest,
+    ReviewRequestCompetency,
+    SignoffRevocation,
+)
+from tests.evidence.builders import store
+from tests.factories import competency, make_entry, make_scenario
+from tests.programmes.builders import make_signoff
+
+
+def world_with_everything():
+    """make_scenario() where the author has data in every personal table, and others too."""
+    s = make_scenario()
+    author, vp1 = s.author, competency(s.framework, "VP1")
+    s.private_entry = make_entry(author, cohort=s.cohort, privacy="private",
+                                 title="My private doubts")
+    db.session.add(EntryTag(entry_id=s.private_entry.id, name="doubts"))
+    s.plain_entry = make_entry(author, cohort=s.cohort, privacy="peers",
+                               title="Unreviewed sprint session")
+    s.signed_entry = make_entry(author, cohort=s.cohort, privacy="peers",
+                                title="Signed block starts", competencies=[vp1])
+    s.signoff = make_signoff(author, s.framework, "VP1", s.developer, entry=s.signed_entry)
+    s.peer_entry = make_entry(s.peer, cohort=s.cohort, privacy="peers", title="Peer relays")
+    s.signoff_by_author = make_signoff(s.peer, s.framework, "VP1", author, role="peer",
+                                       entry=s.peer_entry)
+    # The author once held the lead role and revoked a sign-off (so the row names them).
+    db.session.add(SignoffRevocation(signoff_id=s.signoff_by_author.id,
+                                     revoked_by_id=author.id, reason="Wrong version"))
+    request = ReviewRequest(entry_id=s.signed_entry.id,
+                            entry_version_id=s.signed_entry.versions[-1].id,
+                            candidate_id=author.id, cohort_id=s.cohort.id, status="open",
+                            due_on=date.today() + timedelta(days=14), message="Please look")
+    db.session.add(request)
+    db.session.flush()
+    db.session.add(ReviewRequestCompetency(request_id=request.id, competency_id=vp1.id))
+    s.request = request
+    s.comment = Comment(entry_id=s.peer_entry.id, author_id=author.id,
+                        body="Lovely relay changeovers, Sam looked sharp")
+    s.comment_on_private = Comment(entry_id=s.plain_entry.id, author_id=s.peer.id,
+                                   body="Peer's note on the author's entry")
+    db.session.add_all([s.comment, s.comment_on_private])
+    statement = PhilosophyStatement(owner_id=author.id, body="Athlete-centred", privacy="developers",
+                                    latest_version_number=1)
+    db.session.add(statement)
+    db.session.flush()
+    db.session.add(PhilosophyVersion(statement_id=statement.id, number=1, body="Athlete-centred",
+                                     content_hash="0" * 64))
+    goal = Goal(owner_id=author.id, title="Improve feedback", competencies=[vp1])
+    db.session.add(goal)
+    db.session.flush()
+    db.session.add(GoalNote(goal_id=goal.id, body="Tried the sandwich method"))
+    db.session.add_all([
+        AccountToken(user_id=author.id, purpose="reset", token_hash="a" * 64,
+                     expires_at=utcnow() + timedelta(hours=1)),
+        LoginAttempt(email=author.email, address="192.0.2.1", succeeded=False),
+        LoginAttempt(email=s.peer.email, address="192.0.2.2", succeeded=False),
+        DraftRescue(key_hash="b" * 64, user_id=author.id, target="new_entry",
+                    payload={"title": ["Rescued draft"]}),
+        Notification(user_id=author.id, kind="comment", message="Pat commented"),
+        Job(requested_by_id=author.id, kind="personal_archive", params={"user_id": author.id}),
+        OutboxMessage(to_address=author.email, subject="Reset", body_text="Your link"),
+        OutboxMessage(to_address=s.peer.email, subject="Hello", body_text="For the peer"),
+        MemberImport(cohort_id=s.cohort.id, created_by_id=author.id, file_digest="c" * 64,
+                     rows=[{"line": 2, "email": "someone@example.test"}]),
+        ProgrammeCompletion(membership_id=s.author_membership.id, recorded_by_id=s.lead.id),
+    ])
+    record("entry.saved", actor=author, target=s.plain_entry)
+    db.session.commit()
+    s.evidence = store(author, "plan.pdf", title="Session plan")
+    db.session.add(EntryEvidence(entry_id=s.plain_entry.id, evidence_id=s.evidence.id))
+    s.author_membership.specialisms.append(db.session.scalars(select(Specialism)).first())
+    db.session.commit()
+    return s
