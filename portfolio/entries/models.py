@@ -129,7 +129,8 @@ class EntryVersion(db.Model):
     content: Mapped[dict] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
+                                                      index=True)
     note: Mapped[str] = mapped_column(String(200), default="")  # e.g. "Restored from version 2"
 
     entry: Mapped[Entry] = relationship(back_populates="versions")

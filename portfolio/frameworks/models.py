@@ -23,7 +23,7 @@ class Framework(TimestampMixin, db.Model):
     status: Mapped[str] = mapped_column(String(16), default="draft")
     description: Mapped[str] = mapped_column(Text, default="")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    based_on_id: Mapped[int | None] = mapped_column(ForeignKey("frameworks.id"))
+    based_on_id: Mapped[int | None] = mapped_column(ForeignKey("frameworks.id"), index=True)
 
     areas: Mapped[list[CompetencyArea]] = relationship(
         back_populates="framework", order_by="CompetencyArea.position",

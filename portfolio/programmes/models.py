@@ -78,7 +78,7 @@ class Cohort(TimestampMixin, db.Model):
     ends_on: Mapped[date] = mapped_column(Date)
     turnaround_days: Mapped[int] = mapped_column(Integer, default=14)
     capacity: Mapped[int] = mapped_column(Integer, default=30)
-    rolled_over_from_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id"))
+    rolled_over_from_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id"), index=True)
 
     year: Mapped[ProgrammeYear] = relationship(back_populates="cohorts")
     pathway: Mapped[Pathway] = relationship()

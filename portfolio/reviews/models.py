@@ -79,9 +79,11 @@ class ReviewRequest(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The coach developer who started the review (shown to colleagues and the candidate).
-    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
+                                                      index=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
+                                                     index=True)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     lock_version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
@@ -168,7 +170,7 @@ class SignoffRevocation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     signoff_id: Mapped[int] = mapped_column(ForeignKey("signoffs.id"), unique=True)
-    revoked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    revoked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     reason: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -184,7 +186,7 @@ class ProgrammeCompletion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     membership_id: Mapped[int] = mapped_column(
         ForeignKey("cohort_memberships.id", ondelete="CASCADE"), unique=True)
-    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
