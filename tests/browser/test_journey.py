@@ -14,6 +14,7 @@ import email.policy
 import hashlib
 import io
 import json
+import random
 import re
 import zipfile
 from pathlib import Path
@@ -144,4 +145,96 @@ def test_lead_sets_up_a_year_and_a_cohort_and_invites_by_csv(page, journey, tmp_
     page.get_by_label(PEER[1]).check()
     press(page, "Save peer group")
     assert "Sprints group" in page.locator("main").inner_text()
+    sign_out(page)
+
+
+def slow_uploads(page) -> None:
+    """Throttle this page's uploads so the progress bar has time to show."""
+    session = page.context.new_cdp_session(page)
+    session.send("Network.enable")
+    session.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 20, "downloadThroughput": -1,
+        "uploadThroughput": 150 * 1024})
+
+
+def noisy_png(tmp_path) -> Path:
+    from PIL import Image
+
+    path = tmp_path / "start position.png"
+    noise = random.Random(7).randbytes(300 * 300 * 3)  # incompressible, so the upload takes time
+    Image.frombytes("RGB", (300, 300), noise).save(path)
+    return path
+
+
+def test_candidate_writes_uploads_claims_shares_and_submits(page, journey, tmp_path,
+                                                           no_scripts_ran):
+    accept_invitation(page, journey, CANDIDATE, check=True)
+    click_nav(page, "My portfolio")
+    check_page(page, "journey-portfolio-empty")
+    follow(page, "New entry")
+    check_page(page, "journey-choose-model")
+    page.get_by_label("Gibbs' reflective cycle").check()
+    press(page, "Continue")
+    check_page(page, "journey-entry-new")
+    status = page.locator("[data-autosave-status]")
+    page.get_by_label("Title").fill(TITLE)
+    with page.expect_response("**/autosave"):
+        page.get_by_label("Description", exact=True).focus()  # leaving a field autosaves it
+    status.get_by_text("Saved at").wait_for()
+    page.wait_for_url("**/portfolio/entries/*/edit")  # the first autosave made the entry
+    page.get_by_label("Description", exact=True).fill(
+        "Five U17 sprinters; we worked on block starts with one cue each.")
+    with page.expect_response("**/autosave"):
+        page.get_by_label("Feelings", exact=True).focus()
+    status.get_by_text("Saved at").wait_for()
+    page.reload()  # the autosaved draft survives a reload
+    assert page.get_by_label("Title").input_value() == TITLE
+    assert page.get_by_label("Description", exact=True).input_value().startswith("Five U17")
+    page.get_by_label("Feelings", exact=True).fill("Nervous at first, then pleased.")
+    page.get_by_label("Evaluation", exact=True).fill("Reactions improved; cues got muddled.")
+    page.get_by_label("Analysis", exact=True).fill("Too many words between reps.")
+    page.get_by_label("Conclusion", exact=True).fill("Fewer, sharper cues.")
+    page.get_by_label("Action plan", exact=True).fill("One cue per athlete next week.")
+    page.get_by_label("Date of the practice").fill("2026-10-06")
+    for code in ("VP1", "VP2", "RP1"):
+        page.locator("label", has=page.locator(".competency-code", has_text=code)).click()
+    page.get_by_label("My peer group and coach developers").check()
+    check_page(page, "journey-entry-filled")
+    press(page, "Save", exact=True)
+    assert "Saved as version 1" in page.content()
+    check_page(page, "journey-entry-v1")
+
+    follow(page, "Add or remove evidence")
+    check_page(page, "journey-evidence-attach")
+    pdf = tmp_path / "session plan.pdf"
+    pdf.write_bytes(SAMPLES["plan.pdf"][0])
+    page.get_by_label("Choose files").set_input_files([str(noisy_png(tmp_path)),
+                                                                   str(pdf)])
+    slow_uploads(page)
+    page.get_by_role("button", name="Upload and attach").click()
+    progress = page.locator("[data-upload-progress]")
+    progress.wait_for(state="visible")
+    page.locator("[data-upload-status]").get_by_text("% uploaded").wait_for()
+    assert 0 <= int(page.locator("[data-upload-bar]").evaluate("bar => bar.value")) <= 100
+    page.wait_for_url("**/attach", timeout=60_000)
+    attached = page.locator(".evidence-list").first.inner_text()
+    assert "start position" in attached and "session plan" in attached
+    check_page(page, "journey-evidence-attached")
+    follow(page, "Back to the entry")
+    follow(page, "Edit", exact=True)
+    press(page, "Save", exact=True)  # the attached evidence joins the next saved version
+    assert "Saved as version 2" in page.content()
+    evidence = page.locator("section", has=page.locator("#evidence-panel-title"))
+    assert "start position" in evidence.inner_text() and "session plan" in evidence.inner_text()
+    check_page(page, "journey-entry-with-evidence")
+
+    page.get_by_text("Ask your coach developer to review version").click()
+    check_page(page, "journey-entry-submit-open")
+    for code in ("VP1", "VP2", "RP1"):
+        page.get_by_label(re.compile(f"^{code} ")).check()
+    press(page, "Send for review")
+    assert "Your entry has been sent for review." in page.locator("main").inner_text()
+    check_page(page, "journey-review-request-sent")
+    follow(page, "Back to the entry")
+    assert "This entry is waiting for review (version 2)" in page.locator("main").inner_text()
     sign_out(page)
