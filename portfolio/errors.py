@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 
 from flask import jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -78,17 +80,50 @@ def register_errorhandlers(app) -> None:
         detail = error.description if error.code == 429 else None
         return render_error(error.code or 500, detail)
 
-    @app.errorhandler(OperationalError)
+    @app.errorhandler(DBAPIError)
+    @app.errorhandler(PoolTimeout)
     def database_unavailable(error):
-        log.error("database error: %s", error)
+        if not is_database_unavailable(error):
+            return unexpected(error)
+        log.error("database unavailable: %s", error)
         _rollback_quietly()
+        _forget_signed_in_user()
         return render_error(503)
+
+    @app.errorhandler(OSError)
+    def storage_full(error):
+        if not is_out_of_space(error):
+            return unexpected(error)
+        log.error("out of disk space: %s", error)
+        _rollback_quietly()
+        return render_error(503, "The server has run out of space to store files. Nothing "
+                                 "from this request was saved; try again later.")
 
     @app.errorhandler(Exception)
     def unexpected(error):
         log.exception("unhandled error")
         _rollback_quietly()
         return render_error(500)
+
+
+def is_database_unavailable(error: BaseException) -> bool:
+    """The database is down, restarting, unreachable, locked or out of connections."""
+    if isinstance(error, OperationalError | InterfaceError | PoolTimeout):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
+def is_out_of_space(error: BaseException) -> bool:
+    return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def _forget_signed_in_user():
+    """Render the 503 page as for a visitor: showing the account would need the database."""
+    from flask import g
+
+    from .extensions import login_manager
+
+    g._login_user = login_manager.anonymous_user()
 
 
 def _rollback_quietly():
