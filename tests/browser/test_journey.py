@@ -236,5 +236,97 @@ def test_candidate_writes_uploads_claims_shares_and_submits(page, journey, tmp_p
     assert "Your entry has been sent for review." in page.locator("main").inner_text()
     check_page(page, "journey-review-request-sent")
     follow(page, "Back to the entry")
+    journey["entry_url"] = page.url
     assert "This entry is waiting for review (version 2)" in page.locator("main").inner_text()
+    sign_out(page)
+
+
+def open_entry_from_cohort(page) -> None:
+    click_nav(page, "My cohort")
+    check_page(page, "journey-my-cohort")
+    follow(page, CANDIDATE[1])
+    check_page(page, "journey-candidate-portfolio")
+    follow(page, TITLE, exact=True)
+
+
+def test_peer_comments_and_signs_off_a_competency(page, journey, no_scripts_ran):
+    accept_invitation(page, journey, PEER)
+    open_entry_from_cohort(page)
+    check_page(page, "journey-peer-entry")
+    page.get_by_label("Add a comment").fill("The one-cue idea is great; film it from the side.")
+    press(page, "Post comment")
+    assert "Your comment has been posted." in page.content()
+    page.get_by_text("Sign off a competency as a peer").click()
+    check_page(page, "journey-peer-signoff-open")
+    page.get_by_label(re.compile("^VP2 ")).check()
+    page.get_by_label("Short note").fill("Saw the block plan work at the track.")
+    press(page, "Sign off", exact=True)
+    assert "You signed off VP2 on version 2." in page.content()
+    check_page(page, "journey-peer-signed-off")
+    sign_out(page)
+
+
+def decide(page, code: str, decision: str, feedback: str = "") -> None:
+    group = page.locator(".decision", has=page.locator("legend", has_text=re.compile(f"^{code} ")))
+    group.get_by_label(decision, exact=True).check()
+    if feedback:
+        group.get_by_label(f"Feedback on {code}").fill(feedback)
+
+
+def open_review_from_dashboard(page) -> None:
+    click_nav(page, "Reviews")
+    check_page(page, "journey-reviews-dashboard")
+    follow(page, TITLE, exact=True)
+    check_page(page, "journey-review-request")
+    press(page, "Start review")
+    check_page(page, "journey-review-started")
+
+
+def test_coach_developer_signs_off_two_and_returns_one_with_feedback(page, journey,
+                                                                     no_scripts_ran):
+    accept_invitation(page, journey, DEVELOPER)
+    open_review_from_dashboard(page)
+    decide(page, "VP1", "Signed off")
+    decide(page, "VP2", "Signed off")
+    decide(page, "RP1", "Not yet", "Say what you will look for on the film next week.")
+    page.get_by_label("Overall feedback").fill("Strong plan; make the review step concrete.")
+    press(page, "Return for revision")
+    assert "Entry returned for revision" in page.content()
+    check_page(page, "journey-review-returned")
+    sign_out(page)
+
+
+def test_candidate_revises_and_resubmits_and_the_developer_signs_off(page, journey,
+                                                                     no_scripts_ran):
+    sign_in(page, journey["url"], CANDIDATE[0], CANDIDATE[2])
+    click_nav(page, "My portfolio")
+    check_page(page, "journey-portfolio-home")
+    follow(page, TITLE, exact=True)
+    check_page(page, "journey-entry-returned")
+    assert "Say what you will look for on the film" in page.locator("main").inner_text()
+    follow(page, "Edit", exact=True)
+    page.get_by_label("Action plan", exact=True).fill(
+        "One cue per athlete next week; film from the side and count reaction frames.")
+    press(page, "Save", exact=True)
+    assert "Saved as version 3" in page.content()
+    page.get_by_text("Ask your coach developer to review version 3").click()
+    page.get_by_label(re.compile("^RP1 ")).check()
+    press(page, "Send for review")
+    assert "Your entry has been sent for review." in page.content()
+    sign_out(page)
+
+    sign_in(page, journey["url"], DEVELOPER[0], DEVELOPER[2])
+    open_review_from_dashboard(page)
+    decide(page, "RP1", "Signed off")
+    press(page, "Record decisions")
+    check_page(page, "journey-review-complete")
+    follow(page, "Back to the entry") if page.get_by_role(
+        "link", name="Back to the entry").count() else page.goto(journey["entry_url"])
+    signoffs = page.locator("#signoffs")
+    vp1 = signoffs.locator(".signoff", has_text="VP1")
+    assert "changed since" in vp1.inner_text()
+    assert "See what changed since version 2" in vp1.inner_text()
+    rp1 = signoffs.locator(".signoff", has_text="RP1").filter(has_text="Signed off on")
+    assert "changed since" not in rp1.first.inner_text()
+    check_page(page, "journey-entry-changed-since")
     sign_out(page)
