@@ -16,7 +16,7 @@ from .. import storage
 from ..audit.services import record
 from ..entries.models import Entry
 from ..entries.permissions import can_edit_entry
-from ..errors import DomainError
+from ..errors import DomainError, is_out_of_space
 from ..extensions import db
 from . import filenames, filetypes, images, queries
 from .models import EntryEvidence, Evidence
@@ -87,11 +87,23 @@ def _store(actor, stream, name: str, title, description) -> UploadOutcome:
         raise DomainError(f"The file is larger than {human_size(config['UPLOAD_MAX_FILE_BYTES'])}, "
                           "the limit for one file. Share large videos as a link instead "
                           "(for example an unlisted video).") from error
+    except OSError as error:
+        _refuse_if_out_of_space(error)
+        raise
     try:
         return _accept(actor, staged, name, title, description, used)
-    except BaseException:
+    except BaseException as error:
         storage.discard(staged)
+        _refuse_if_out_of_space(error)
         raise
+
+
+def _refuse_if_out_of_space(error: BaseException) -> None:
+    """A full disk is the server's problem, not the file's: say so, keep nothing."""
+    if is_out_of_space(error):
+        raise DomainError("The server has run out of space to store files, so this file was not "
+                          "saved. Try again later, and tell your programme lead if it "
+                          "keeps happening.") from error
 
 
 def _accept(actor, staged, name, title, description, used) -> UploadOutcome:
