@@ -106,7 +106,22 @@ def seed_scale(options: ScaleOptions, framework_id: int) -> dict[str, int]:
                                ("evidence", Evidence)):
                 counts[key] += sum(len(r) for m, r in rows if m is model)
     db.session.flush()
+    _advance_sequences(ids)
     return counts
+
+
+def _advance_sequences(ids: dict) -> None:
+    """Move PostgreSQL's id sequences past the ids written explicitly above.
+
+    Otherwise the next row the application inserts (a new user, a comment) gets an id that
+    is already taken.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for model in ids:
+        highest = select(func.coalesce(func.max(model.id), 1)).scalar_subquery()
+        db.session.execute(select(func.setval(
+            func.pg_get_serial_sequence(model.__tablename__, "id"), highest)))
 
 
 def _cohort_rows(options, rng, now, start, year_id, cohort_index, pathway_id, framework_id,
