@@ -229,9 +229,11 @@ def awaiting_counts(user, candidate_ids: list[int], today: date
 # --- recent activity ------------------------------------------------------------------------
 
 def recent_activity(user, filters: Filters, limit: int = 10) -> list[Activity]:
-    """Entries shared and comments in my cohorts that I may see, newest first (two queries)."""
-    candidates = _candidate_memberships(user, filters).with_only_columns(
-        CohortMembership.user_id)
+    """Entries shared and comments in my cohorts that I may see, newest first (three queries)."""
+    # The candidates are fetched first so the planner sees the real, short list of owners and
+    # walks the owner index; given a subquery it misjudges the rows and scans every entry.
+    candidates = db.session.scalars(_candidate_memberships(user, filters).with_only_columns(
+        CohortMembership.user_id)).all() if user.is_authenticated else []
     visible = and_(visible_entries_filter(user), Entry.owner_id.in_(candidates),
                    Entry.privacy != "private") if user.is_authenticated else false()
     versions = db.session.execute(
