@@ -34,7 +34,7 @@ TITLE = "Block starts with the U17 group"
 
 
 @pytest.fixture(scope="module")
-def journey(module_app, module_server, module_worker):
+def journey(module_app, module_server):
     """Reference data, the lead's account and the published demo framework, via app services."""
     from portfolio.auth.services import create_user
     from portfolio.demo.programmes import demo_framework
@@ -301,7 +301,9 @@ def test_candidate_revises_and_resubmits_and_the_developer_signs_off(page, journ
     sign_in(page, journey["url"], CANDIDATE[0], CANDIDATE[2])
     click_nav(page, "My portfolio")
     check_page(page, "journey-portfolio-home")
-    follow(page, TITLE, exact=True)
+    with page.expect_navigation():
+        page.locator("[aria-labelledby=entries-title]").get_by_role(
+            "link", name=TITLE, exact=True).first.click()
     check_page(page, "journey-entry-returned")
     assert "Say what you will look for on the film" in page.locator("main").inner_text()
     follow(page, "Edit", exact=True)
@@ -329,4 +331,70 @@ def test_candidate_revises_and_resubmits_and_the_developer_signs_off(page, journ
     rp1 = signoffs.locator(".signoff", has_text="RP1").filter(has_text="Signed off on")
     assert "changed since" not in rp1.first.inner_text()
     check_page(page, "journey-entry-changed-since")
+    sign_out(page)
+
+
+def watch_job_progress(page) -> list[str]:
+    """Read the progress bar until the job page offers the download; return what it showed."""
+    seen = []
+    download = page.get_by_role("link", name=re.compile(r"^Download .+\.zip$"))
+    for _ in range(600):
+        if download.count():
+            return seen
+        bar = page.locator("#job-progress-bar")
+        if bar.count():
+            try:
+                seen.append(page.locator("[data-job-percent]").inner_text(timeout=500))
+            except Exception:  # noqa: BLE001 - the page reloads itself when the job ends
+                pass
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the export never finished; progress seen: {seen}")
+
+
+def test_lead_reads_the_matrix_and_downloads_xlsx_and_zip(page, journey, module_worker, tmp_path,
+                                                         no_scripts_ran):
+    sign_in(page, journey["url"], LEAD[0], LEAD[2])
+    click_nav(page, "Reports")
+    check_page(page, "journey-reports")
+    follow(page, f"{COHORT} progress")
+    check_page(page, "journey-progress-matrix")
+    matrix = page.locator("table", has=page.locator("th", has_text=CANDIDATE[1])).first
+    row = matrix.locator("tr", has=page.locator("th", has_text=CANDIDATE[1]))
+    assert row.count() == 1
+
+    with page.expect_download() as xlsx_download:
+        page.get_by_role("link", name="Download Excel workbook").click()
+    xlsx = tmp_path / xlsx_download.value.suggested_filename
+    xlsx_download.value.save_as(xlsx)
+    assert xlsx.suffix == ".xlsx"
+    workbook = load_workbook(xlsx, read_only=True)
+    cells = [str(cell) for sheet in workbook.worksheets
+             for row_ in sheet.iter_rows(values_only=True) for cell in row_ if cell is not None]
+    assert CANDIDATE[1] in cells and PEER[1] in cells
+    assert any("VP1" in cell for cell in cells) and any("RP1" in cell for cell in cells)
+
+    press(page, "Make full archive (ZIP)")
+    assert "/exports/jobs/" in page.url
+    check_page(page, "journey-export-job")
+    watch_job_progress(page)
+    check_page(page, "journey-export-job-done")
+    with page.expect_download() as zip_download:
+        page.get_by_role("link", name=re.compile(r"^Download .+\.zip$")).click()
+    archive_path = tmp_path / zip_download.value.suggested_filename
+    zip_download.value.save_as(archive_path)
+    with zipfile.ZipFile(archive_path) as archive:
+        names = archive.namelist()
+        manifest_name = next(name for name in names if name.endswith("manifest.json"))
+        manifest = json.loads(archive.read(manifest_name))
+        listed = {item["path"]: item for item in manifest["files"]}
+        assert set(listed) == set(names) - {manifest_name}
+        for path, item in listed.items():
+            body = archive.read(path)
+            assert len(body) == item["size"], path
+            assert hashlib.sha256(body).hexdigest() == item["sha256"], path
+        everything = "\n".join(names)
+        assert "start position" in everything and "session plan" in everything
+        assert not manifest["missing_files"]
+        signed = {item["competency"] for item in manifest["signoffs"]}
+        assert {"VP1", "VP2", "RP1"} <= signed, manifest["signoffs"][:3]
     sign_out(page)
