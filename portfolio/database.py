@@ -51,7 +51,8 @@ def _tune_sqlite(dbapi_connection, connection_record):
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=15000")
+    # How long to wait for another writer's lock comes from the driver's `timeout` connect
+    # argument (15 s by default, config.py), so a deployment or a test can change it.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
