@@ -20,6 +20,31 @@ EVERYONE = frozenset(ROLES)
 MANAGERS = frozenset({"lead", "admin"})
 COHORT_A = frozenset({"author", "peer", "outsider", "developer"})
 
+# Roles whose sign-in went stale, checked on every route as the role they must be treated as:
+# "deactivated" signed in, then an admin deactivated the account (its old cookie, and one whose
+# session token was never rotated); "removed" signed in as a candidate in the author's peer
+# group, then was withdrawn from the cohort. Policy tables never name these roles.
+TREATED_AS = {
+    "deactivated": "anonymous",
+    "deactivated_kept_token": "anonymous",
+    "removed": "stranger",
+}
+MATRIX_ROLES = ROLES + tuple(TREATED_AS)
+
+# Names nobody in a role may ever read, on any page, allowed or not: another cohort's people.
+COHORT_A_NAMES = ("Aisha Author", "Pat Peer", "Olu Outsider", "Dev Eloper")
+COHORT_B_NAMES = ("Cora Candidate", "Otto Developer")
+FOREIGN_NAMES = {
+    "anonymous": COHORT_A_NAMES + COHORT_B_NAMES,
+    "stranger": COHORT_A_NAMES + COHORT_B_NAMES,
+    "author": COHORT_B_NAMES,
+    "peer": COHORT_B_NAMES,
+    "outsider": COHORT_B_NAMES,
+    "developer": COHORT_B_NAMES,
+    "other_developer": COHORT_A_NAMES,
+    "other_candidate": COHORT_A_NAMES,
+}
+
 
 @dataclass(frozen=True)
 class Route:

@@ -11,8 +11,8 @@ import pytest
 import tests
 from portfolio import create_app
 from portfolio.extensions import db
-from tests.factories import make_scenario, sign_in
-from tests.policy import ROLES, Route
+from tests.factories import add_member, make_scenario, make_user, sign_in
+from tests.policy import FOREIGN_NAMES, MATRIX_ROLES, TREATED_AS, Route
 
 # Routes that need no policy entry: served by Flask itself.
 EXEMPT_ENDPOINTS = {"static"}
@@ -53,9 +53,54 @@ def test_every_registered_route_has_a_policy_entry(tmp_path):
     assert not missing, "routes without a policy entry:\n" + "\n".join(missing)
 
 
+def add_stale_sign_ins(world):
+    """Add the roles whose sign-in went stale: deactivated accounts and a withdrawn member.
+
+    Each is as strong as the author's peer (a candidate in the same peer group) before the
+    change, so a stale check anywhere would let them read the author's "peers" objects.
+    """
+    from portfolio.admin.services import deactivate
+    from portfolio.programmes.membership import change_status
+    from portfolio.programmes.models import PeerGroupMember
+
+    def group_peer(name):
+        user = make_user(name=name)
+        membership = add_member(world.cohort, user, developer=world.developer)
+        db.session.add(PeerGroupMember(peer_group_id=world.peer_group.id,
+                                       membership_id=membership.id))
+        db.session.flush()
+        return user, membership
+
+    world.deactivated, _ = group_peer("Dee Activated")
+    world.deactivated_cookie = world.deactivated.session_token  # the cookie from before
+    deactivate(world.admin, world.deactivated)  # ends its sessions too
+    # An account switched off without its session token rotating must be refused as well.
+    world.deactivated_kept_token, _ = group_peer("Kit Keptoken")
+    world.deactivated_kept_token_cookie = world.deactivated_kept_token.session_token
+    world.deactivated_kept_token.active = False
+    world.removed, membership = group_peer("Remy Removed")
+    world.removed_cookie = world.removed.session_token
+    change_status(world.lead, membership, "withdrawn")
+    db.session.flush()
+
+
+def signed_in_client(app, world, role):
+    client = app.test_client()
+    if role == "anonymous":
+        return client
+    cookie = getattr(world, f"{role}_cookie", None)
+    if cookie is None:
+        return sign_in(client, getattr(world, role))
+    with client.session_transaction() as session:
+        session["_user_id"] = cookie
+        session["_fresh"] = True
+    return client
+
+
 @pytest.fixture
 def world(app):
     world = make_scenario()
+    add_stale_sign_ins(world)
     for module in MODULES:
         setup = getattr(module, "setup", None)
         if setup:
@@ -68,14 +113,15 @@ def world(app):
 def test_route_answers_each_role_as_the_policy_says(app, world, route):
     url = route.url(world)
     secret = route.secret(world) if route.secret else None
-    for role in ROLES:
-        client = app.test_client()
-        if role != "anonymous":
-            sign_in(client, getattr(world, role))
+    for actual_role in MATRIX_ROLES:
+        client = signed_in_client(app, world, actual_role)
+        role = TREATED_AS.get(actual_role, actual_role)
         data = route.data(world) if route.data else None
         response = client.open(url, method=route.method, data=data)
         body = response.get_data(as_text=True) if response.mimetype.startswith("text") else ""
-        where = f"{route.method} {url} as {role}"
+        where = f"{route.method} {url} as {actual_role}"
+        if actual_role != role:
+            where += f" (treated as {role})"
         assert response.status_code < 500, f"{where}: server error"
         if role in route.allowed and route.allowed_status:
             assert response.status_code == route.allowed_status, f"{where}: refused"
@@ -94,3 +140,5 @@ def test_route_answers_each_role_as_the_policy_says(app, world, route):
                 f"{where}: got {response.status_code}, expected {route.denied_status}")
         if secret and role not in route.allowed:
             assert secret not in body, f"{where}: leaked {secret!r}"
+        for name in FOREIGN_NAMES.get(role, ()):
+            assert name not in body, f"{where}: shows another cohort's {name!r}"

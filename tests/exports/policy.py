@@ -58,7 +58,8 @@ def _secret(world):
 ROUTES = [
     Route("exports.index", lambda w: "/exports/", SIGNED_IN),
     Route("exports.progress", _cohort("progress"), REPORTERS, secret=_secret),
-    Route("exports.progress_csv", _cohort("progress.csv"), REPORTERS),
+    Route("exports.progress_csv", _cohort("progress.csv"), REPORTERS,
+          secret=lambda w: "Aisha Author"),
     Route("exports.progress_xlsx", _cohort("progress.xlsx"), REPORTERS),
     Route("exports.cohort_archive", _cohort("archive"), REPORTERS, method="POST",
           allowed_status=302),
@@ -67,7 +68,7 @@ ROUTES = [
     Route("exports.my_portfolio", lambda w: "/exports/my-portfolio", SIGNED_IN),
     Route("exports.my_portfolio_archive", lambda w: "/exports/my-portfolio/archive", SIGNED_IN,
           method="POST", allowed_status=302),
-    Route("exports.job", _job("export_done"), OWNER),
+    Route("exports.job", _job("export_done"), OWNER, secret=lambda w: "archive.zip"),
     Route("exports.job_status", _job("export_done", "/status"), OWNER),
     Route("exports.job_download", _job("export_done", "/download"), OWNER, allowed_status=200),
     Route("exports.job_retry", _job("export_failed", "/retry"), OWNER, method="POST",

@@ -45,7 +45,7 @@ ROUTES = [
     *_get_and_post("frameworks.import_file", always("/frameworks/import")),
     Route("frameworks.detail", _fw, MEMBERS_OF_A_COHORT_USING_IT),
     Route("frameworks.detail", lambda w: f"/frameworks/{w.fw_unused.id}", MANAGERS_ONLY,
-          notes="a published version no cohort of theirs uses"),
+          secret=lambda w: "Unused framework", notes="a published version no cohort of theirs uses"),
     Route("frameworks.detail", _draft, MANAGERS_ONLY, secret=lambda w: "Draft framework"),
     *_get_and_post("frameworks.edit", lambda w: _draft(w) + "/edit"),
     _manager_route("frameworks.publish", lambda w: _draft(w) + "/publish", "POST",
