@@ -72,11 +72,14 @@ def progress(cohort_id):
 def progress_csv(cohort_id):
     cohort = _cohort_or_404(cohort_id)
     report = _report(cohort)
+    # Built before the commit, which expires the loaded rows: reading them afterwards would
+    # reload every candidate one query at a time.
+    data = tables.progress_csv(report)
     services.record_download(current_user, "progress_csv", target=cohort, cohort_id=cohort.id,
                              candidates=len(report.rows))
     db.session.commit()
     name = dated_name("progress", cohort_words(cohort), suffix=".csv", today=_today())
-    return attachment(tables.progress_csv(report), name, tables.CSV_MEDIA_TYPE)
+    return attachment(data, name, tables.CSV_MEDIA_TYPE)
 
 
 @bp.route("/cohorts/<int:cohort_id>/progress.xlsx")
@@ -86,11 +89,12 @@ def progress_xlsx(cohort_id):
     report = _report(cohort)
     titles = {competency.code: competency.title for competency in report.competencies}
     log = signoff_log([row.membership.user_id for row in report.rows], current_user, titles)
+    data = tables.progress_xlsx(report, log)  # before the commit expires the loaded rows
     services.record_download(current_user, "progress_xlsx", target=cohort, cohort_id=cohort.id,
                              candidates=len(report.rows))
     db.session.commit()
     name = dated_name("progress", cohort_words(cohort), suffix=".xlsx", today=_today())
-    return attachment(tables.progress_xlsx(report, log), name, tables.XLSX_MEDIA_TYPE)
+    return attachment(data, name, tables.XLSX_MEDIA_TYPE)
 
 
 @bp.route("/cohorts/<int:cohort_id>/archive", methods=["POST"])
