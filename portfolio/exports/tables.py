@@ -10,7 +10,7 @@ import io
 from datetime import datetime
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -72,11 +72,14 @@ def spreadsheet_value(value):
 
 
 def _append(sheet, values: list, formats: dict[int, str] | None = None) -> None:
-    sheet.append([spreadsheet_value(value) for value in values])
+    # Formatted cells are made before appending: looking the row up again through
+    # `sheet.max_row` scans every cell in the sheet, which made big exports quadratic.
+    row = [spreadsheet_value(value) for value in values]
     for column, number_format in (formats or {}).items():
-        cell = sheet.cell(row=sheet.max_row, column=column)
-        if cell.value is not None:
-            cell.number_format = number_format
+        if row[column - 1] is not None:
+            row[column - 1] = Cell(sheet, value=row[column - 1])
+            row[column - 1].number_format = number_format
+    sheet.append(row)
 
 
 def _style_header(sheet, row: int, freeze: str, widths: list[int]) -> None:
