@@ -44,6 +44,9 @@ def deactivate(actor: User, user: User) -> None:
 
 
 def reactivate(actor: User, user: User) -> None:
+    if user.erased_at is not None:
+        raise DomainError("This person's data was erased; the account cannot be used again. "
+                          "Invite them afresh with a new account if they return.")
     if user.active:
         return
     user.active = True

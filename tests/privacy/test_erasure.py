@@ -161,3 +161,15 @@ def test_erase_form_needs_a_csrf_token(make_app):
         token = csrf_token_from(client.get(url).get_data(as_text=True))
         response = client.post(url, data={"confirmation": s.author.email, "csrf_token": token})
         assert response.status_code == 302
+
+
+def test_an_erased_account_cannot_be_reactivated(app, client, login):
+    s = world_with_everything()
+    erase_person(s.admin, s.author)
+    db.session.commit()
+    login(s.admin)
+    page = client.get(f"/admin/users/{s.author.id}").get_data(as_text=True)
+    assert "was erased on" in page and "Reactivate account" not in page
+    client.post(f"/admin/users/{s.author.id}/reactivate")
+    db.session.expire_all()
+    assert db.session.get(User, s.author.id).active is False
