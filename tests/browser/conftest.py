@@ -135,11 +135,19 @@ def module_server(module_app):
 
 @pytest.fixture(scope="module")
 def module_worker(module_app):
-    """The export worker the live server's jobs need, stopped when the module ends."""
+    """Start the export worker the live server's jobs need (when the test says), stop it after.
+
+    Starting it on demand lets a test see a job's page while the job is still queued.
+    """
     from portfolio.exports.worker import start_background_worker
 
-    stop = threading.Event()
-    thread = start_background_worker(module_app, poll_seconds=0.2, stop=stop)
-    yield thread
+    stop, threads = threading.Event(), []
+
+    def start():
+        if not threads:
+            threads.append(start_background_worker(module_app, poll_seconds=0.2, stop=stop))
+
+    yield start
     stop.set()
-    thread.join(timeout=30)
+    for thread in threads:
+        thread.join(timeout=30)
