@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from ..audit.models import AuditEvent
 from ..auth.models import AccountToken, LoginAttempt, User
@@ -16,6 +17,7 @@ from ..database import utcnow
 from ..entries.models import (
     DraftRescue,
     Entry,
+    EntryCompetency,
     EntryVersion,
     Goal,
     PhilosophyStatement,
@@ -127,7 +129,10 @@ def _memberships(user_id: int) -> list[dict]:
 
 def _entries(owner_id: int) -> list[dict]:
     entries = db.session.scalars(select(Entry).where(Entry.owner_id == owner_id)
-                                 .order_by(Entry.id)).all()
+                                 .order_by(Entry.id).options(
+                                     selectinload(Entry.claims).joinedload(
+                                         EntryCompetency.competency),
+                                     selectinload(Entry.tags))).all()
     versions: dict[int, list[dict]] = {}
     for version in db.session.scalars(select(EntryVersion).join(Entry)
                                       .where(Entry.owner_id == owner_id)
@@ -151,7 +156,7 @@ def _philosophy(owner_id: int) -> dict | None:
 
 def _goals(owner_id: int) -> list[dict]:
     goals = db.session.scalars(select(Goal).where(Goal.owner_id == owner_id)
-                               .order_by(Goal.id)).all()
+                               .order_by(Goal.id).options(selectinload(Goal.notes))).all()
     linked: dict[int, list[int]] = {}
     for goal_id, competency_id in db.session.execute(select(
             goal_competencies.c.goal_id, goal_competencies.c.competency_id).where(

@@ -88,3 +88,27 @@ def test_download_is_a_post_with_a_csrf_token(make_app):
         response = client.post("/privacy/my-data/download")
         assert response.status_code in (302, 400)
         assert response.mimetype != "application/zip"
+
+
+def test_the_export_issues_a_bounded_number_of_statements(app):
+    from sqlalchemy import event
+
+    from tests.factories import make_entry
+
+    def statements_for(user):
+        db.session.expire_all()
+        seen = []
+        listener = lambda *args: seen.append(1)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            personal_data(user)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    s = world_with_everything()
+    few = statements_for(s.author)
+    for number in range(15):
+        make_entry(s.author, cohort=s.cohort, title=f"Extra {number}")
+    db.session.commit()
+    assert statements_for(s.author) == few
