@@ -19,6 +19,7 @@ PAGES = {
     "cohort progress matrix": ("lead", lambda w: f"/exports/cohorts/{w.cohort_id}/progress"),
     "notifications": ("candidate", lambda w: "/notifications/"),
     "audit log": ("lead", lambda w: f"/reviews/cohorts/{w.cohort_id}/audit"),
+    "progress XLSX": ("lead", lambda w: f"/exports/cohorts/{w.cohort_id}/progress.xlsx"),
 }
 
 
