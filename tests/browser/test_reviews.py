@@ -77,3 +77,38 @@ def test_a_peer_comments_and_signs_off_without_javascript(browser, live_server, 
     page.get_by_role("button", name="Sign off", exact=True).click()
     assert "You signed off VP2 on version 1." in page.content()
     context.close()
+
+
+def tab_to(page, text: str, limit: int = 120) -> None:
+    """Press Tab until the focused element's text or label starts with `text`."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("""() => {
+            const el = document.activeElement;
+            const label = el.labels && el.labels.length ? el.labels[0].innerText : "";
+            return (label || el.innerText || el.value || "").trim();
+        }""")
+        if focused.startswith(text):
+            return
+    raise AssertionError(f"Tab never reached {text!r}")
+
+
+def test_keyboard_only_entry_submission(page, live_server, db_ctx):
+    from tests.reviews.builders import scenario_with_entry
+
+    s = scenario_with_entry()
+    db_ctx.commit()
+    sign_in(page, live_server.url, s.author.email, PASSWORD)
+    page.goto(f"{live_server.url}/portfolio/entries/{s.entry.id}")
+    tab_to(page, "Ask your coach developer to review version 1")
+    page.keyboard.press("Enter")  # opens the disclosure
+    tab_to(page, "VP1")
+    page.keyboard.press("Space")
+    tab_to(page, "VP2")
+    page.keyboard.press("Space")
+    tab_to(page, "Note to your coach developer")
+    page.keyboard.type("Please look at the cue plan.")
+    tab_to(page, "Send for review")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Your entry has been sent for review." in page.content()
