@@ -90,6 +90,9 @@ class StreamingZip:
         info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
         stored = PurePosixPath(name).suffix.lower() in STORED_SUFFIXES
         info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+        # Fastest deflate: about three times quicker than the default on reflective text and
+        # still most of the saving; exports are written far more often than they are stored.
+        info._compresslevel = 1  # noqa: SLF001 - ZipInfo has no public setter before 3.13
         info.external_attr = 0o644 << 16
         return info
 
