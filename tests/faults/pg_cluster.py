@@ -49,9 +49,11 @@ class Cluster:
         self.url = f"postgresql+psycopg://{ROLE}:{PASSWORD}@127.0.0.1:{PORT}/{DATABASE}"
 
     def ensure(self) -> None:
+        """Create and start the cluster if needed; remember whether it was already running."""
         listed = _run("pg_lsclusters", "-h").stdout.split()
         if CLUSTER not in listed:
             _run("pg_createcluster", self.version, CLUSTER, "--port", str(PORT))
+        self.was_running = self._ready()
         self.start()
         self._psql(f"""DO $$ BEGIN
               IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{ROLE}') THEN
@@ -74,11 +76,20 @@ class Cluster:
         _run("pg_ctlcluster", self.version, CLUSTER, "stop", "-m", "fast")
         self._wait(ready=False)
 
+    def leave_as_found(self) -> None:
+        """Stop the cluster again if this test run started it (nothing lingers after CI)."""
+        if getattr(self, "was_running", True):
+            self.start()
+        else:
+            self.stop()
+
+    def _ready(self) -> bool:
+        return subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p",  # nosec B603
+                               str(PORT)], capture_output=True).returncode == 0
+
     def _wait(self, *, ready: bool) -> None:
         for _ in range(60):
-            state = subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p",  # nosec B603
-                                    str(PORT)], capture_output=True).returncode == 0
-            if state == ready:
+            if self._ready() == ready:
                 return
             time.sleep(0.5)
         raise RuntimeError(f"cluster {CLUSTER} did not become {'ready' if ready else 'stopped'}")

@@ -14,13 +14,19 @@ from tests.factories import make_user, sign_in
 from tests.faults.pg_cluster import Cluster, require_tools
 
 
-@pytest.fixture
-def cluster():
+@pytest.fixture(scope="module")
+def started_cluster():
     require_tools()
     cluster = Cluster()
     cluster.ensure()
     yield cluster
-    cluster.start()  # whatever happened, leave it running for the next test
+    cluster.leave_as_found()
+
+
+@pytest.fixture
+def cluster(started_cluster):
+    yield started_cluster
+    started_cluster.start()  # whatever a test did, the next one finds it running
 
 
 @pytest.fixture
