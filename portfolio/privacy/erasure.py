@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from .. import storage
 from ..audit.services import record
@@ -61,6 +61,7 @@ def erase_person(actor: User, user: User) -> dict[str, int]:
     counts = _delete_owned_content(user)
     counts |= _close_open_work(actor, user)
     counts |= _delete_account_traces(user)
+    counts["messages_renamed"] = _rename_in_messages(user.display_name, erased_name(user.id))
     _pseudonymise(user)
     record("privacy.erased", actor=actor, target=user, **counts)
     db.session.expire_all()
@@ -137,6 +138,24 @@ def _delete_account_traces(user: User) -> dict[str, int]:
     folder = Path(current_app.config["EXPORT_FOLDER"])
     storage.delete_paths_after_commit([folder / Path(name).name for name in results])
     return counts
+
+
+def _rename_in_messages(name: str, replacement: str) -> int:
+    """Other people's notifications and unsent mail name the person ("Aisha asked for...")."""
+    if len(name.strip()) < 4:
+        return 0  # too short to replace without mangling other words; rare for full names
+    renamed = db.session.execute(
+        update(Notification).where(Notification.message.contains(name, autoescape=True))
+        .values(message=func.replace(Notification.message, name, replacement))
+        .execution_options(synchronize_session=False)).rowcount
+    renamed += db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.status == "pending",
+                                    OutboxMessage.body_text.contains(name, autoescape=True)
+                                    | OutboxMessage.subject.contains(name, autoescape=True))
+        .values(body_text=func.replace(OutboxMessage.body_text, name, replacement),
+                subject=func.replace(OutboxMessage.subject, name, replacement))
+        .execution_options(synchronize_session=False)).rowcount
+    return renamed
 
 
 def _pseudonymise(user: User) -> None:

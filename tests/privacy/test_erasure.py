@@ -173,3 +173,23 @@ def test_an_erased_account_cannot_be_reactivated(app, client, login):
     client.post(f"/admin/users/{s.author.id}/reactivate")
     db.session.expire_all()
     assert db.session.get(User, s.author.id).active is False
+
+
+def test_other_peoples_notifications_and_pending_mail_stop_naming_the_person(app):
+    from portfolio.mail.models import OutboxMessage
+    from portfolio.notifications.models import Notification
+
+    s = world_with_everything()
+    db.session.add_all([
+        Notification(user_id=s.developer.id, kind="review_requested",
+                     message="Aisha Author asked for a review of “Block starts”."),
+        OutboxMessage(to_address=s.developer.email, subject="Aisha Author asked for a review",
+                      body_text="Aisha Author asked for a review."),
+    ])
+    db.session.commit()
+    erase_person(s.admin, s.author)
+    db.session.commit()
+    messages = db.session.scalars(select(Notification.message)).all()
+    mail = db.session.scalars(select(OutboxMessage.body_text)).all()
+    assert not any("Aisha" in text for text in [*messages, *mail])
+    assert f"Former member #{s.author.id} asked for a review of “Block starts”." in messages
