@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import load_config
 from .extensions import csrf, db, login_manager, migrate
-from .requests import PortfolioRequest
+from .requests import IdConverter, PortfolioRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,6 +41,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.request_class = PortfolioRequest
+    app.url_map.converters["int"] = IdConverter
     load_config(app, overrides)
     _prepare_folders(app)
     register_extensions(app)

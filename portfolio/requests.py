@@ -1,9 +1,24 @@
-"""The request class: one rule for NUL in every form field and query string."""
+"""Request boundary rules: NUL in form fields and query strings, and the range of URL ids."""
 
 from __future__ import annotations
 
 from flask import Request
+from werkzeug.routing import IntegerConverter
 from werkzeug.utils import cached_property
+
+MAX_ID = 2**31 - 1  # primary keys are 32-bit integers
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: ids beyond 32 bits never match, so they answer 404.
+
+    Without this, 2**63 and above overflow the database driver (a 500) on any route whose
+    view does not check the range itself.
+    """
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def _without_nul(values, storage_class):
