@@ -70,7 +70,7 @@ def _next_id(model) -> int:
 
 def seed_scale(options: ScaleOptions, framework_id: int) -> dict[str, int]:
     """Insert the dataset (flush only) and return row counts by kind."""
-    rng = random.Random(options.seed)  # noqa: S311 - synthetic data, not security
+    rng = random.Random(options.seed)  # noqa: S311  # nosec B311 - synthetic data, not security
     now = datetime(2026, 11, 1, tzinfo=UTC)
     competencies = list(db.session.scalars(
         select(Competency).where(Competency.framework_id == framework_id)
