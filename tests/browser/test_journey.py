@@ -104,6 +104,12 @@ def test_lead_sets_up_a_year_and_a_cohort_and_invites_by_csv(page, journey, tmp_
     check_page(page, "journey-programme-empty")
     follow(page, "Add a programme year")
     check_page(page, "journey-year-form")
+    page.get_by_label("Label").fill("")  # the form suggests a label; without one it is refused
+    press(page, "Save year")
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    check_page(page, "journey-year-form-errors")
+    page.locator(".error-summary").get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.id") == page.get_by_label("Label").get_attribute("id")
     page.get_by_label("Label").fill(YEAR)
     page.get_by_label("Start date").fill("2026-09-01")
     page.get_by_label("End date").fill("2027-08-31")
