@@ -175,3 +175,16 @@ def login(client):
         return sign_in(on or client, user)
 
     return do
+
+
+@pytest.fixture
+def live_site(app):
+    """The test app on a threaded server, for requests that really overlap (see tests/live.py).
+
+    The test body keeps its app context for preparing data; each request the server handles
+    runs in its own context with its own database session, as in production.
+    """
+    from tests.live import LiveSite
+
+    with LiveSite(app) as site:
+        yield site

@@ -6,7 +6,10 @@ Other features call `latest_version(entry)` and `mark_review_status(entry, statu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from functools import wraps
+from typing import TypeVar
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -33,6 +36,24 @@ from .working_copy import (  # noqa: F401 - EntryDraft, UNCHANGED, working_conte
 
 CONFLICT_MESSAGE = ("This entry was changed somewhere else (another window or device) after "
                     "you opened it, so your changes were not saved over it.")
+
+_Service = TypeVar("_Service", bound=Callable)
+
+
+def settled_by_the_database(service: _Service) -> _Service:
+    """Turn a lost race the database settled into ConflictError, wherever the flush happens.
+
+    Another tab may save between our read and our write: the lock_version check on UPDATE
+    matches no row (StaleDataError) or a unique index refuses a duplicate (IntegrityError).
+    Either can surface in any autoflush (a lazy load, a query), not only at our own flush.
+    """
+    @wraps(service)
+    def guarded(*args, **kwargs):
+        try:
+            return service(*args, **kwargs)
+        except (StaleDataError, IntegrityError) as error:
+            raise ConflictError(CONFLICT_MESSAGE) from error
+    return guarded  # type: ignore[return-value]
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -63,6 +84,7 @@ def has_unsaved_changes(entry: Entry, latest: EntryVersion | None) -> bool:
 
 # --- writing the working copy ------------------------------------------------------------
 
+@settled_by_the_database
 def create_entry(actor, draft: EntryDraft, *, lenient: bool = False) -> tuple[Entry, list]:
     """Start a new entry (a draft only its author sees) in the actor's current cohort."""
     membership = writing_membership(actor)
@@ -80,6 +102,7 @@ def create_entry(actor, draft: EntryDraft, *, lenient: bool = False) -> tuple[En
     return entry, problems
 
 
+@settled_by_the_database
 def update_working_copy(entry: Entry, draft: EntryDraft, actor, *,
                         expected_lock: int | None = None, lenient: bool = False) -> list:
     """Write the author's changes into the working copy (what autosave and Save draft do).
@@ -94,6 +117,7 @@ def update_working_copy(entry: Entry, draft: EntryDraft, actor, *,
     return problems
 
 
+@settled_by_the_database
 def save_entry(entry: Entry, draft: EntryDraft, actor, *,
                expected_lock: int | None = None) -> EntryVersion | None:
     """Apply the author's changes and save them as a new immutable version."""
@@ -101,6 +125,7 @@ def save_entry(entry: Entry, draft: EntryDraft, actor, *,
     return save_version(entry, actor)
 
 
+@settled_by_the_database
 def save_version(entry: Entry, actor, note: str = "", *,
                  saved_at: datetime | None = None) -> EntryVersion | None:
     """Snapshot the working copy as the next version; None when nothing changed since the last.
@@ -115,6 +140,7 @@ def save_version(entry: Entry, actor, note: str = "", *,
     return _snapshot(entry, actor, note, saved_at=saved_at)
 
 
+@settled_by_the_database
 def restore_version(entry: Entry, number: int, actor, *,
                     expected_lock: int | None = None) -> EntryVersion:
     """Bring back an earlier version's text as a new version (the history keeps everything)."""
@@ -135,6 +161,7 @@ def restore_version(entry: Entry, number: int, actor, *,
     return version
 
 
+@settled_by_the_database
 def delete_entry(entry: Entry, actor) -> None:
     """Delete an entry that was never part of a review (evidence stays in the library)."""
     from ..reviews.models import ReviewRequest, Signoff
@@ -184,11 +211,9 @@ def _assert_can_write(entry: Entry, actor) -> None:
         raise ReadOnlyError("This entry can no longer be changed.")
 
 
+@settled_by_the_database
 def _flush() -> None:
-    try:
-        db.session.flush()
-    except (StaleDataError, IntegrityError) as error:
-        raise ConflictError(CONFLICT_MESSAGE) from error
+    db.session.flush()
 
 
 def _require_complete(entry: Entry) -> None:
