@@ -25,6 +25,7 @@ from .services import CompetencyDetails, clean_name, competency_problems, latest
 FORMAT = "advanced-coach-portfolio/framework"
 FORMAT_VERSION = 1
 MAX_BYTES = 1024 * 1024
+MAX_VERSION = 10_000  # a framework revised every week for two centuries
 CSV_HEADER = ["area", "area description", "code", "title", "description",
               "evidence guidance", "coach developer sign-offs", "peer sign-offs"]
 TEXT_LIMITS = {"description": 20_000, "evidence_guidance": 20_000}
@@ -108,18 +109,28 @@ def import_framework(actor, data: bytes, filename: str, name: str = "") -> Frame
 
 def _load_json(data: bytes) -> dict:
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        document = json.loads(data.decode("utf-8-sig"), parse_constant=_refuse_constant)
     except UnicodeDecodeError:
         raise DomainError("The JSON file is not UTF-8 text.", field="file") from None
     except json.JSONDecodeError as error:
         raise DomainError(f"The file is not valid JSON (line {error.lineno}, column "
                           f"{error.colno}: {error.msg}).", field="file") from None
+    except RecursionError:
+        raise DomainError("The file is not a framework export: its lists and objects are "
+                          "nested far too deeply.", field="file") from None
+    except ValueError:  # a number of thousands of digits, NaN or Infinity
+        raise DomainError("The file is not a framework export: it holds a number that is far "
+                          "too long, or NaN or Infinity.", field="file") from None
     if not isinstance(document, dict):
         raise ImportProblems(["The file must hold one framework object."])
     if document.get("format") != FORMAT:
         raise ImportProblems([f"The file is not a framework export (its “format” must be "
                               f"“{FORMAT}”)."])
     return document
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not a number")
 
 
 def csv_document(data: bytes, name: str) -> dict:
@@ -179,6 +190,10 @@ def document_problems(document: dict) -> list[str]:
         problems.append(error.message)
     if not isinstance(document.get("description", ""), str):
         problems.append("The framework description must be text.")
+    version = document.get("version")
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)
+                                or not 1 <= version <= MAX_VERSION):
+        problems.append(f"The version must be a whole number from 1 to {MAX_VERSION:,}.")
     areas = document.get("areas")
     if not isinstance(areas, list) or not areas:
         return [*problems, "The framework needs at least one area."]

@@ -144,3 +144,38 @@ def test_import_page_upload_keeps_problems_next_to_the_file_field(client, login,
         content_type="multipart/form-data")
     page = response.get_data(as_text=True)
     assert 'id="name-error"' in page and "a CSV file does not hold one" in page
+
+
+def hostile_document(**overrides) -> bytes:
+    document = json.loads(demo_bytes())
+    document.update(overrides)
+    return json.dumps(document).encode()
+
+
+HUGE_VERSION = hostile_document(version=0).replace(b'"version": 0', b'"version": 1' + b"0" * 400)
+DEEP_ARRAYS = b"[" * 100_000 + b"]" * 100_000
+
+
+@pytest.mark.parametrize("data, message", [
+    (DEEP_ARRAYS, "nested far too deeply"),
+    (b'{"format": "advanced-coach-portfolio/framework", "version": ' + b"9" * 5000 + b"}",
+     "a number that is far too long"),
+    (b'{"format": "advanced-coach-portfolio/framework", "version": NaN}', "NaN or Infinity"),
+    (HUGE_VERSION, "The version must be a whole number from 1 to 10,000"),
+    (hostile_document(version=2**63), "The version must be a whole number"),
+    (hostile_document(version=-1), "The version must be a whole number"),
+    (hostile_document(version=2.5), "The version must be a whole number"),
+], ids=["deep", "long_number", "nan", "huge_version", "version_2_63", "negative", "fraction"])
+def test_hostile_json_is_a_problem_on_the_form_not_a_server_error(client, login, lead, data,
+                                                                    message):
+    login(lead)
+    response = upload(client, "/frameworks/import", data, "framework.json")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert message in page
+    assert db.session.scalar(select(func.count()).select_from(Framework)) == 0
+
+
+def test_a_version_within_range_is_still_taken_from_the_file(app, lead):
+    framework = transfer.import_framework(lead, hostile_document(version=7), "f.json")
+    assert framework.version == 7
