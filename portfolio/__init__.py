@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import load_config
 from .extensions import csrf, db, login_manager, migrate
+from .logs import configure_logging, install_request_ids
 from .requests import IdConverter, PortfolioRequest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +31,7 @@ BLUEPRINTS = [
 
 
 def create_app(overrides: dict | None = None) -> Flask:
+    configure_logging()
     instance_path = ((overrides or {}).get("INSTANCE_PATH")
                      or os.environ.get("PORTFOLIO_INSTANCE_PATH") or ROOT / "instance")
     app = Flask(
@@ -50,7 +51,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_request_hooks(app)
     register_template_helpers(app)
     register_commands(app)
-    logging.basicConfig(level=logging.INFO)
     return app
 
 
@@ -107,6 +107,7 @@ def register_request_hooks(app: Flask) -> None:
     from .security import set_security_headers
 
     install_after_commit_delivery(app)
+    install_request_ids(app)
 
     @app.after_request
     def _headers(response):

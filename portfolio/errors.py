@@ -11,6 +11,8 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
+from .logs import log_request_error, request_id
+
 log = logging.getLogger(__name__)
 
 
@@ -63,10 +65,13 @@ ERROR_TEXT = {
 
 def render_error(code: int, detail: str | None = None):
     title, message = ERROR_TEXT.get(code, ERROR_TEXT[500])
+    # A server-side failure carries the request id, so a user can quote it to support.
+    reference = request_id() if code >= 500 else None
     if request.accept_mimetypes.best == "application/json" or request.path.startswith("/api/"):
-        return jsonify(error=title, detail=detail or message), code
+        body = {"error": title, "detail": detail or message}
+        return jsonify(body | ({"request_id": reference} if reference else {})), code
     return render_template("errors/error.html", code=code, title=title,
-                           message=message, detail=detail), code
+                           message=message, detail=detail, reference=reference), code
 
 
 def register_errorhandlers(app) -> None:
@@ -85,7 +90,7 @@ def register_errorhandlers(app) -> None:
     def database_unavailable(error):
         if not is_database_unavailable(error):
             return unexpected(error)
-        log.error("database unavailable: %s", error)
+        log_request_error("database unavailable", error, traceback=False)
         _rollback_quietly()
         _forget_signed_in_user()
         return render_error(503)
@@ -94,15 +99,15 @@ def register_errorhandlers(app) -> None:
     def storage_full(error):
         if not is_out_of_space(error):
             return unexpected(error)
-        log.error("out of disk space: %s", error)
+        log_request_error("out of disk space", error, traceback=False)
         _rollback_quietly()
         return render_error(503, "The server has run out of space to store files. Nothing "
                                  "from this request was saved; try again later.")
 
     @app.errorhandler(Exception)
     def unexpected(error):
-        log.exception("unhandled error")
         _rollback_quietly()
+        log_request_error("unhandled error", error, load_user=True)
         return render_error(500)
 
 

@@ -137,6 +137,13 @@ def stored_file(key: str | None, variant: str = "") -> Path | None:
     return path if path.is_file() else None
 
 
+def expected_path(key: str | None, variant: str = "") -> str:
+    """Where a stored file should be, for messages to the operator."""
+    if not key or not _KEY.match(key):
+        return f"(invalid storage key {key!r:.40})"
+    return str(final_path(key, variant))
+
+
 def move_into_place(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(source, target)

@@ -6,6 +6,8 @@ an attachment. Every file response forbids sniffing and runs sandboxed with no p
 even a file that slipped past the checks could not run script in our origin.
 """
 
+import logging
+
 from flask import abort, send_file
 from flask_login import current_user, login_required
 
@@ -16,6 +18,7 @@ from .filenames import content_disposition
 from .models import Evidence
 from .permissions import can_view_evidence
 
+log = logging.getLogger(__name__)
 FILE_CSP = "default-src 'none'; sandbox"
 INLINE_CATEGORIES = ("image", "video", "audio")
 
@@ -56,6 +59,9 @@ def thumbnail(evidence_id):
 def _send(evidence: Evidence, variant: str, disposition: str):
     path = storage.stored_file(evidence.storage_key, variant)
     if path is None:
+        # The row says the file exists: the user gets a 404, the operator needs to know.
+        log.error("evidence file missing on disk: evidence_id=%s path=%s", evidence.id,
+                  storage.expected_path(evidence.storage_key, variant))
         abort(404)
     media_type = "image/jpeg" if variant == ".thumb" else evidence.media_type
     response = send_file(path, mimetype=media_type, conditional=True, etag=True,

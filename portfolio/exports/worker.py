@@ -30,6 +30,9 @@ def run_job(job_id: int, worker_id: str) -> str:
     requester = db.session.get(User, job.requested_by_id)
     part = jobs.export_folder() / f"job-{job_id}.part"
     kind, params = job.kind, dict(job.params or {})
+    started = time.monotonic()
+    log.info("export job %s started: kind=%s requested_by=%s worker=%s attempt=%s",
+             job_id, kind, job.requested_by_id, worker_id, job.attempts)
     try:
         if requester is None or not requester.active:
             raise jobs.JobFailed("The account that asked for this export is no longer active.")
@@ -43,19 +46,26 @@ def run_job(job_id: int, worker_id: str) -> str:
         log.warning("export job %s was taken over by another worker", job_id)
         return _discard(part, "lost")
     except jobs.JobFailed as refusal:
+        log.warning("export job %s failed after %.1fs: %s", job_id, _since(started), refusal)
         _discard(part, "failed")
         jobs.fail(job_id, worker_id, str(refusal))
         _audit("export.failed", requester, job_id, params, kind=kind)
         return "failed"
     except Exception:
-        log.exception("export job %s failed", job_id)
+        log.exception("export job %s failed after %.1fs", job_id, _since(started))
         _discard(part, "failed")
         jobs.fail(job_id, worker_id, jobs.UNEXPECTED_MESSAGE)
         _audit("export.failed", requester, job_id, params, kind=kind)
         return "failed"
-    _audit("export.completed", requester, job_id, params, kind=kind,
-           size=final.stat().st_size)
+    size = final.stat().st_size
+    log.info("export job %s finished in %.1fs: kind=%s size=%s file=%s",
+             job_id, _since(started), kind, size, final.name)
+    _audit("export.completed", requester, job_id, params, kind=kind, size=size)
     return "done"
+
+
+def _since(started: float) -> float:
+    return time.monotonic() - started
 
 
 def _discard(part, outcome: str) -> str:

@@ -1,4 +1,4 @@
-"""Landing page and health check."""
+"""Landing page and health checks."""
 
 from flask import Blueprint
 

@@ -1,4 +1,4 @@
-"""PostgreSQL stops mid-run: friendly 503 pages, /healthz says so, and the app recovers.
+"""PostgreSQL stops mid-run: friendly 503 pages, /readyz says so, and the app recovers.
 
 Uses its own cluster (tests/faults/pg_cluster.py), never the one other tests share.
 """
@@ -59,7 +59,7 @@ def test_database_stopped_mid_run_gives_503_then_recovers(cluster, pg_app):
         client = sign_in(pg_app.test_client(), user)
         db.session.remove()  # the test's own session holds no connection across the restart
         assert client.get("/account/settings").status_code == 200  # the pool holds a connection
-        assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok"}
+        assert client.get("/readyz").get_json() == {"status": "ok", "database": "ok", "storage": "ok"}
 
         cluster.stop()
         _friendly_503(client.get("/account/settings"))
@@ -67,13 +67,14 @@ def test_database_stopped_mid_run_gives_503_then_recovers(cluster, pg_app):
         assert pg_app.test_client().get("/account/login").status_code == 200  # needs no rows
         _friendly_503(pg_app.test_client().post(  # signing in does
             "/account/login", data={"email": "casey@example.test", "password": "whatever"}))
-        health = client.get("/healthz")
-        assert health.status_code == 503
-        assert health.get_json()["database"] == "unreachable"
+        ready = client.get("/readyz")
+        assert ready.status_code == 503
+        assert ready.get_json()["database"] == "unreachable"
+        assert client.get("/healthz").status_code == 200  # the process itself is fine
 
         cluster.start()
         # pool_pre_ping throws away the dead connections: the first request after works.
-        assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok"}
+        assert client.get("/readyz").get_json() == {"status": "ok", "database": "ok", "storage": "ok"}
         response = client.get("/account/settings")
         assert response.status_code == 200
         assert "Coach Casey" in response.get_data(as_text=True)
