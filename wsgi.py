@@ -1,5 +1,5 @@
-"""WSGI entry point: `gunicorn wsgi:app`."""
+"""WSGI entry point in a checkout: `gunicorn wsgi:app` (installed: `gunicorn 'portfolio.wsgi:app'`)."""
 
-from portfolio import create_app
+from portfolio.wsgi import app
 
-app = create_app()
+__all__ = ["app"]

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .config import load_config
+from .config import load_config, resolve_instance_path, resource_folder
 from .extensions import csrf, db, login_manager, migrate
 from .logs import configure_logging, install_request_ids
 from .requests import IdConverter, PortfolioRequest
-
-ROOT = Path(__file__).resolve().parent.parent
 
 BLUEPRINTS = [
     "portfolio.main",
@@ -32,14 +29,12 @@ BLUEPRINTS = [
 
 def create_app(overrides: dict | None = None) -> Flask:
     configure_logging()
-    instance_path = ((overrides or {}).get("INSTANCE_PATH")
-                     or os.environ.get("PORTFOLIO_INSTANCE_PATH") or ROOT / "instance")
     app = Flask(
         __name__,
-        instance_path=str(instance_path),
+        instance_path=str(resolve_instance_path(overrides)),
         instance_relative_config=True,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        template_folder=str(resource_folder("templates")),
+        static_folder=str(resource_folder("static")),
     )
     app.request_class = PortfolioRequest
     app.url_map.converters["int"] = IdConverter

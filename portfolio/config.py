@@ -7,6 +7,8 @@ import secrets
 from pathlib import Path
 
 MB = 1024 * 1024
+PACKAGE = Path(__file__).resolve().parent
+CHECKOUT = PACKAGE.parent
 
 
 class Defaults:
@@ -17,6 +19,14 @@ class Defaults:
     BASE_URL = "http://127.0.0.1:5000"  # used for links in emails, never the request's Host header
     HTTPS = False
     ALLOW_SQLITE_IN_PRODUCTION = False
+
+    # Where files live. Unset: a folder of that name in the instance path. A relative path is
+    # taken inside the instance path. Every app host and worker must see the same UPLOAD_FOLDER
+    # and EXPORT_FOLDER (see README, "What to share between hosts").
+    UPLOAD_FOLDER: str | None = None
+    EXPORT_FOLDER: str | None = None
+    BACKUP_FOLDER: str | None = None
+    MAIL_FOLDER: str | None = None
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -66,6 +76,31 @@ class Defaults:
 _BOOL_TRUE = {"1", "true", "yes", "on"}
 
 
+def resource_folder(name: str) -> Path:
+    """templates/ or static/: inside an installed package, else at the top of the checkout."""
+    packaged = PACKAGE / name
+    return packaged if packaged.is_dir() else CHECKOUT / name
+
+
+def resolve_instance_path(overrides: dict | None = None) -> Path:
+    """The instance folder: PORTFOLIO_INSTANCE_PATH, else ./instance of a checkout.
+
+    An installed package has no checkout to put it in: it uses ./instance of the working
+    directory in development and refuses to guess in production.
+    """
+    overrides = overrides or {}
+    explicit = overrides.get("INSTANCE_PATH") or os.environ.get("PORTFOLIO_INSTANCE_PATH")
+    if explicit:
+        return Path(explicit).expanduser().absolute()
+    environment = overrides.get("PORTFOLIO_ENV") or os.environ.get("PORTFOLIO_ENV")
+    if environment == "production":
+        raise ConfigurationError("PORTFOLIO_INSTANCE_PATH must be set in production "
+                                 "(e.g. /var/lib/portfolio).")
+    if resource_folder("templates") == CHECKOUT / "templates":
+        return CHECKOUT / "instance"
+    return Path.cwd() / "instance"
+
+
 def _coerce(value: str, current):
     if isinstance(current, bool):
         return value.strip().lower() in _BOOL_TRUE
@@ -101,13 +136,15 @@ def _apply_environment(config) -> None:
             config[name] = value
 
 
+STORAGE_FOLDERS = {"UPLOAD_FOLDER": "uploads", "EXPORT_FOLDER": "exports",
+                   "BACKUP_FOLDER": "backups", "MAIL_FOLDER": "mail"}
+
+
 def _derive_paths(app) -> None:
     instance = Path(app.instance_path)
     config = app.config
-    config.setdefault("UPLOAD_FOLDER", str(instance / "uploads"))
-    config.setdefault("EXPORT_FOLDER", str(instance / "exports"))
-    config.setdefault("MAIL_FOLDER", str(instance / "mail"))
-    config.setdefault("BACKUP_FOLDER", str(instance / "backups"))
+    for key, default in STORAGE_FOLDERS.items():
+        config[key] = str(instance / (config.get(key) or default))  # an absolute path wins
     uri = config.get("SQLALCHEMY_DATABASE_URI")
     if not uri:
         uri = f"sqlite:///{instance / 'portfolio.sqlite'}"

@@ -55,3 +55,45 @@ def test_production_refuses_sqlite_unless_told_otherwise(tmp_path, monkeypatch):
     monkeypatch.setenv("PORTFOLIO_ALLOW_SQLITE_IN_PRODUCTION", "1")
     app = create_app({"INSTANCE_PATH": str(tmp_path)})
     assert app.config["PORTFOLIO_ENV"] == "production"
+
+
+def test_every_storage_folder_is_taken_from_the_environment(tmp_path, monkeypatch):
+    shared = tmp_path / "shared"
+    for key in ("UPLOAD_FOLDER", "EXPORT_FOLDER", "BACKUP_FOLDER", "MAIL_FOLDER"):
+        monkeypatch.setenv(f"PORTFOLIO_{key}", str(shared / key.lower()))
+    monkeypatch.setenv("PORTFOLIO_INSTANCE_PATH", str(tmp_path / "host"))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.instance_path == str(tmp_path / "host")
+    for key in ("UPLOAD_FOLDER", "EXPORT_FOLDER", "BACKUP_FOLDER", "MAIL_FOLDER"):
+        assert app.config[key] == str(shared / key.lower())
+
+
+def test_storage_folders_default_to_the_instance_path_and_relative_ones_stay_inside(
+        tmp_path, monkeypatch):
+    monkeypatch.setenv("PORTFOLIO_EXPORT_FOLDER", "big-disk/exports")
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["UPLOAD_FOLDER"] == str(tmp_path / "uploads")
+    assert app.config["BACKUP_FOLDER"] == str(tmp_path / "backups")
+    assert app.config["EXPORT_FOLDER"] == str(tmp_path / "big-disk" / "exports")
+
+
+def test_a_checkout_uses_its_own_instance_folder_wherever_it_is_run_from(tmp_path, monkeypatch):
+    from portfolio.config import CHECKOUT
+
+    monkeypatch.delenv("PORTFOLIO_INSTANCE_PATH", raising=False)
+    monkeypatch.chdir(tmp_path)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+    assert app.instance_path == str(CHECKOUT / "instance")
+    assert app.template_folder == str(CHECKOUT / "templates")
+
+
+def test_production_needs_an_explicit_instance_path(tmp_path, monkeypatch):
+    monkeypatch.setenv("PORTFOLIO_ENV", "production")
+    monkeypatch.setenv("PORTFOLIO_SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@db/portfolio")
+    monkeypatch.setenv("PORTFOLIO_MAIL_DISABLED", "1")
+    monkeypatch.delenv("PORTFOLIO_INSTANCE_PATH", raising=False)
+    with pytest.raises(ConfigurationError, match="PORTFOLIO_INSTANCE_PATH"):
+        create_app()
+    monkeypatch.setenv("PORTFOLIO_INSTANCE_PATH", str(tmp_path / "var"))
+    assert create_app().instance_path == str(tmp_path / "var")
