@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    text,
+)
 from sqlalchemy import inspect as inspect_state
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -47,6 +57,10 @@ class Comment(db.Model):
     replies: Mapped[list[Comment]] = relationship(order_by="Comment.created_at")
 
 
+OPEN_STATUSES = ("open", "in_review")
+# At most one open request per entry: a double click or a retried send cannot make two.
+_ONE_OPEN = text("status IN ('open', 'in_review')")
+
 REQUEST_STATUSES = {
     "open": "Waiting for review",
     "in_review": "In review",
@@ -61,6 +75,8 @@ class ReviewRequest(db.Model):
     __table_args__ = (
         Index("ix_review_requests_assignee_status", "assigned_to_id", "status"),
         Index("ix_review_requests_cohort_status", "cohort_id", "status"),
+        Index("uq_review_requests_one_open_per_entry", "entry_id", unique=True,
+              sqlite_where=_ONE_OPEN, postgresql_where=_ONE_OPEN),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -102,7 +118,7 @@ class ReviewRequest(db.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in ("open", "in_review")
+        return self.status in OPEN_STATUSES
 
 
 class ReviewRequestCompetency(db.Model):

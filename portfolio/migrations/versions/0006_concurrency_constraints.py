@@ -1,5 +1,8 @@
 """constraints that settle concurrent writes
 
+One open review request per entry (a partial unique index), so a double click or a retried
+"send for review" cannot open two requests for the same entry.
+
 Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-30 06:20:00
@@ -15,10 +18,27 @@ down_revision = '0005'
 branch_labels = None
 depends_on = None
 
+ONE_OPEN = sa.text("status IN ('open', 'in_review')")
+
+# Before the index can exist, duplicates the old race left behind are closed: per entry the
+# request already in review (else the oldest) stays open, the others count as withdrawn.
+CLOSE_DUPLICATE_OPEN_REQUESTS = """
+UPDATE review_requests
+SET status = 'withdrawn', closed_at = CURRENT_TIMESTAMP, lock_version = lock_version + 1
+WHERE status IN ('open', 'in_review') AND EXISTS (
+    SELECT 1 FROM review_requests AS keeper
+    WHERE keeper.entry_id = review_requests.entry_id
+      AND keeper.status IN ('open', 'in_review')
+      AND ((keeper.status = 'in_review' AND review_requests.status = 'open')
+           OR (keeper.status = review_requests.status AND keeper.id < review_requests.id)))
+"""
+
 
 def upgrade():
-    pass
+    op.execute(CLOSE_DUPLICATE_OPEN_REQUESTS)
+    op.create_index('uq_review_requests_one_open_per_entry', 'review_requests', ['entry_id'],
+                    unique=True, sqlite_where=ONE_OPEN, postgresql_where=ONE_OPEN)
 
 
 def downgrade():
-    pass
+    op.drop_index('uq_review_requests_one_open_per_entry', table_name='review_requests')

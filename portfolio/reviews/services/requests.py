@@ -1,9 +1,10 @@
 """Review requests: submit a saved version, withdraw, start, and decide per competency.
 
 A request records the exact entry version; decisions become immutable Signoff rows bound to
-that version and its content hash. Two reviewers finishing one request at once: the request's
-lock_version (optimistic locking) and the unique (request, competency) constraint let only one
-win; the other gets a ConflictError and their text back.
+that version and its content hash. Requests that arrive together are settled by the database:
+a partial unique index allows one open request per entry, and every status change is an atomic
+conditional UPDATE (`_move`), so only one of two reviewers finishing a request wins; the other
+gets a ConflictError and their text back, and a repeat of one's own click gets AlreadyRecorded.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -21,13 +22,14 @@ from ...database import utcnow
 from ...entries.permissions import is_author
 from ...errors import ConflictError, DomainError
 from ...extensions import db
-from ...frameworks.models import Competency
+from ...frameworks.models import Competency, in_framework_order
 from ...notifications.services import notify, notify_each
 from ...programmes.access import ACTIVE, assert_candidate_writable, assert_cohort_writable
 from ...programmes.models import CohortMembership
 from ...timeutil import format_date, local
+from ...wording import counts_in_words
 from ..links import request_path
-from ..models import DECISIONS, ReviewRequest, ReviewRequestCompetency, Signoff
+from ..models import DECISIONS, OPEN_STATUSES, ReviewRequest, ReviewRequestCompetency, Signoff
 from ..permissions import can_review_request
 from .common import (
     author_membership,
@@ -38,10 +40,11 @@ from .common import (
 )
 
 MAX_FEEDBACK = 10_000
+ALREADY_SENT = "This entry has already been sent for review."
 
 
 class AlreadyRecorded(DomainError):
-    """The same reviewer sent the same decisions again (a double click or a resend)."""
+    """The same action already took effect (a double click, a resend, another tab)."""
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ def submit_for_review(entry, actor, competency_ids: list[int], message: str = ""
     if pending is not None:
         if pending.entry_version_id == version.id and \
                 {c.competency_id for c in pending.competencies} == {c.id for c in chosen}:
-            return pending  # the same form sent twice
+            raise AlreadyRecorded(ALREADY_SENT)  # the same form sent twice
         raise DomainError("This entry is already waiting for review. Withdraw that request "
                           "first if you want to change it.")
     _refuse_already_reviewed(version, chosen)
@@ -113,17 +116,14 @@ def withdraw_request(review_request: ReviewRequest, actor) -> None:
     """The candidate takes a request back before a coach developer has started it."""
     if review_request.candidate_id != actor.id:
         raise DomainError("Only the candidate who asked for this review can withdraw it.")
-    if review_request.status == "withdrawn":
-        return
-    if review_request.status == "in_review":
-        raise DomainError("Your coach developer has already started this review, so it can no "
-                          "longer be withdrawn.")
-    if review_request.status != "open":
+    if not _move(review_request, ("open",), "withdrawn", closed_at=utcnow(),
+                 closed_by_id=actor.id):
+        if review_request.status == "withdrawn":
+            raise AlreadyRecorded("You have already withdrawn this review request.")
+        if review_request.status == "in_review":
+            raise DomainError("Your coach developer has already started this review, so it can "
+                              "no longer be withdrawn.")
         raise DomainError("This review has finished, so there is nothing to withdraw.")
-    review_request.status = "withdrawn"
-    review_request.closed_at = utcnow()
-    review_request.closed_by_id = actor.id
-    _flush_or_conflict("The review started while you were withdrawing it.")
     update_entry_review_status(review_request.entry, actor)
     record("review.withdrawn", actor=actor, target=review_request,
            cohort_id=review_request.cohort_id, entry_id=review_request.entry_id)
@@ -133,14 +133,11 @@ def withdraw_request(review_request: ReviewRequest, actor) -> None:
 
 def start_review(review_request: ReviewRequest, actor, *, at: datetime | None = None) -> None:
     _check_reviewer(review_request, actor)
-    if review_request.status == "in_review":
-        return
-    if review_request.status != "open":
+    if not _move(review_request, ("open",), "in_review", started_at=at or utcnow(),
+                 started_by_id=actor.id):
+        if review_request.status == "in_review":
+            return  # started already: by this click's twin or by a colleague
         raise DomainError("This request is no longer waiting for review.")
-    review_request.status = "in_review"
-    review_request.started_at = at or utcnow()
-    review_request.started_by_id = actor.id
-    _flush_or_conflict("Someone else changed this request at the same moment.")
 
 
 def complete_review(review_request: ReviewRequest, actor, decisions: list[Decision],
@@ -155,12 +152,11 @@ def complete_review(review_request: ReviewRequest, actor, decisions: list[Decisi
     now = at or utcnow()
     signoffs = [_signoff(review_request, actor, competency, decision, now)
                 for competency, decision in decided]
-    review_request.status = "returned" if return_for_revision else "completed"
-    review_request.overall_feedback = overall
-    review_request.closed_at = now
-    review_request.closed_by_id = actor.id
-    if review_request.started_at is None:
-        review_request.started_at, review_request.started_by_id = now, actor.id
+    started = {} if review_request.started_at else {"started_at": now, "started_by_id": actor.id}
+    if not _move(review_request, OPEN_STATUSES, "returned" if return_for_revision else "completed",
+                 overall_feedback=overall, closed_at=now, closed_by_id=actor.id, **started):
+        _check_still_open(review_request, actor, None)  # says who finished it first
+        raise ConflictError("This request changed while you were reviewing it.")
     db.session.add_all(signoffs)
     _flush_or_conflict("Another coach developer finished this review first.")
     update_entry_review_status(review_request.entry, actor)
@@ -239,6 +235,25 @@ def _signoff(review_request, actor, competency: Competency, decision: Decision, 
         review_request_id=review_request.id, feedback=decision.feedback, created_at=now)
 
 
+def _move(review_request: ReviewRequest, allowed: tuple[str, ...], status: str,
+          **changes) -> bool:
+    """Change the request's status in one conditional UPDATE; False if another request won.
+
+    The WHERE clause repeats what the caller checked (the status and the lock_version it
+    read), so of two requests that both passed the checks exactly one updates the row.
+    Afterwards the object holds what the database now says, whoever won.
+    """
+    result = db.session.execute(
+        update(ReviewRequest)
+        .where(ReviewRequest.id == review_request.id,
+               ReviewRequest.lock_version == review_request.lock_version,
+               ReviewRequest.status.in_(allowed))
+        .values(status=status, lock_version=ReviewRequest.lock_version + 1, **changes)
+        .execution_options(synchronize_session=False))
+    db.session.refresh(review_request)
+    return result.rowcount == 1
+
+
 def _flush_or_conflict(message: str) -> None:
     try:
         db.session.flush()
@@ -265,13 +280,14 @@ def _tell_candidate(review_request, actor, signoffs: list[Signoff]) -> None:
     title = review_request.entry.display_title
     signed = sum(s.decision == "signed_off" for s in signoffs)
     not_yet = len(signoffs) - signed
+    decided = counts_in_words((signed, "signed off"), (not_yet, "not yet"),
+                              nothing="no decisions")
     if review_request.status == "returned":
         kind, message = "review_returned", (
-            f"{actor.display_name} returned “{title}” for revision "
-            f"({signed} signed off, {not_yet} not yet). See what to change.")
+            f"{actor.display_name} returned “{title}” for revision ({decided}). "
+            "See what to change.")
     else:
-        kind, message = "review_done", (
-            f"{actor.display_name} reviewed “{title}”: {signed} signed off, {not_yet} not yet.")
+        kind, message = "review_done", f"{actor.display_name} reviewed “{title}”: {decided}."
     notify(review_request.candidate, kind, message, request_path(review_request.id),
            entry=review_request.entry)
 
@@ -287,8 +303,8 @@ def _chosen_competencies(version, competency_ids: list[int]) -> list[Competency]
     if not wanted <= claimed:
         raise DomainError("You can only ask for review of competencies the saved entry claims.",
                           field="competencies")
-    return list(db.session.scalars(select(Competency).where(Competency.id.in_(wanted))
-                                   .order_by(Competency.code)))
+    return list(db.session.scalars(in_framework_order(
+        select(Competency).where(Competency.id.in_(wanted)))))
 
 
 def _open_request(entry) -> ReviewRequest | None:
@@ -320,7 +336,10 @@ def _create_request(entry, version, membership, chosen, message, at) -> ReviewRe
         message=clean_text(message, 2_000), created_at=at or utcnow())
     review_request.competencies = [ReviewRequestCompetency(competency_id=c.id) for c in chosen]
     db.session.add(review_request)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # the one-open-request-per-entry index: another send won
+        raise AlreadyRecorded(ALREADY_SENT) from error
     return review_request
 
 

@@ -5,19 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ...access import is_manager
 from ...audit.services import record
 from ...database import utcnow
-from ...entries.permissions import can_view_entry, is_author
+from ...entries.permissions import can_view_entry, entry_relations, is_author
 from ...errors import DomainError
 from ...extensions import db
 from ...frameworks.models import Competency
 from ...notifications.services import notify
-from ...programmes.access import assert_cohort_writable, relations_to
+from ...programmes.access import assert_cohort_writable
 from ..links import entry_path
 from ..models import Signoff, SignoffRevocation
 from .common import assert_entry_writable, clean_text, latest_version
+from .requests import AlreadyRecorded
 
 MAX_NOTE = 500
 MAX_REASON = 1_000
@@ -29,7 +31,7 @@ def peer_signoff(entry, actor, competency_id: int | None, note: str, *,
     if is_author(actor, entry):
         raise DomainError("You cannot sign off your own work.")
     if entry.is_private or not can_view_entry(actor, entry) \
-            or "peer" not in relations_to(actor, entry.owner_id):
+            or "peer" not in entry_relations(actor, entry):
         raise DomainError(f"Only candidates in {entry.owner.display_name}’s peer group can "
                           "sign off their work.")
     assert_entry_writable(entry)
@@ -42,16 +44,20 @@ def peer_signoff(entry, actor, competency_id: int | None, note: str, *,
         raise DomainError("Add a short note saying what convinced you.", field="note")
     if len(note) > MAX_NOTE:
         raise DomainError(f"Keep the note to {MAX_NOTE} characters or fewer.", field="note")
+    already = AlreadyRecorded(f"You have already signed off {competency.code} on version "
+                              f"{version.number} of this entry.", field="competency")
     if _already_signed(version, competency, actor):
-        raise DomainError(f"You have already signed off {competency.code} on version "
-                          f"{version.number} of this entry.", field="competency")
+        raise already
     signoff = Signoff(
         role="peer", decision="signed_off", candidate_id=entry.owner_id, reviewer_id=actor.id,
         competency_id=competency.id, competency_code=competency.code, entry_id=entry.id,
         entry_version_id=version.id, version_number=version.number,
         content_hash=version.content_hash, feedback=note, created_at=at or utcnow())
     db.session.add(signoff)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # the same sign-off, sent at the same moment, won
+        raise already from error
     record("signoff.peer", actor=actor, target=signoff, cohort_id=entry.cohort_id,
            candidate_id=entry.owner_id, competency=competency.code, entry_id=entry.id,
            version=version.number, content_hash=version.content_hash)

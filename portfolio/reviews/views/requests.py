@@ -18,7 +18,7 @@ from ..permissions import (
     can_withdraw_request,
 )
 from ..services.common import assert_entry_writable, latest_version, local_today
-from .common import entry_for
+from .common import back_to_entry, entry_for
 
 
 def request_for(request_id, visible):
@@ -40,7 +40,12 @@ def submit_for_review(entry_id):
         try:
             review_request = services.submit_for_review(entry, current_user,
                                                         form.competencies.data, form.message.data)
+        except services.AlreadyRecorded as error:
+            db.session.rollback()
+            flash(error.message, "info")
+            return back_to_entry(entry_id)
         except DomainError as error:
+            db.session.rollback()
             apply_to_form(error, form)
         else:
             db.session.commit()
@@ -109,7 +114,7 @@ def _simple_action(review_request, action, message):
         action(review_request, current_user)
     except DomainError as error:
         db.session.rollback()
-        flash(error.message, "error")
+        flash(error.message, "info" if isinstance(error, services.AlreadyRecorded) else "error")
     else:
         db.session.commit()
         flash(message, "success")

@@ -30,7 +30,12 @@ def peer_signoff(entry_id):
         try:
             signoff = services.peer_signoff(entry, current_user, form.competency.data,
                                             form.note.data)
+        except services.AlreadyRecorded as error:
+            db.session.rollback()
+            flash(error.message, "info")
+            return back_to_entry(entry_id, "signoffs")
         except DomainError as error:
+            db.session.rollback()
             apply_to_form(error, form)
         else:
             db.session.commit()
