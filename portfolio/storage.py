@@ -11,6 +11,10 @@ So a crash can leave only two things behind, both found by `flask storage check`
     finishes the rename;
 and a file with no row (crash between a deletion's commit and the unlink) is an orphan that
 --repair deletes.
+
+While a backup runs (it holds a lease in `.backups/`), a deleted file is kept in `.deleted/`
+rather than unlinked, so the backup can still copy every file its database snapshot names; the
+last backup to finish empties `.deleted/`.
 """
 
 from __future__ import annotations
@@ -20,8 +24,10 @@ import logging
 import os
 import re
 import secrets
+import socket
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,11 +40,15 @@ log = logging.getLogger(__name__)
 
 CHUNK_BYTES = 1024 * 1024
 STAGING = ".staging"
+TRASH = ".deleted"  # deleted while a backup ran; kept until no backup needs it
+LEASES = ".backups"  # one file per running backup
+LEASE_STALE_SECONDS = 24 * 3600  # a lease this old belongs to a backup that died
 VARIANTS = ("", ".thumb")  # the file itself and its thumbnail
 _KEY = re.compile(r"^[0-9a-f]{32}$")
 _STORED_NAME = re.compile(r"^(?P<key>[0-9a-f]{32})(?P<variant>\.thumb)?$")
 _PENDING_MOVES = "storage_pending_moves"
 _PENDING_DELETES = "storage_pending_deletes"
+_PENDING_RETIRES = "storage_pending_retires"
 
 
 class TooLarge(Exception):
@@ -121,7 +131,7 @@ def keep_after_commit(staged: StagedFile) -> None:
 def delete_after_commit(key: str) -> None:
     """Remove a stored file and its variants once the current transaction commits."""
     paths = [final_path(key, variant) for variant in VARIANTS]
-    db.session.info.setdefault(_PENDING_DELETES, []).extend(paths)
+    db.session.info.setdefault(_PENDING_RETIRES, []).extend(paths)
 
 
 def delete_paths_after_commit(paths: Iterable[Path]) -> None:
@@ -162,6 +172,11 @@ def _finish_after_commit(session):
             path.unlink(missing_ok=True)
         except OSError:
             log.exception("could not delete %s; storage check will report it", path.name)
+    for path in session.info.pop(_PENDING_RETIRES, []):
+        try:
+            retire(path, base=path.parent.parent)
+        except OSError:
+            log.exception("could not delete %s; storage check will report it", path.name)
 
 
 @event.listens_for(db.session, "after_rollback")
@@ -169,6 +184,77 @@ def _undo_after_rollback(session):
     for source, _target in session.info.pop(_PENDING_MOVES, []):
         source.unlink(missing_ok=True)
     session.info.pop(_PENDING_DELETES, None)
+    session.info.pop(_PENDING_RETIRES, None)
+
+
+# --- deletion while a backup runs --------------------------------------------------------
+
+
+def retire(path: Path, base: Path) -> None:
+    """Delete a stored file, keeping it in `.deleted/` while a running backup may copy it."""
+    kept = base / TRASH / path.name
+    kept.parent.mkdir(exist_ok=True)
+    try:
+        os.replace(path, kept)
+    except FileNotFoundError:
+        return
+    # Looked at only after the move: a backup whose snapshot still has this file's row took
+    # its lease before that snapshot, so before this deletion committed, so before now.
+    if not _live_leases(base):
+        kept.unlink(missing_ok=True)
+
+
+@contextmanager
+def backup_lease(base: Path | None = None) -> Iterator[Path]:
+    """Hold deleted files in `.deleted/` until the block ends (take it before the snapshot)."""
+    base = base or root()
+    folder = base / LEASES
+    folder.mkdir(parents=True, exist_ok=True)
+    lease = folder / f"{new_key()}.lease"
+    lease.write_text(f"{socket.gethostname()} {os.getpid()}\n")
+    try:
+        yield lease
+    finally:
+        lease.unlink(missing_ok=True)
+        purge_deleted(base)
+
+
+def open_stored(key: str, variant: str, base: Path):
+    """Open a file wherever it is now: in place, staged, or kept for a backup (None if gone)."""
+    names = (final_path(key, variant, base), staged_path(key, variant, base),
+             base / TRASH / f"{_checked(key)}{variant}")
+    for _attempt in range(3):  # an after-commit move may take it from one place to the next
+        for path in names:
+            try:
+                return path.open("rb")
+            except FileNotFoundError:
+                continue
+    return None
+
+
+def purge_deleted(base: Path) -> list[Path]:
+    """Forget leases of backups that died; empty `.deleted/` when no backup runs."""
+    if _live_leases(base, forget_stale=True) or not (base / TRASH).is_dir():
+        return []
+    purged = [path for path in (base / TRASH).iterdir() if path.is_file()]
+    for path in purged:
+        path.unlink(missing_ok=True)
+    return purged
+
+
+def _live_leases(base: Path, *, forget_stale: bool = False) -> list[Path]:
+    folder = base / LEASES
+    live = []
+    for lease in folder.glob("*.lease") if folder.is_dir() else ():
+        try:
+            age = time.time() - lease.stat().st_mtime
+        except FileNotFoundError:
+            continue
+        if age < LEASE_STALE_SECONDS:
+            live.append(lease)
+        elif forget_stale:
+            lease.unlink(missing_ok=True)
+    return live
 
 
 # --- consistency check -------------------------------------------------------------------
@@ -236,7 +322,7 @@ def _stored_files(base: Path, report: CheckReport) -> Iterable[Path]:
     if not base.is_dir():
         return
     for shard in sorted(base.iterdir()):
-        if shard.name == STAGING:
+        if shard.name in (STAGING, TRASH, LEASES):
             continue
         if not (shard.is_dir() and re.fullmatch(r"[0-9a-f]{2}", shard.name)):
             report.unrecognised.append(shard)
@@ -265,6 +351,6 @@ def _repair(report: CheckReport, base: Path) -> None:
         key, variant = _split(path.name)
         move_into_place(path, final_path(key, variant, base))
         report.repaired.append(f"moved {path.name} into place")
-    for path in [*report.orphans, *report.abandoned]:
+    for path in [*report.orphans, *report.abandoned, *purge_deleted(base)]:
         path.unlink(missing_ok=True)
         report.repaired.append(f"deleted {path.relative_to(base)}")

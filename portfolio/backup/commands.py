@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
-from .services import BackupError, create_backup, restore_backup, verify_backup
+from .restore import restore_backup
+from .services import MANIFEST, BackupError, create_backup, verify_backup
 
 
 @click.group("backup")
@@ -24,7 +26,9 @@ def create_command(output):
         folder = create_backup(output)
     except BackupError as error:
         raise click.ClickException(error.message) from error
-    click.echo(f"Backup written to {folder}")
+    manifest = json.loads((folder / MANIFEST).read_text())
+    click.echo(f"Backup written to {folder}: the database and "
+               f"{manifest['evidence_files']} evidence file(s).")
 
 
 @backup_group.command("verify")
@@ -44,11 +48,13 @@ def verify_command(folder):
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @with_appcontext
 def restore_command(folder, yes):
-    """Replace the current database and evidence files with a backup."""
+    """Replace the current database and evidence files with a backup, or change nothing."""
     if not yes:
         click.confirm("This replaces ALL current data with the backup. Continue?", abort=True)
     try:
-        manifest = restore_backup(folder)
+        restored = restore_backup(folder)
     except BackupError as error:
         raise click.ClickException(error.message) from error
-    click.echo(f"Restored the backup of {manifest['created_at']}.")
+    click.echo(f"Restored the backup of {restored.manifest['created_at']}.")
+    for path in restored.leftovers:
+        click.echo(f"Could not remove {path}; delete it by hand.", err=True)
