@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+
 import click
-from flask import current_app
-from flask.cli import with_appcontext
+from flask import current_app, has_app_context
+from flask.cli import ScriptInfo, with_appcontext
+from sqlalchemy.engine import make_url
 
 from .extensions import db
 
@@ -20,6 +23,40 @@ def register(app) -> None:
     from .demo import register_demo_commands
 
     register_demo_commands(app)
+    announce_target_before(app.cli)
+
+
+def describe_target(app) -> str:
+    """Which instance and database a command works on (the password hidden)."""
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(hide_password=True)
+    return (f"Instance: {app.instance_path} (uploads: {app.config['UPLOAD_FOLDER']}); "
+            f"database: {url}")
+
+
+def announce_target_before(group: click.Group) -> None:
+    """Make every command say first, on stderr, which instance and database it uses.
+
+    Run from the wrong directory or with the wrong environment, a command would otherwise
+    quietly work on another instance (an empty store, a fresh SQLite file).
+    """
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            announce_target_before(command)
+        elif command.callback and not getattr(command.callback, "announces_target", False):
+            command.callback = _announcing(command.callback)
+
+
+def _announcing(callback):
+    @functools.wraps(callback)
+    def announced(*args, **kwargs):
+        info = click.get_current_context().find_object(ScriptInfo)
+        app = current_app if has_app_context() else (info.load_app() if info else None)
+        if app is not None:
+            click.echo(describe_target(app), err=True)
+        return callback(*args, **kwargs)
+
+    announced.announces_target = True
+    return announced
 
 
 @click.command("create-user")

@@ -1,8 +1,14 @@
 """Command-line tools: create-user, seed-demo, mail send-outbox."""
 
+from types import SimpleNamespace
+
+import click
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 from portfolio.auth.models import User
+from portfolio.commands import describe_target
 from portfolio.extensions import db
 
 
@@ -53,3 +59,40 @@ def test_seed_demo_is_refused_in_production(app, runner):
     app.config["PORTFOLIO_ENV"] = "production"
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code != 0 and "refused in production" in result.output
+
+
+def _leaf_commands(group, prefix=()):
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            yield from _leaf_commands(command, (*prefix, name))
+        else:
+            yield " ".join((*prefix, name)), command
+
+
+def test_every_command_says_which_instance_and_database_it_uses(app):
+    commands = dict(_leaf_commands(app.cli))
+    assert {"backup create", "backup restore", "storage check", "worker", "mail send-outbox",
+            "send-reminders", "create-user", "seed-demo"} <= set(commands)
+    silent = [name for name, command in commands.items()
+              if not getattr(command.callback, "announces_target", False)]
+    assert silent == []
+
+
+@pytest.mark.parametrize("args", [["storage", "check"], ["mail", "send-outbox"],
+                                  ["backup", "verify", "."]])
+def test_a_command_starts_by_naming_the_instance_and_database(app, runner, args):
+    result = runner.invoke(args=args)
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(hide_password=True)
+    first = result.output.splitlines()[0]
+    assert first == (f"Instance: {app.instance_path} (uploads: {app.config['UPLOAD_FOLDER']}); "
+                     f"database: {url}")
+    assert first in result.stderr and first not in result.stdout  # output stays parseable
+
+
+def test_the_database_password_is_never_shown():
+    app = SimpleNamespace(instance_path="/srv/portfolio/instance", config={
+        "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://portfolio:s3cret@db.internal/portfolio",
+        "UPLOAD_FOLDER": "/srv/shared/uploads"})
+    assert describe_target(app) == (
+        "Instance: /srv/portfolio/instance (uploads: /srv/shared/uploads); "
+        "database: postgresql+psycopg://portfolio:***@db.internal/portfolio")
