@@ -122,3 +122,38 @@ def test_withdraw_and_start_clicked_several_times_act_once(live_site):
     db.session.expire_all()
     assert db.session.get(ReviewRequest, second.id).status == "in_review"
 
+
+
+def test_a_revocation_sent_four_times_is_recorded_once(live_site):
+    from portfolio.reviews.models import SignoffRevocation
+
+    s = scenario_with_entry()
+    signoff = services.peer_signoff(s.entry, s.peer, s.competencies["VP1"].id, "Seen it.")
+    db.session.commit()
+    browsers = [live_site.browser_for(s.lead) for _ in range(4)]
+
+    answers = post_together(browsers, f"/reviews/signoffs/{signoff.id}/revoke",
+                            {"reason": "Signed on the wrong entry."})
+
+    assert_no_server_error(answers)
+    assert count(select(func.count(SignoffRevocation.id))) == 1
+    assert count(select(func.count(AuditEvent.id)).where(
+        AuditEvent.action == "signoff.revoked")) == 1
+
+
+def test_programme_completion_sent_four_times_is_recorded_once(live_site):
+    from portfolio.reviews.models import ProgrammeCompletion
+    from tests.reviews.test_signoffs import _complete_everything
+
+    s = scenario_with_entry()
+    _complete_everything(s)
+    browsers = [live_site.browser_for(s.lead) for _ in range(4)]
+    url = f"/reviews/cohorts/{s.cohort.id}/candidates/{s.author.id}/completion"
+
+    answers = post_together(browsers, url, {"note": "Final panel 12 June."})
+
+    assert_no_server_error(answers)
+    assert [a.status for a in answers] == [302] * 4
+    assert count(select(func.count(ProgrammeCompletion.id))) == 1
+    assert count(select(func.count(AuditEvent.id)).where(
+        AuditEvent.action == "programme.completed")) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ...access import is_manager
 from ...audit.services import record
@@ -12,6 +13,9 @@ from ...programmes.access import assert_cohort_writable
 from ..models import ProgrammeCompletion
 from ..progress import candidate_progress
 from .common import clean_text
+from .requests import AlreadyRecorded
+
+ALREADY_COMPLETED = "Completion has already been recorded for this candidate."
 
 
 def record_completion(membership, actor, note: str = "") -> ProgrammeCompletion:
@@ -25,7 +29,7 @@ def record_completion(membership, actor, note: str = "") -> ProgrammeCompletion:
     assert_cohort_writable(membership.cohort)
     if db.session.scalar(select(ProgrammeCompletion.id).where(
             ProgrammeCompletion.membership_id == membership.id)) is not None:
-        raise DomainError("Completion has already been recorded for this candidate.")
+        raise AlreadyRecorded(ALREADY_COMPLETED)
     progress = candidate_progress(membership.user_id, membership.cohort.framework)
     if not progress.is_complete:
         raise DomainError(f"Not every competency is signed off yet ({progress.met} of "
@@ -33,6 +37,10 @@ def record_completion(membership, actor, note: str = "") -> ProgrammeCompletion:
     completion = ProgrammeCompletion(membership_id=membership.id, recorded_by_id=actor.id,
                                      note=clean_text(note, 2_000))
     db.session.add(completion)
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # one completion per membership: the same click won
+        raise AlreadyRecorded(ALREADY_COMPLETED) from error
     _mark_membership_completed(membership, actor)
     db.session.flush()
     record("programme.completed", actor=actor, target=membership,

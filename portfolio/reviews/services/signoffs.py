@@ -23,6 +23,7 @@ from .requests import AlreadyRecorded
 
 MAX_NOTE = 500
 MAX_REASON = 1_000
+ALREADY_REVOKED = "This sign-off has already been revoked."
 
 
 def peer_signoff(entry, actor, competency_id: int | None, note: str, *,
@@ -93,7 +94,7 @@ def revoke_signoff(signoff: Signoff, actor, reason: str) -> SignoffRevocation:
     if signoff.decision != "signed_off":
         raise DomainError("Only a “Signed off” decision can be revoked.")
     if signoff.revocation is not None:
-        raise DomainError("This sign-off has already been revoked.")
+        raise AlreadyRecorded(ALREADY_REVOKED)
     if signoff.entry.cohort is not None:
         assert_cohort_writable(signoff.entry.cohort)
     reason = clean_text(reason, MAX_REASON + 1)
@@ -104,7 +105,10 @@ def revoke_signoff(signoff: Signoff, actor, reason: str) -> SignoffRevocation:
                           field="reason")
     revocation = SignoffRevocation(signoff_id=signoff.id, revoked_by_id=actor.id, reason=reason)
     db.session.add(revocation)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # one revocation per sign-off: another click won
+        raise AlreadyRecorded(ALREADY_REVOKED) from error
     # The reason stays on the revocation row; the log holds only facts (no free text).
     record("signoff.revoked", actor=actor, target=signoff, cohort_id=signoff.entry.cohort_id,
            candidate_id=signoff.candidate_id, competency=signoff.competency_code,

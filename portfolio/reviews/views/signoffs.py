@@ -54,7 +54,12 @@ def revoke(signoff_id):
     if signoff.revocation is None and form.validate_on_submit():
         try:
             services.revoke_signoff(signoff, current_user, form.reason.data)
+        except services.AlreadyRecorded as error:
+            db.session.rollback()
+            flash(error.message, "info")
+            return redirect(url_for("reviews.revoke", signoff_id=signoff_id))
         except DomainError as error:
+            db.session.rollback()
             apply_to_form(error, form)
         else:
             db.session.commit()
