@@ -2,7 +2,7 @@
 
 from .audit.models import APPEND_ONLY_TABLES as _AUDIT_APPEND_ONLY  # noqa: E402
 from .audit.models import AuditEvent  # noqa: F401
-from .auth.models import AccountToken, LoginAttempt, User  # noqa: F401
+from .auth.models import AccountToken, LoginAttempt, PasswordResetRequest, User  # noqa: F401
 from .entries.models import (  # noqa: F401
     Entry,
     EntryCompetency,

@@ -80,6 +80,8 @@ class LoginAttempt(db.Model):
     __table_args__ = (
         Index("ix_login_attempts_email_time", "email", "created_at"),
         Index("ix_login_attempts_address_time", "address", "created_at"),
+        # The throttle's main question: this account from this address, recently.
+        Index("ix_login_attempts_pair_time", "email", "address", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -87,6 +89,26 @@ class LoginAttempt(db.Model):
     address: Mapped[str] = mapped_column(String(64))
     succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PasswordResetRequest(db.Model):
+    """A "forgot password" form accepted under the hourly limits, waiting for the worker.
+
+    The request only records what was typed; the worker looks the account up, so the page
+    does the same work whether or not the account exists.
+    """
+
+    __tablename__ = "password_reset_requests"
+    __table_args__ = (
+        Index("ix_password_reset_requests_email_time", "email", "created_at"),
+        Index("ix_password_reset_requests_address_time", "address", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))  # as typed, normalised
+    address: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
 
 TOKEN_PURPOSES = ("reset", "invite")

@@ -24,4 +24,8 @@ class OutboxMessage(db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # After a failed attempt the worker waits until then (growing back-off).
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A worker that claimed the message is sending it until then; if it dies, others may.
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

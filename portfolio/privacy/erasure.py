@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, select, update
 
 from .. import storage
 from ..audit.services import record
-from ..auth.models import AccountToken, LoginAttempt, User
+from ..auth.models import AccountToken, LoginAttempt, PasswordResetRequest, User
 from ..database import utcnow
 from ..entries.models import DraftRescue, Entry, Goal, PhilosophyStatement
 from ..errors import DomainError
@@ -134,6 +134,8 @@ def _delete_account_traces(user: User) -> dict[str, int]:
         "outbox_messages": _delete(delete(OutboxMessage).where(
             OutboxMessage.to_address == user.email)),
         "login_attempts": _delete(delete(LoginAttempt).where(LoginAttempt.email == user.email)),
+        "password_reset_requests": _delete(delete(PasswordResetRequest).where(
+            PasswordResetRequest.email == user.email)),
     }
     folder = Path(current_app.config["EXPORT_FOLDER"])
     storage.delete_paths_after_commit([folder / Path(name).name for name in results])

@@ -29,6 +29,8 @@ PERSONAL_DATA_TABLES: dict[str, Handling] = {
                       "the row stays so sign-offs keep a reviewer and candidate"),
     "account_tokens": Handling("account_links", DELETE),
     "login_attempts": Handling("login_attempts", DELETE, "matched by email address"),
+    "password_reset_requests": Handling("password_reset_requests", DELETE,
+                                        "matched by email address"),
     "cohort_memberships": Handling("memberships", KEEP,
                                    "enrolment and completion records of the programme"),
     "membership_specialisms": Handling("memberships", KEEP, "part of the membership"),
@@ -64,4 +66,5 @@ PERSONAL_DATA_TABLES: dict[str, Handling] = {
 
 # Columns that identify a person without a foreign key to users.id.
 USER_ID_COLUMNS = {("audit_events", "actor_id")}
-EMAIL_COLUMNS = {("login_attempts", "email"), ("outbox_messages", "to_address")}
+EMAIL_COLUMNS = {("login_attempts", "email"), ("outbox_messages", "to_address"),
+                 ("password_reset_requests", "email")}

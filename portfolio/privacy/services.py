@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ..audit.models import AuditEvent
-from ..auth.models import AccountToken, LoginAttempt, User
+from ..auth.models import AccountToken, LoginAttempt, PasswordResetRequest, User
 from ..database import utcnow
 from ..entries.models import (
     DraftRescue,
@@ -50,6 +50,8 @@ def personal_data(user: User) -> dict:
         "account_links": _rows(select(AccountToken).where(AccountToken.user_id == user.id),
                                exclude={"token_hash"}),
         "login_attempts": _rows(select(LoginAttempt).where(LoginAttempt.email == user.email)),
+        "password_reset_requests": _rows(select(PasswordResetRequest)
+                                         .where(PasswordResetRequest.email == user.email)),
         "memberships": _memberships(user.id),
         "member_imports": _rows(select(MemberImport)
                                 .where(MemberImport.created_by_id == user.id)),

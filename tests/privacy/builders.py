@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from portfolio.audit.services import record
-from portfolio.auth.models import AccountToken, LoginAttempt
+from portfolio.auth.models import AccountToken, LoginAttempt, PasswordResetRequest
 from portfolio.database import utcnow
 from portfolio.entries.models import (
     DraftRescue,
@@ -81,6 +81,7 @@ def world_with_everything():
                      expires_at=utcnow() + timedelta(hours=1)),
         LoginAttempt(email=author.email, address="192.0.2.1", succeeded=False),
         LoginAttempt(email=s.peer.email, address="192.0.2.2", succeeded=False),
+        PasswordResetRequest(email=author.email, address="192.0.2.1"),
         DraftRescue(key_hash="b" * 64, user_id=author.id, target="new_entry",
                     payload={"title": ["Rescued draft"]}),
         Notification(user_id=author.id, kind="comment", message="Pat commented"),
