@@ -118,13 +118,16 @@ def register_request_hooks(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from .navigation import navigation_for
     from .text import plain_excerpt, render_markdown
-    from .timeutil import format_date, format_datetime, iso_datetime
+    from .timeutil import format_date, format_datetime, format_time, iso_datetime
+    from .wording import plural
 
     app.jinja_env.filters.update(
         markdown=render_markdown,
         excerpt=plain_excerpt,
         datetime=format_datetime,
         date=format_date,
+        time=format_time,
+        plural=plural,
         isodatetime=iso_datetime,
     )
     app.jinja_env.globals.update(navigation_for=navigation_for)

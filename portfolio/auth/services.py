@@ -17,6 +17,7 @@ from ..audit.services import record
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..wording import plural
 from ..mail.services import queue_mail
 from .models import AccountToken, LoginAttempt, User
 
@@ -203,7 +204,7 @@ def request_password_reset(email: str) -> None:
     link = external_url("auth.reset_password", token=raw)
     queue_mail(user.email, "Reset your Advanced Coach Portfolio password",
                f"Hello {user.display_name},\n\nSomeone asked to reset the password for this "
-               f"account. To choose a new password, open this link within {hours} hour(s):\n\n"
+               f"account. To choose a new password, open this link within {plural(hours, 'hour')}:\n\n"
                f"{link}\n\nIf it was not you, ignore this email: your password stays the "
                "same.\n")
     record("password.reset_requested", actor=None, target=user)

@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from ..extensions import csrf, db
-from ..timeutil import local
+from ..timeutil import format_time
 from . import rescue
 
 # Writing views parse forms up to this size, well above the 100,000 characters a section may
@@ -128,4 +128,4 @@ def forget_rescue_for(target: str, entry_id: int | None = None) -> None:
 
 
 def saved_at_text(moment) -> str:
-    return local(moment).strftime("%H:%M") if moment else ""
+    return format_time(moment)

@@ -6,6 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from .. import storage
+from ..wording import plural
 from . import queries
 from .blueprint import bp
 
@@ -31,7 +32,7 @@ def check_command(repair: bool, grace_minutes: int) -> None:
     _section("Uploads committed but not yet moved into place", [p.name for p in report.waiting])
     _section("Abandoned uploads (never committed)", [p.name for p in report.abandoned])
     if report.in_progress:
-        click.echo(f"{len(report.in_progress)} upload(s) in progress left alone.")
+        click.echo(f"{plural(len(report.in_progress), 'upload')} in progress left alone.")
     if report.unrecognised:
         _section("Unrecognised files (left alone)", [str(p) for p in report.unrecognised])
     for line in report.repaired:
@@ -39,7 +40,7 @@ def check_command(repair: bool, grace_minutes: int) -> None:
     remaining = len(report.missing) if repair else report.problems
     if remaining:
         hint = "" if repair else " Run with --repair to fix what can be fixed."
-        click.echo(f"{remaining} problem(s) found.{hint}")
+        click.echo(f"{plural(remaining, 'problem')} found.{hint}")
         raise SystemExit(1)
     click.echo("Storage is consistent." if not report.repaired else "Storage repaired.")
 

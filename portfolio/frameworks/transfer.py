@@ -19,6 +19,7 @@ from ..programmes.csvtools import (
     unneutralise_cell,
     write_csv,
 )
+from ..wording import plural
 from .models import Competency, CompetencyArea, Framework
 from .services import CompetencyDetails, clean_name, competency_problems, latest_version
 
@@ -35,7 +36,7 @@ class ImportProblems(DomainError):
     """A file that cannot be imported; `problems` lists every reason found."""
 
     def __init__(self, problems: list[str]):
-        super().__init__(f"The file was not imported: {len(problems)} problem(s) found.",
+        super().__init__(f"The file was not imported: {plural(len(problems), 'problem')} found.",
                          field="file")
         self.problems = problems
 

@@ -19,6 +19,7 @@ from ..auth.services import invite_user
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..wording import plural
 from .access import assert_cohort_writable
 from .csvtools import csv_rows, decode_csv_bytes, looks_like_formula, normalise_header
 from .membership import clean_email, place_member
@@ -263,7 +264,8 @@ def confirm_import(actor, staged: MemberImport) -> list[RowCheck]:
     checks = check_rows(cohort, staged.rows)
     bad = sum(not check.ok for check in checks)
     if bad:
-        raise DomainError(f"Nothing was imported: {bad} row(s) have problems. Fix the file and "
+        raise DomainError(f"Nothing was imported: {plural(bad, 'row')} {'has' if bad == 1 else 'have'} "
+                          "problems. Fix the file and "
                           "upload it again.")
     # Coach developers first, so candidates in the same file can be assigned to them.
     placed: dict[str, User] = {}

@@ -14,6 +14,7 @@ from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..mail.services import queue_mail
+from ..wording import plural
 from .access import assert_cohort_writable
 from .models import (
     MEMBER_ROLES,
@@ -248,7 +249,8 @@ def _change_role(actor, membership: CohortMembership, role: str) -> None:
             CohortMembership.cohort_id == membership.cohort_id,
             CohortMembership.coach_developer_id == membership.user_id)).all()
         if assigned:
-            raise DomainError(f"{len(assigned)} candidate(s) have {membership.user.display_name}"
+            raise DomainError(f"{plural(len(assigned), 'candidate')} {'has' if len(assigned) == 1 else 'have'} "
+                              f"{membership.user.display_name}"
                               " as their coach developer. Assign them someone else first.",
                               field="role")
         if membership.status != "withdrawn":

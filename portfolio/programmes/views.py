@@ -11,6 +11,7 @@ from ..access import role_required
 from ..database import get_or_404
 from ..errors import DomainError, apply_to_form
 from ..extensions import db
+from ..wording import plural
 from . import bp, queries, rollover, services
 from .forms import (
     ActionForm,
@@ -221,7 +222,7 @@ def start_next_year(cohort_id):
             if request.form.get("action") == "confirm" and form.digest.data == plan.digest:
                 new_cohort = rollover.execute_rollover(current_user, plan)
                 db.session.commit()
-                flash(f"{new_cohort.label} started with {len(plan.members)} member(s) carried "
+                flash(f"{new_cohort.label} started with {plural(len(plan.members), 'member')} carried "
                       f"over. You can now close and archive {cohort.year.label}.", "success")
                 return redirect(url_for("programmes.cohort", cohort_id=new_cohort.id))
             if request.form.get("action") == "confirm":

@@ -125,7 +125,9 @@
     notice.className = "notice notice--warning stash-notice";
     notice.setAttribute("role", "alert");
     var text = document.createElement("p");
-    text.textContent = "This browser kept text you wrote on " + new Date(stash.savedAt).toLocaleString("en-GB") +
+    text.textContent = "This browser kept text you wrote on " + new Date(stash.savedAt).toLocaleString("en-GB", {
+      day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit",
+      hourCycle: "h23", timeZone: "Europe/London" }) +
       " that was never saved. Do you want it back?";
     var restore = document.createElement("button");
     restore.type = "button";

@@ -99,7 +99,7 @@ def test_adding_a_goal_with_competencies_and_notes(world, client_for):
     assert [item.code for item in goal.competencies] == ["VP1"]
     client.post(f"/portfolio/goals/{goal.id}/notes", data={"body": "Drafted week one."})
     page = client.get(f"/portfolio/goals/{goal.id}").get_data(as_text=True)
-    assert "Drafted week one." in page and "VP1" in page and "15 January 2027" in page
+    assert "Drafted week one." in page and "VP1" in page and "15 Jan 2027" in page
 
 
 def test_goal_form_errors_keep_the_rest(world, client_for):

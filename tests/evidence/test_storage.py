@@ -53,7 +53,7 @@ def test_crash_before_commit_leaves_an_abandoned_upload_that_repair_deletes(app,
     assert db.session.scalar(select(func.count()).select_from(Evidence)) == 0
 
     young = run_check(runner)
-    assert young.exit_code == 0 and "2 upload(s) in progress left alone" in young.output
+    assert young.exit_code == 0 and "2 uploads in progress left alone" in young.output
     report = run_check(runner, "--grace-minutes", "0")
     assert report.exit_code == 1
     assert "Abandoned uploads (never committed): 2" in report.output
@@ -105,7 +105,7 @@ def test_orphan_files_and_missing_files_are_reported_and_orphans_repaired(app, r
     assert stray.exists()  # never delete what we do not recognise
     assert storage.stored_file(kept.storage_key) is not None
     assert repaired.exit_code == 1  # the missing file cannot be conjured back
-    assert "1 problem(s) found." in repaired.output
+    assert "1 problem found." in repaired.output
 
 
 def test_deleting_evidence_removes_its_files_after_commit(app, world):

@@ -291,7 +291,7 @@ def test_flask_worker_once_runs_waiting_jobs(app):
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["worker", "--once", "--poll-seconds", "0.5"])
     assert result.exit_code == 0, result.output
-    assert "1 job(s) run" in result.output
+    assert "1 job run" in result.output
     assert _fresh(job.id).status == "done"
 
 

@@ -75,7 +75,7 @@ def test_json_problems_are_all_listed_with_where_they_are(client, login, lead):
     login(lead)
     response = upload(client, "/frameworks/import", json.dumps(document).encode(), "bad.json")
     page = response.get_data(as_text=True)
-    assert "3 problem(s) found" in page
+    assert "3 problems found" in page
     assert "Area 1, competency 2 (VP1): the code VP1 is used twice" in page
     assert "Area 2, competency 1 (ES1): A competency needs at least one sign-off" in page
     assert "Area 3: enter a title" in page
