@@ -17,8 +17,8 @@ from ..audit.services import record
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..wording import plural
 from ..mail.services import queue_mail
+from ..wording import plural
 from .models import AccountToken, LoginAttempt, User
 
 SIGN_IN_FAILED = "Enter a correct email address and password."
