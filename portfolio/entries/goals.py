@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ..errors import DomainError, ReadOnlyError
 from ..extensions import db
-from ..frameworks.models import Competency
+from ..frameworks.models import Competency, in_framework_order
 from .authoring import can_write_portfolio, writing_membership
 from .models import GOAL_STATUSES, PRIVACY_TIERS, Goal, GoalNote
 from .vocabulary import GOAL_TEXT_MAX_CHARS, normalise_text
@@ -87,9 +87,8 @@ def _competencies(actor, ids: list[int]) -> list[Competency]:
         return []
     membership = writing_membership(actor)
     framework_id = membership.cohort.framework_id if membership else None
-    found = list(db.session.scalars(select(Competency).where(
-        Competency.id.in_(wanted), Competency.framework_id == framework_id)
-        .order_by(Competency.area_id, Competency.position)))
+    found = list(db.session.scalars(in_framework_order(select(Competency).where(
+        Competency.id.in_(wanted), Competency.framework_id == framework_id))))
     if {item.id for item in found} != wanted:
         raise DomainError("Choose competencies from your cohort's framework.", "competencies")
     return found

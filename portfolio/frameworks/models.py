@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from ..database import TimestampMixin, UTCDateTime
 from ..extensions import db
@@ -84,3 +84,13 @@ class Competency(db.Model):
     @property
     def signoffs_required(self) -> int:
         return self.developer_signoffs_required + self.peer_signoffs_required
+
+
+def in_framework_order(statement, competency=Competency):
+    """Order a query over competencies as their framework lists them: by area, then position.
+
+    Codes are not an order (EI1 would come before VP1); every list of competencies uses this.
+    """
+    area = aliased(CompetencyArea)
+    return (statement.join(area, area.id == competency.area_id)
+            .order_by(area.position, area.id, competency.position, competency.id))

@@ -17,7 +17,7 @@ from ..auth.models import User
 from ..entries.models import Entry, EntryVersion
 from ..entries.permissions import visible_entries_filter
 from ..extensions import db
-from ..frameworks.models import Competency
+from ..frameworks.models import Competency, CompetencyArea
 from ..programmes.access import ACTIVE, developer_cohort_ids_query
 from ..programmes.models import (
     Cohort,
@@ -115,10 +115,15 @@ def filter_choices(user) -> FilterChoices:
         select(Specialism).where(Specialism.active.is_(True))
         .order_by(Specialism.position, Specialism.name)))
     frameworks = select(Cohort.framework_id).where(Cohort.id.in_(cohort_ids))
+    # Framework order (area, then position); a code in several frameworks goes where it
+    # comes first.
     competencies = db.session.execute(
         select(Competency.code, func.min(Competency.title))
+        .join(CompetencyArea, CompetencyArea.id == Competency.area_id)
         .where(Competency.framework_id.in_(frameworks))
-        .group_by(Competency.code).order_by(Competency.code)).all()
+        .group_by(Competency.code)
+        .order_by(func.min(CompetencyArea.position), func.min(Competency.position),
+                  Competency.code)).all()
     return FilterChoices(cohorts, specialisms, [(code, title) for code, title in competencies])
 
 

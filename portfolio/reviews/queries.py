@@ -13,7 +13,7 @@ from ..auth.models import User
 from ..entries.models import Entry, EntryVersion
 from ..evidence.models import Evidence
 from ..extensions import db
-from ..frameworks.models import Competency
+from ..frameworks.models import Competency, in_framework_order
 from ..programmes.models import CohortMembership
 from .models import (
     Comment,
@@ -65,8 +65,8 @@ def competencies_by_id(ids) -> dict[int, Competency]:
     ids = sorted({int(item) for item in ids})
     if not ids:
         return {}
-    rows = db.session.scalars(select(Competency).where(Competency.id.in_(ids))
-                              .order_by(Competency.code))
+    rows = db.session.scalars(in_framework_order(
+        select(Competency).where(Competency.id.in_(ids))))
     return {row.id: row for row in rows}
 
 
@@ -87,9 +87,10 @@ def load_request(request_id) -> ReviewRequest | None:
 
 
 def request_signoffs(request_id: int) -> list[Signoff]:
-    return list(db.session.scalars(
-        select(Signoff).options(joinedload(Signoff.reviewer), selectinload(Signoff.revocation))
-        .where(Signoff.review_request_id == request_id).order_by(Signoff.competency_code)))
+    return list(db.session.scalars(in_framework_order(
+        select(Signoff).join(Competency, Competency.id == Signoff.competency_id)
+        .options(joinedload(Signoff.reviewer), selectinload(Signoff.revocation))
+        .where(Signoff.review_request_id == request_id))))
 
 
 def version_evidence(viewer, version: EntryVersion) -> list[Evidence]:
