@@ -2,15 +2,28 @@
 
 These predicates build on `permissions.py` (the one privacy rule) and add what it does not
 cover: candidates' write access, per-version privacy and the tiers of statements and goals.
+Statements and goals belong to the person, not to a cohort, so their tiers count the relations
+inside the owner's current cohorts (`current_relations_to`): last year's cohort, or a cohort
+the owner deferred or completed, no longer reads them.
 """
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from ..access import is_manager
-from ..programmes.access import current_memberships, membership_in, relations_to
+from ..extensions import db
+from ..programmes.access import current_memberships, current_relations_to, membership_in
 from ..programmes.models import CohortMembership
 from .models import Entry, EntryVersion
-from .permissions import can_view_entry, is_author, is_read_only, tier_admits
+from .permissions import (
+    can_view_entry,
+    entry_relations,
+    is_author,
+    is_read_only,
+    tier_admits,
+    visible_entries_filter,
+)
 
 
 def writing_membership(user) -> CohortMembership | None:
@@ -67,7 +80,7 @@ def readable_versions(user, entry: Entry, versions: list[EntryVersion]) -> list[
         return list(versions)
     if not can_view_entry(user, entry):
         return []
-    relations = relations_to(user, entry.owner_id)
+    relations = entry_relations(user, entry)
     return [version for version in versions if tier_admits(version_privacy(version), relations)]
 
 
@@ -82,14 +95,24 @@ def owned_visibility(user, owner_id: int):
         return lambda privacy: False
     if user.id == owner_id:
         return lambda privacy: True
-    relations = relations_to(user, owner_id)
+    relations = current_relations_to(user, owner_id)
     return lambda privacy: privacy != "private" and tier_admits(privacy, relations)
 
 
 def can_view_candidate(user, candidate_id: int) -> bool:
-    """Someone with any relation to the candidate may open their portfolio overview."""
+    """The portfolio overview opens for managers, for anyone related to the candidate in one
+    of the candidate's current cohorts, and for anyone who may read at least one of their
+    entries (last year's coach developer, say, who keeps last year's entries as a record).
+    The page then shows each item only as its own rule allows."""
     if user is None or not user.is_authenticated or user.id == candidate_id:
         return False
     if not current_memberships(candidate_id, "candidate"):
         return False
-    return is_manager(user) or bool(relations_to(user, candidate_id))
+    return (is_manager(user) or bool(current_relations_to(user, candidate_id))
+            or _reads_an_entry_of(user, candidate_id))
+
+
+def _reads_an_entry_of(user, owner_id: int) -> bool:
+    readable = select(Entry.id).where(Entry.owner_id == owner_id, Entry.status == "published",
+                                      visible_entries_filter(user))
+    return bool(db.session.scalar(select(readable.exists())))

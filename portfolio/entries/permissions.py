@@ -1,6 +1,10 @@
 """Who may read and change entries. Every channel (pages, files, thumbnails, search, autosave,
 exports, notifications) asks these predicates or uses `visible_entries_filter`, never its own
-rule, so a privacy tier means the same thing everywhere."""
+rule, so a privacy tier means the same thing everywhere.
+
+An entry is read through relations inside the cohort it belongs to (`Entry.cohort_id`), never
+through another cohort the reader and the author once shared; an entry without a cohort is for
+its author and managers only."""
 
 from __future__ import annotations
 
@@ -8,9 +12,10 @@ from sqlalchemy import and_, false, or_
 
 from ..access import is_manager
 from ..programmes.access import (
-    cohort_peers_query,
-    developed_candidates_query,
-    peer_group_peers_query,
+    cohort_peer_memberships_query,
+    developed_memberships_query,
+    peer_group_memberships_query,
+    related_in_cohort,
     relations_to,
 )
 from .models import Entry
@@ -38,7 +43,12 @@ def can_view_entry(user, entry: Entry) -> bool:
         return True
     if entry.status != "published" or entry.privacy == "private":
         return False
-    return tier_admits(entry.privacy, relations_to(user, entry.owner_id))
+    return tier_admits(entry.privacy, entry_relations(user, entry))
+
+
+def entry_relations(user, entry: Entry) -> set[str]:
+    """The viewer's relations to the author inside the entry's own cohort."""
+    return relations_to(user, entry.owner_id, entry.cohort_id)
 
 
 def can_edit_entry(user, entry: Entry) -> bool:
@@ -59,19 +69,26 @@ def is_read_only(entry: Entry) -> bool:
 
 
 def visible_entries_filter(user):
-    """A WHERE clause selecting exactly the entries `can_view_entry` allows, for lists/exports."""
+    """A WHERE clause selecting exactly the entries `can_view_entry` allows, for lists/exports.
+
+    Each relation is matched on the entry's own (cohort, owner) pair, so it only counts inside
+    the cohort the entry belongs to."""
     if user is None or not user.is_authenticated:
         return false()
     shared = and_(Entry.status == "published", Entry.privacy != "private")
     if is_manager(user):
         return or_(Entry.owner_id == user.id, shared)
+
+    def related(memberships_query):
+        return related_in_cohort(Entry.cohort_id, Entry.owner_id, memberships_query)
+
     return or_(
         Entry.owner_id == user.id,
-        and_(shared, or_(
+        and_(shared, Entry.cohort_id.is_not(None), or_(
             and_(Entry.privacy.in_(("developers", "peers", "cohort")),
-                 Entry.owner_id.in_(developed_candidates_query(user.id))),
+                 related(developed_memberships_query(user.id))),
             and_(Entry.privacy.in_(("peers", "cohort")),
-                 Entry.owner_id.in_(peer_group_peers_query(user.id))),
-            and_(Entry.privacy == "cohort", Entry.owner_id.in_(cohort_peers_query(user.id))),
+                 related(peer_group_memberships_query(user.id))),
+            and_(Entry.privacy == "cohort", related(cohort_peer_memberships_query(user.id))),
         )),
     )

@@ -60,7 +60,7 @@ def cohort_archive(ctx: JobContext) -> tuple[str, str]:
     try:
         report = cohort_report(cohort, ctx.requester, Filters(), late_window_weeks())
         titles = {competency.code: competency.title for competency in report.competencies}
-        log = signoff_log([m.user_id for m in members], ctx.requester, titles)
+        log = signoff_log([m.user_id for m in members], ctx.requester, titles, cohort=cohort)
         archive.add_bytes(names.claim(top, "progress.xlsx"), progress_xlsx(report, log))
         for index, membership in enumerate(members):
             ctx.progress(index, total, f"{index} of {total} candidates")

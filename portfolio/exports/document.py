@@ -2,7 +2,8 @@
 
 `build_document` gathers it in a fixed number of statements; `render_html` and `render_pdf`
 turn it into a self-contained HTML file or a PDF. Two audiences exist:
-  shared   the entries the requester may read (never an *Only me* entry, even for the author);
+  shared   the entries of the membership's cohort the requester may read (never an *Only me*
+           entry, even for the author);
   owner    the candidate's own complete copy (data portability), private entries included.
 """
 
@@ -26,7 +27,7 @@ from ..entries.permissions import tier_admits, visible_entries_filter
 from ..evidence.models import Evidence
 from ..extensions import db
 from ..frameworks.models import Competency
-from ..programmes.access import relations_to
+from ..programmes.access import current_relations_to
 from ..programmes.models import CohortMembership
 from ..reviews.progress import CandidateProgress, progress_for
 from . import sources
@@ -93,7 +94,8 @@ def build_document(candidate: User, membership: CohortMembership | None, viewer:
     if audience == "owner" and viewer.id != candidate.id:
         raise PermissionError("only a candidate may export their own complete portfolio")
     doc = PortfolioDocument(candidate, membership, viewer, audience, utcnow())
-    pairs = _entries_with_versions(candidate.id, viewer, owner=doc.is_owner_copy)
+    pairs = _entries_with_versions(candidate.id, viewer, owner=doc.is_owner_copy,
+                                   cohort_id=membership.cohort_id if membership else None)
     competencies = _competencies_by_id(pairs)
     listed = {int(i) for _, version in pairs if version for i in version.evidence_ids}
     if doc.is_owner_copy:
@@ -117,11 +119,15 @@ def build_document(candidate: User, membership: CohortMembership | None, viewer:
         doc.areas, framework = framework_areas(membership.cohort.framework_id)
         titles = {competency.code: competency.title for competency in framework}
         doc.progress = progress_for([candidate.id], framework)[candidate.id]
-    doc.signoffs = signoff_log([candidate.id], viewer, titles, include_private=doc.is_owner_copy)
+    doc.signoffs = signoff_log([candidate.id], viewer, titles, include_private=doc.is_owner_copy,
+                               cohort=None if doc.is_owner_copy else doc.cohort)
     return doc
 
 
-def _entries_with_versions(owner_id: int, viewer, owner: bool) -> list[tuple]:
+def _entries_with_versions(owner_id: int, viewer, owner: bool,
+                           cohort_id: int | None = None) -> list[tuple]:
+    """The owner's complete copy, or the saved entries the viewer may read; a shared copy for
+    a cohort membership holds that cohort's entries only (each year's work stays with it)."""
     latest = and_(EntryVersion.entry_id == Entry.id,
                   EntryVersion.number == Entry.latest_version_number)
     statement = (select(Entry, EntryVersion).outerjoin(EntryVersion, latest)
@@ -130,6 +136,8 @@ def _entries_with_versions(owner_id: int, viewer, owner: bool) -> list[tuple]:
     if not owner:
         statement = statement.where(visible_entries_filter(viewer), Entry.privacy != "private",
                                     Entry.status == "published", EntryVersion.id.is_not(None))
+        if cohort_id is not None:
+            statement = statement.where(Entry.cohort_id == cohort_id)
     pairs = db.session.execute(statement).all()
     # A version snapshot is what readers see; never show one that was saved as private.
     return [(entry, version) for entry, version in pairs
@@ -151,8 +159,8 @@ def _philosophy(candidate: User, viewer: User, owner: bool) -> PhilosophyVersion
     if not owner:
         if statement.privacy == "private":
             return None
-        if viewer.id != candidate.id and not tier_admits(statement.privacy,
-                                                         relations_to(viewer, candidate.id)):
+        if viewer.id != candidate.id and not tier_admits(
+                statement.privacy, current_relations_to(viewer, candidate.id)):
             return None
     return db.session.scalar(select(PhilosophyVersion).where(
         PhilosophyVersion.statement_id == statement.id,

@@ -16,6 +16,7 @@ from ..auth.models import User
 from ..entries.models import Entry, EntryVersion
 from ..entries.permissions import visible_entries_filter
 from ..extensions import db
+from ..programmes.access import carried_into
 from ..reviews.models import DECISIONS, Signoff, SignoffRevocation
 
 ROLE_LABELS = {"coach_developer": "Coach developer", "peer": "Peer"}
@@ -68,12 +69,15 @@ class SignoffRecord:
 
 
 def signoff_log(candidate_ids: list[int], viewer, titles: dict[str, str],
-                include_private: bool = False) -> list[SignoffRecord]:
-    """Every sign-off decision for these candidates, oldest first (two statements)."""
+                include_private: bool = False, cohort=None) -> list[SignoffRecord]:
+    """Every sign-off decision for these candidates, oldest first (two statements).
+
+    For a cohort's report, only what that cohort holds: its own sign-offs and those carried
+    in from earlier years, never a later cohort's."""
     if not candidate_ids:
         return []
     candidate, reviewer = aliased(User), aliased(User)
-    rows = db.session.execute(
+    statement = (
         select(Signoff, candidate.display_name, reviewer.display_name, EntryVersion.title,
                SignoffRevocation.created_at)
         .join(candidate, candidate.id == Signoff.candidate_id)
@@ -81,7 +85,11 @@ def signoff_log(candidate_ids: list[int], viewer, titles: dict[str, str],
         .join(EntryVersion, EntryVersion.id == Signoff.entry_version_id)
         .outerjoin(SignoffRevocation, SignoffRevocation.signoff_id == Signoff.id)
         .where(Signoff.candidate_id.in_(candidate_ids))
-        .order_by(Signoff.created_at, Signoff.id)).all()
+        .order_by(Signoff.created_at, Signoff.id))
+    if cohort is not None:
+        statement = statement.join(Entry, Entry.id == Signoff.entry_id).where(
+            carried_into(Entry.cohort_id, cohort))
+    rows = db.session.execute(statement).all()
     readable = readable_entry_ids({row[0].entry_id for row in rows}, viewer, include_private)
     return [
         SignoffRecord(

@@ -88,7 +88,8 @@ def progress_xlsx(cohort_id):
     cohort = _cohort_or_404(cohort_id)
     report = _report(cohort)
     titles = {competency.code: competency.title for competency in report.competencies}
-    log = signoff_log([row.membership.user_id for row in report.rows], current_user, titles)
+    log = signoff_log([row.membership.user_id for row in report.rows], current_user, titles,
+                      cohort=cohort)
     data = tables.progress_xlsx(report, log)  # before the commit expires the loaded rows
     services.record_download(current_user, "progress_xlsx", target=cohort, cohort_id=cohort.id,
                              candidates=len(report.rows))

@@ -1,23 +1,32 @@
 """Who stands in what relation to whom: the membership facts every permission builds on.
 
-A relation between a viewer and a candidate is one of:
-  "manager"   the viewer is a programme lead or admin;
-  "developer" the viewer is a coach developer in a cohort where the candidate is a candidate;
-  "peer"      both are candidates in the same peer group;
-  "cohort"    both are candidates in the same cohort.
-Withdrawn memberships count for nothing, so removing someone takes effect on their next request.
+A relation between a viewer and a candidate always lives inside one cohort:
+  "manager"   the viewer is a programme lead or admin (any cohort, or none);
+  "developer" the viewer is a coach developer in the cohort where the candidate is a candidate;
+  "peer"      both are candidates in the same peer group of that cohort;
+  "cohort"    both are candidates in that cohort.
+An entry is read through relations inside the entry's own cohort only (`relations_to`), so
+having shared some other cohort (last year's, a pilot) grants nothing. Withdrawn memberships
+count for nothing, so removing someone takes effect on their next request.
+
+Goals and the coaching philosophy have no cohort: they are read through relations inside the
+owner's *current* cohorts (`current_relations_to`): cohorts of a programme year that is still
+running (planning or active, not closed or archived) where both the owner's candidate membership
+and the viewer's membership are active (not invited, deferred, completed or withdrawn).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, or_, select, tuple_
 from sqlalchemy.orm import aliased
 
 from ..access import is_manager
 from ..extensions import db
-from .models import CohortMembership, PeerGroupMember
+from .models import Cohort, CohortMembership, PeerGroupMember, ProgrammeYear
 
 ACTIVE = CohortMembership.status != "withdrawn"
+# Programme years whose cohorts still share a person's goals and philosophy.
+RUNNING_YEAR_STATUSES = ("planning", "active")
 
 
 def developer_cohort_ids_query(user_id: int):
@@ -30,28 +39,28 @@ def candidate_cohort_ids_query(user_id: int):
         CohortMembership.user_id == user_id, CohortMembership.role == "candidate", ACTIVE)
 
 
-def developed_candidates_query(user_id: int):
-    """Candidates (user ids) in cohorts where `user_id` is a coach developer."""
-    return select(CohortMembership.user_id).where(
+def developed_memberships_query(user_id: int):
+    """(cohort id, candidate id) of candidates in cohorts where `user_id` is a coach developer."""
+    return select(CohortMembership.cohort_id, CohortMembership.user_id).where(
         CohortMembership.role == "candidate", ACTIVE,
         CohortMembership.cohort_id.in_(developer_cohort_ids_query(user_id)))
 
 
-def cohort_peers_query(user_id: int):
-    """Candidates sharing a cohort with `user_id` (as a candidate)."""
-    return select(CohortMembership.user_id).where(
+def cohort_peer_memberships_query(user_id: int):
+    """(cohort id, candidate id) of candidates in cohorts where `user_id` is a candidate."""
+    return select(CohortMembership.cohort_id, CohortMembership.user_id).where(
         CohortMembership.role == "candidate", ACTIVE,
         CohortMembership.cohort_id.in_(candidate_cohort_ids_query(user_id)))
 
 
-def peer_group_peers_query(user_id: int):
-    """Candidates sharing a peer group with `user_id`."""
+def peer_group_memberships_query(user_id: int):
+    """(cohort id, candidate id) of candidates sharing a peer group with `user_id`."""
     mine = aliased(CohortMembership)
     my_link = aliased(PeerGroupMember)
     theirs = aliased(CohortMembership)
     their_link = aliased(PeerGroupMember)
     return (
-        select(theirs.user_id)
+        select(theirs.cohort_id, theirs.user_id)
         .join(their_link, their_link.membership_id == theirs.id)
         .join(my_link, my_link.peer_group_id == their_link.peer_group_id)
         .join(mine, and_(mine.id == my_link.membership_id, mine.user_id == user_id,
@@ -60,29 +69,69 @@ def peer_group_peers_query(user_id: int):
     )
 
 
-def relations_to(viewer, candidate_id: int) -> set[str]:
-    """Every relation the viewer has to the candidate (see module docstring)."""
+def related_in_cohort(cohort_id_column, owner_id_column, memberships_query):
+    """SQL: the (cohort, owner) pair of a row is among the pairs `memberships_query` yields."""
+    return tuple_(cohort_id_column, owner_id_column).in_(memberships_query)
+
+
+def relations_to(viewer, candidate_id: int, cohort_id: int | None) -> set[str]:
+    """Every relation the viewer has to the candidate inside one cohort (see module docstring).
+
+    With no cohort (an entry written outside any cohort) only a manager relates."""
     if viewer is None or not viewer.is_authenticated:
         return set()
-    relations = set()
-    if is_manager(viewer):
-        relations.add("manager")
-    checks = (
-        ("developer", developed_candidates_query(viewer.id)),
-        ("peer", peer_group_peers_query(viewer.id)),
-        ("cohort", cohort_peers_query(viewer.id)),
-    )
-    for name, members in checks:
-        found = _contains(members, candidate_id)
-        if found:
-            relations.add(name)
+    relations = {"manager"} if is_manager(viewer) else set()
+    if cohort_id is not None:
+        relations |= _relations(viewer.id, candidate_id, cohort_id=cohort_id)
     return relations
 
 
-def _contains(members_query, user_id: int) -> bool:
-    subquery = members_query.subquery()
-    column = next(iter(subquery.c))
-    return db.session.scalar(select(column).where(column == user_id).limit(1)) is not None
+def current_relations_to(viewer, candidate_id: int) -> set[str]:
+    """The relations that admit a viewer to a person's goals and philosophy: those inside the
+    candidate's current cohorts, where the viewer is a current member too."""
+    if viewer is None or not viewer.is_authenticated:
+        return set()
+    relations = {"manager"} if is_manager(viewer) else set()
+    return relations | _relations(viewer.id, candidate_id, current=True)
+
+
+def _relations(viewer_id: int, candidate_id: int, *, cohort_id: int | None = None,
+               current: bool = False) -> set[str]:
+    """One query over the cohorts both belong to: the viewer's role and both peer groups."""
+    theirs, mine = aliased(CohortMembership), aliased(CohortMembership)
+    their_link, my_link = aliased(PeerGroupMember), aliased(PeerGroupMember)
+    statement = (
+        select(mine.role, their_link.peer_group_id, my_link.peer_group_id)
+        .select_from(theirs)
+        .join(mine, and_(mine.cohort_id == theirs.cohort_id, mine.user_id == viewer_id))
+        .outerjoin(their_link, their_link.membership_id == theirs.id)
+        .outerjoin(my_link, my_link.membership_id == mine.id)
+        .where(theirs.user_id == candidate_id, theirs.role == "candidate"))
+    if cohort_id is not None:
+        statement = statement.where(theirs.cohort_id == cohort_id)
+    if current:
+        statement = (statement.join(Cohort, Cohort.id == theirs.cohort_id)
+                     .join(ProgrammeYear, ProgrammeYear.id == Cohort.year_id)
+                     .where(theirs.status == "active", mine.status == "active",
+                            ProgrammeYear.status.in_(RUNNING_YEAR_STATUSES)))
+    else:
+        statement = statement.where(theirs.status != "withdrawn", mine.status != "withdrawn")
+    relations = set()
+    for role, their_group, my_group in db.session.execute(statement):
+        relations.add("developer" if role == "coach_developer" else "cohort")
+        if role == "candidate" and their_group is not None and their_group == my_group:
+            relations.add("peer")
+    return relations
+
+
+def carried_into(cohort_id_column, cohort):
+    """SQL: the cohort in `cohort_id_column` is `cohort` itself, a cohort of an earlier
+    programme year, or none. Sign-offs made there are what `cohort` carries as records; a later
+    year's sign-offs are not the earlier cohort's to see."""
+    earlier = (select(Cohort.id).join(ProgrammeYear, ProgrammeYear.id == Cohort.year_id)
+               .where(ProgrammeYear.starts_on < cohort.year.starts_on))
+    return or_(cohort_id_column == cohort.id, cohort_id_column.is_(None),
+               cohort_id_column.in_(earlier))
 
 
 def membership_in(cohort_id: int, user_id: int) -> CohortMembership | None:

@@ -184,27 +184,34 @@ def candidate_rows(user, filters: Filters, page: int, per_page: int, today: date
     activity = last_activity(candidate_ids)
     waiting = awaiting_counts(user, candidate_ids, today)
     rows = [CandidateRow(m, progress[(m.user_id, m.cohort.framework_id)],
-                         activity.get(m.user_id), *waiting.get((m.user_id, m.cohort_id), (0, 0)),
+                         activity.get((m.user_id, m.cohort_id)),
+                         *waiting.get((m.user_id, m.cohort_id), (0, 0)),
                          is_mine=m.coach_developer_id == user.id)
             for m in memberships]
     return pagination, rows
 
 
-def last_activity(candidate_ids: list[int]) -> dict[int, datetime]:
-    """Latest thing each candidate did that their coach developer can see (one query)."""
+def last_activity(candidate_ids: list[int]) -> dict[tuple[int, int], datetime]:
+    """(candidate, cohort) -> the latest thing the candidate did in that cohort that its coach
+    developer can see (one query): work in another cohort is not this cohort's to see."""
     if not candidate_ids:
         return {}
-    versions = (select(Entry.owner_id.label("who"), EntryVersion.created_at.label("at"))
+    versions = (select(Entry.owner_id.label("who"), Entry.cohort_id.label("cohort"),
+                       EntryVersion.created_at.label("at"))
                 .join(EntryVersion, EntryVersion.entry_id == Entry.id)
                 .where(Entry.owner_id.in_(candidate_ids), Entry.privacy != "private"))
-    comments = (select(Comment.author_id.label("who"), Comment.created_at.label("at"))
+    comments = (select(Comment.author_id.label("who"), Entry.cohort_id.label("cohort"),
+                       Comment.created_at.label("at"))
+                .join(Entry, Entry.id == Comment.entry_id)
                 .where(Comment.author_id.in_(candidate_ids)))
     requests = (select(ReviewRequest.candidate_id.label("who"),
+                       ReviewRequest.cohort_id.label("cohort"),
                        ReviewRequest.created_at.label("at"))
                 .where(ReviewRequest.candidate_id.in_(candidate_ids)))
     events = union_all(versions, comments, requests).subquery()
-    rows = db.session.execute(select(events.c.who, func.max(events.c.at)).group_by(events.c.who))
-    return {who: _aware(at) for who, at in rows if at is not None}
+    rows = db.session.execute(select(events.c.who, events.c.cohort, func.max(events.c.at))
+                              .group_by(events.c.who, events.c.cohort))
+    return {(who, cohort): _aware(at) for who, cohort, at in rows if at is not None}
 
 
 def _aware(value):

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from ..access import is_manager
 from ..database import utcnow
-from ..entries.permissions import can_view_entry, is_author
+from ..entries.permissions import can_view_entry, entry_relations, is_author
 from ..extensions import db
-from ..programmes.access import ACTIVE, is_developer_in, relations_to
+from ..programmes.access import ACTIVE, is_developer_in
 from ..programmes.models import CohortMembership
 
 COMMENT_EDIT_WINDOW = timedelta(minutes=15)
@@ -77,10 +77,10 @@ def can_remove_comment(user, comment) -> bool:
 # --- sign-off and review ----------------------------------------------------------------
 
 def can_peer_signoff(user, entry) -> bool:
-    """A candidate in the author's peer group, never the author."""
+    """A candidate in the author's peer group of the entry's cohort, never the author."""
     if not _signed_in(user) or is_author(user, entry) or entry.is_private:
         return False
-    return can_view_entry(user, entry) and "peer" in relations_to(user, entry.owner_id)
+    return can_view_entry(user, entry) and "peer" in entry_relations(user, entry)
 
 
 def can_submit_for_review(user, entry) -> bool:

@@ -108,16 +108,27 @@ def version_sections(version: EntryVersion) -> list[dict]:
                                               version.sections) if item["text"]]
 
 
-def candidate_signoffs(candidate_id: int, viewer) -> list[Signoff]:
-    """The candidate's sign-offs on entries the viewer may read (titles stay private)."""
-    from ..entries.permissions import visible_entries_filter
+def candidate_signoffs(membership: CohortMembership, viewer) -> tuple[list[Signoff], set[int]]:
+    """The sign-offs on this cohort's entries and those carried in from the candidate's earlier
+    cohorts, with the ids of the entries among them the viewer may read (two statements).
 
-    return list(db.session.scalars(
+    A carried sign-off still counts toward progress, so it shows as a record (competency,
+    reviewer, date, version) even where its entry stays with last year's audience; only
+    readable entries are named. Later cohorts' sign-offs never show on an earlier cohort."""
+    from ..entries.permissions import visible_entries_filter
+    from ..programmes.access import carried_into
+
+    signoffs = list(db.session.scalars(
         select(Signoff).join(Entry, Entry.id == Signoff.entry_id)
         .options(joinedload(Signoff.reviewer), joinedload(Signoff.entry),
                  selectinload(Signoff.revocation))
-        .where(Signoff.candidate_id == candidate_id, visible_entries_filter(viewer))
+        .where(Signoff.candidate_id == membership.user_id,
+               carried_into(Entry.cohort_id, membership.cohort))
         .order_by(Signoff.competency_code, Signoff.created_at.desc())))
+    entry_ids = {signoff.entry_id for signoff in signoffs}
+    readable = set(db.session.scalars(select(Entry.id).where(
+        Entry.id.in_(entry_ids), visible_entries_filter(viewer)))) if entry_ids else set()
+    return signoffs, readable
 
 
 def completion_for(membership_id: int) -> ProgrammeCompletion | None:

@@ -42,12 +42,13 @@ def candidate_progress_page(cohort_id, user_id):
 
 def _render(membership, form, status=200):
     progress = candidate_progress(membership.user_id, membership.cohort.framework)
-    signoffs = queries.candidate_signoffs(membership.user_id, current_user)
+    signoffs, readable = queries.candidate_signoffs(membership, current_user)
     by_code: dict[str, list] = {}
     for signoff in signoffs:
         by_code.setdefault(signoff.competency_code, []).append(signoff)
     return render_template(
         "reviews/progress.html", membership=membership, progress=progress, by_code=by_code,
+        readable=readable,
         completion=queries.completion_for(membership.id), form=form,
         may_complete=can_record_completion(current_user, membership),
         is_self=membership.user_id == current_user.id,
