@@ -98,10 +98,8 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from .mail.services import install_after_commit_delivery
     from .security import set_security_headers
 
-    install_after_commit_delivery(app)
     install_request_ids(app)
 
     @app.after_request

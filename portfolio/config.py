@@ -51,6 +51,8 @@ class Defaults:
     LOGIN_WINDOW_MINUTES = 15
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
     LOGIN_MAX_FAILURES_PER_ADDRESS = 30
+    RESET_MAX_PER_ADDRESS_PER_HOUR = 3
+    RESET_MAX_PER_ACCOUNT_PER_HOUR = 3
     RESET_TOKEN_HOURS = 1
     INVITE_TOKEN_DAYS = 7
 
@@ -61,6 +63,8 @@ class Defaults:
     MAIL_USE_TLS = True
     MAIL_SENDER = "Advanced Coach Portfolio <no-reply@example.org>"
     MAIL_TIMEOUT = 10
+    # Production refuses to start without MAIL_SERVER unless mail is switched off explicitly.
+    MAIL_DISABLED = False
 
     DISPLAY_TIMEZONE = "Europe/London"
     ITEMS_PER_PAGE = 25
@@ -193,4 +197,9 @@ def _check_production(app) -> None:
         raise ConfigurationError(
             "Production needs DATABASE_URL pointing at PostgreSQL "
             "(set PORTFOLIO_ALLOW_SQLITE_IN_PRODUCTION=1 to override)."
+        )
+    if not config.get("MAIL_SERVER") and not config.get("MAIL_DISABLED"):
+        raise ConfigurationError(
+            "Production needs PORTFOLIO_MAIL_SERVER for invitations and password resets "
+            "(set PORTFOLIO_MAIL_DISABLED=1 to run without email)."
         )

@@ -194,11 +194,8 @@ def external_url(endpoint: str, **values) -> str:
     return base + path
 
 
-def request_password_reset(email: str) -> None:
-    """Email a reset link if an active account exists; say nothing either way."""
-    user = find_user_by_email(email)
-    if user is None or not user.is_active or not user.has_password:
-        return
+def send_password_reset(user: User) -> None:
+    """Issue a reset link and queue the mail that carries it (the worker calls this)."""
     hours = current_app.config["RESET_TOKEN_HOURS"]
     raw = issue_token(user, "reset", timedelta(hours=hours))
     link = external_url("auth.reset_password", token=raw)

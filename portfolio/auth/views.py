@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..errors import DomainError, apply_to_form
 from ..extensions import db
 from ..security import safe_next
-from . import bp, services
+from . import bp, resets, services
 from .forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
@@ -99,7 +99,7 @@ def settings():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        resets.request_password_reset(form.email.data, client_address())
         db.session.commit()
         return render_template("auth/reset_sent.html", email=form.email.data)
     return render_template("auth/forgot_password.html", form=form)

@@ -1,4 +1,7 @@
-"""The export worker: `flask worker` in its own process, or a daemon thread inside `make run`."""
+"""The background worker: `flask worker` in its own process, or daemon threads inside `make run`.
+
+It runs export jobs and, in a second thread, delivers queued mail (portfolio/mail/worker.py).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +16,8 @@ from flask.cli import with_appcontext
 from ..audit.services import record
 from ..auth.models import User
 from ..extensions import db
+from ..mail.worker import run_mail_worker, start_mail_thread
+from ..wording import plural
 from . import jobs
 from .models import Job
 
@@ -120,7 +125,12 @@ def run_worker(app: Flask, *, once: bool = False, poll_seconds: float = 2.0,
 
 def start_background_worker(app: Flask, poll_seconds: float = 2.0,
                             stop: threading.Event | None = None) -> threading.Thread:
-    """Run the worker loop in a daemon thread of this process (used by `make run`)."""
+    """Run the worker loop in a daemon thread of this process (used by `make run`).
+
+    A second daemon thread delivers queued mail; both stop with `stop`.
+    """
+    stop = stop or threading.Event()
+    start_mail_thread(app, stop=stop, poll_seconds=poll_seconds)
     thread = threading.Thread(target=run_worker, args=(app,),
                               kwargs={"poll_seconds": poll_seconds, "stop": stop},
                               name="export-worker", daemon=True)
@@ -134,12 +144,23 @@ def start_background_worker(app: Flask, poll_seconds: float = 2.0,
               help="How long to wait between looks at the queue when it is empty.")
 @with_appcontext
 def worker_command(once: bool, poll_seconds: float) -> None:
-    """Run background export jobs (cohort archives, personal archives)."""
+    """Run background export jobs (cohort archives, personal archives) and deliver queued mail."""
     app = current_app._get_current_object()
-    click.echo(f"Export worker started ({'once' if once else f'polling every {poll_seconds}s'}).")
-    try:
-        ran = run_worker(app, once=once, poll_seconds=poll_seconds)
-    except KeyboardInterrupt:
-        click.echo("Export worker stopped.")
+    click.echo(f"Worker started ({'once' if once else f'polling every {poll_seconds}s'}).")
+    stop = threading.Event()
+    if once:
+        sent = run_mail_worker(app, stop=stop, once=True)
+        ran = run_worker(app, once=True, poll_seconds=poll_seconds)
+        sent += run_mail_worker(app, stop=stop, once=True)  # mail the jobs just queued
+        click.echo(f"Worker finished: {plural(ran, 'job')} run, {plural(sent, 'email')} sent.")
         return
-    click.echo(f"Export worker finished: {ran} job(s) run.")
+    mail = start_mail_thread(app, stop=stop, poll_seconds=poll_seconds)
+    try:
+        ran = run_worker(app, poll_seconds=poll_seconds, stop=stop)
+    except KeyboardInterrupt:
+        click.echo("Worker stopped.")
+        return
+    finally:
+        stop.set()
+        mail.join(timeout=30)
+    click.echo(f"Worker finished: {plural(ran, 'job')} run.")

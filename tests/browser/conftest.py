@@ -83,7 +83,7 @@ class LiveServer:
 
 @pytest.fixture
 def live_app(make_app):
-    return make_app(WTF_CSRF_ENABLED=True, MAIL_DELIVER_AFTER_COMMIT=True)
+    return make_app(WTF_CSRF_ENABLED=True)
 
 
 @pytest.fixture
@@ -114,7 +114,7 @@ def module_app(database_template, tmp_path_factory):
 
     tmp_path = tmp_path_factory.mktemp("live")
     config = base_config(tmp_path, fresh_database_uri(database_template, tmp_path))
-    config.update(WTF_CSRF_ENABLED=True, MAIL_DELIVER_AFTER_COMMIT=True)
+    config.update(WTF_CSRF_ENABLED=True)
     app = create_app(config)
     app.test_client_class = IsolatedClient
     with app.app_context():

@@ -49,6 +49,7 @@ def test_production_refuses_to_start_without_a_secret(tmp_path, monkeypatch):
 def test_production_refuses_sqlite_unless_told_otherwise(tmp_path, monkeypatch):
     monkeypatch.setenv("PORTFOLIO_ENV", "production")
     monkeypatch.setenv("PORTFOLIO_SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("PORTFOLIO_MAIL_SERVER", "smtp.example.org")
     monkeypatch.delenv("DATABASE_URL", raising=False)
     with pytest.raises(ConfigurationError, match="PostgreSQL"):
         create_app({"INSTANCE_PATH": str(tmp_path)})

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from portfolio.evidence.models import Evidence
 from portfolio.extensions import db
 from portfolio.mail.models import OutboxMessage
+from portfolio.mail.services import deliver_due
 from tests.factories import (
     add_member,
     make_entry,
@@ -91,6 +92,7 @@ def test_mailed_links_use_the_configured_base_url_whatever_the_host_header(app, 
         assert response.status_code < 400, f"{path}: {response.status_code}"
         assert "/account/login" not in (response.location or ""), path
         db.session.rollback()
+        deliver_due()  # the worker mails what the request queued (reset links are made there)
         messages = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)
                                       .offset(before)).all()
         assert messages, f"{path}: no mail queued"
