@@ -48,9 +48,13 @@ class Defaults:
     UPLOAD_MAX_IMAGE_PIXELS = 50_000_000
     MAX_CONTENT_LENGTH = 210 * MB  # a little over the per-file limit for multipart overhead
 
-    LOGIN_WINDOW_MINUTES = 15
-    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
-    LOGIN_MAX_FAILURES_PER_ADDRESS = 30
+    # Sign-in throttle (README, "Sign-in throttle"): delays grow per account *and* address.
+    LOGIN_FREE_FAILURES = 5  # failures for one account from one address before any delay
+    LOGIN_FIRST_DELAY_SECONDS = 5  # then the wait doubles with each further failure ...
+    LOGIN_MAX_DELAY_MINUTES = 15  # ... up to this
+    LOGIN_MEMORY_HOURS = 24  # failures older than this are forgotten
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 100  # an hour, over all accounts: spraying
+    LOGIN_ACCOUNT_ALERT_FAILURES = 20  # an hour, one account from all addresses
     RESET_MAX_PER_ADDRESS_PER_HOUR = 3
     RESET_MAX_PER_ACCOUNT_PER_HOUR = 3
     RESET_TOKEN_HOURS = 1

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import math
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.services import record
@@ -19,19 +18,22 @@ from ..errors import DomainError
 from ..extensions import db
 from ..mail.services import queue_mail
 from ..wording import plural
-from .models import AccountToken, LoginAttempt, User
+from .models import AccountToken, User
+from .throttle import (
+    ThrottledError,  # noqa: F401 - views catch it through this module
+    check_throttle,
+    record_attempt,
+)
 
 SIGN_IN_FAILED = "Enter a correct email address and password."
 MIN_PASSWORD_LENGTH = 10
 
 
-class ThrottledError(DomainError):
-    """Too many failed sign-ins recently; `minutes` says how long to wait."""
+class LinkUsedError(DomainError):
+    """Another request spent this one-time link first."""
 
-    def __init__(self, minutes: int):
-        unit = "minute" if minutes == 1 else "minutes"
-        super().__init__(f"Too many failed sign-in attempts. Try again in {minutes} {unit}.")
-        self.minutes = minutes
+    def __init__(self):
+        super().__init__("This link has expired or has already been used.")
 
 
 def email_fingerprint(email: str) -> str:
@@ -76,45 +78,6 @@ def check_password_strength(password: str, user: User | None = None) -> None:
 
 # --- signing in -------------------------------------------------------------------------
 
-def _failures_since(criteria, since: datetime) -> list[datetime]:
-    return list(db.session.scalars(
-        select(LoginAttempt.created_at)
-        .where(*criteria, LoginAttempt.succeeded.is_(False), LoginAttempt.created_at > since)
-        .order_by(LoginAttempt.created_at.desc())
-    ))
-
-
-def _wait_minutes(failures: list[datetime], limit: int, window: timedelta, now) -> int | None:
-    if len(failures) < limit:
-        return None
-    # The attempt that tipped over the limit ages out of the window at this moment.
-    unlock = failures[limit - 1] + window
-    return max(1, math.ceil((unlock - now).total_seconds() / 60))
-
-
-def check_throttle(email: str, address: str, now: datetime | None = None) -> None:
-    """Refuse sign-in while this account or address has too many recent failures."""
-    config = current_app.config
-    now = now or utcnow()
-    window = timedelta(minutes=config["LOGIN_WINDOW_MINUTES"])
-    since = now - window
-    last_success = db.session.scalar(
-        select(func.max(LoginAttempt.created_at))
-        .where(LoginAttempt.email == email, LoginAttempt.succeeded.is_(True))
-    )
-    account_since = max(since, last_success) if last_success else since
-    checks = [
-        (_failures_since([LoginAttempt.email == email], account_since),
-         config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]),
-        (_failures_since([LoginAttempt.address == address], since),
-         config["LOGIN_MAX_FAILURES_PER_ADDRESS"]),
-    ]
-    waits = [_wait_minutes(failures, limit, window, now) for failures, limit in checks]
-    waits = [wait for wait in waits if wait]
-    if waits:
-        raise ThrottledError(max(waits))
-
-
 def authenticate(email: str, password: str, address: str) -> User:
     """Return the user for a correct email and password, recording the attempt.
 
@@ -130,7 +93,7 @@ def authenticate(email: str, password: str, address: str) -> User:
         ok = False
     else:
         ok = user.check_password(password) and user.is_active
-    db.session.add(LoginAttempt(email=email, address=address, succeeded=ok))
+    record_attempt(email, address, ok)
     if not ok:
         record("login.failed", actor=None, address=address, account=email_fingerprint(email))
         raise DomainError(SIGN_IN_FAILED)
@@ -187,6 +150,26 @@ def find_valid_token(raw: str, purpose: str) -> AccountToken | None:
     return token
 
 
+def spend_token(token: AccountToken) -> None:
+    """Mark the link used, with every other live link of its kind for the same person.
+
+    Call it before any other write of the transaction: the conditional UPDATE is what settles
+    two requests holding the same link (the second waits for the first's row lock, then finds
+    nothing unused), and only the request that got this token back from it may go on.
+    """
+    now = utcnow()
+    spent = db.session.scalars(
+        update(AccountToken)
+        .where(AccountToken.user_id == token.user_id, AccountToken.purpose == token.purpose,
+               AccountToken.used_at.is_(None))
+        .values(used_at=now)
+        .returning(AccountToken.id)
+        .execution_options(synchronize_session=False)).all()
+    if token.id not in spent or token.expires_at <= now:
+        raise LinkUsedError()
+    db.session.expire(token, ["used_at"])
+
+
 def external_url(endpoint: str, **values) -> str:
     """Build an absolute link from the configured BASE_URL, never the request's Host header."""
     base = current_app.config["BASE_URL"].rstrip("/")
@@ -208,21 +191,22 @@ def send_password_reset(user: User) -> None:
 
 
 def reset_password(token: AccountToken, new_password: str) -> User:
+    """Spend the reset link and set the new password; LinkUsedError if it was spent already."""
     user = token.user
     check_password_strength(new_password, user)
+    spend_token(token)
     user.set_password(new_password)
     user.end_all_sessions()
-    token.used_at = utcnow()
-    _expire_other_tokens(user, "reset")
     record("password.reset", actor=user, target=user)
     return user
 
 
 def _expire_other_tokens(user: User, purpose: str) -> None:
-    now = utcnow()
-    for other in user.tokens:
-        if other.purpose == purpose and other.used_at is None:
-            other.used_at = now
+    db.session.execute(
+        update(AccountToken)
+        .where(AccountToken.user_id == user.id, AccountToken.purpose == purpose,
+               AccountToken.used_at.is_(None))
+        .values(used_at=utcnow()).execution_options(synchronize_session="fetch"))
 
 
 def invite_user(email: str, display_name: str, *, invited_by: User,
@@ -249,14 +233,15 @@ def send_invitation(user: User, *, invited_by: User, context: str) -> None:
 
 
 def accept_invitation(token: AccountToken, display_name: str, password: str) -> User:
+    """Spend the invitation and set the account up; LinkUsedError if it was spent already."""
     user = token.user
     if not display_name.strip():
         raise DomainError("Enter your name.", field="display_name")
     check_password_strength(password, user)
+    spend_token(token)
     user.display_name = display_name.strip()
     user.set_password(password)
     user.end_all_sessions()
-    token.used_at = utcnow()
     record("user.invitation_accepted", actor=user, target=user)
     from ..programmes.membership import activate_invited_memberships
 

@@ -40,7 +40,8 @@ def login():
             user = services.authenticate(form.email.data, form.password.data, client_address())
         except services.ThrottledError as error:
             apply_to_form(error, form)
-            status = 429
+            page = render_template("auth/login.html", form=form)
+            return page, 429, {"Retry-After": str(error.retry_after)}
         except DomainError as error:
             db.session.commit()  # keep the failed attempt for throttling
             apply_to_form(error, form)
@@ -105,15 +106,23 @@ def forgot_password():
     return render_template("auth/forgot_password.html", form=form)
 
 
+def link_spent(purpose: str):
+    """The page for a link that expired or that another request (a double click) used first."""
+    db.session.rollback()
+    return render_template("auth/link_invalid.html", purpose=purpose), 404
+
+
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token):
     account_token = services.find_valid_token(token, "reset")
     if account_token is None:
-        return render_template("auth/link_invalid.html", purpose="reset"), 404
+        return link_spent("reset")
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
             services.reset_password(account_token, form.password.data)
+        except services.LinkUsedError:
+            return link_spent("reset")
         except DomainError as error:
             apply_to_form(error, form)
         else:
@@ -129,7 +138,7 @@ def reset_password(token):
 def accept_invitation(token):
     account_token = services.find_valid_token(token, "invite")
     if account_token is None:
-        return render_template("auth/link_invalid.html", purpose="invite"), 404
+        return link_spent("invite")
     form = AcceptInvitationForm()
     if request.method == "GET" and account_token.user.display_name:
         form.display_name.data = account_token.user.display_name
@@ -137,6 +146,8 @@ def accept_invitation(token):
         try:
             user = services.accept_invitation(account_token, form.display_name.data,
                                               form.password.data)
+        except services.LinkUsedError:
+            return link_spent("invite")
         except DomainError as error:
             apply_to_form(error, form)
         else:
