@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..database import get_or_404
-from ..errors import DomainError, apply_to_form
+from ..errors import ConflictError, DomainError, apply_to_form
 from ..extensions import db
 from . import bp, goals, queries
 from .authoring import can_view_owned, can_write_portfolio, writing_membership
@@ -91,6 +91,10 @@ def edit_goal(goal_id):
     if form.validate_on_submit():
         try:
             goals.update_goal(goal, form.to_data(), current_user)
+        except ConflictError as error:
+            db.session.rollback()
+            apply_to_form(error, form)
+            return _render_form(form, goal), 409
         except DomainError as error:
             db.session.rollback()
             apply_to_form(error, form)

@@ -4,15 +4,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import wraps
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
-from ..errors import DomainError, ReadOnlyError
+from ..errors import ConflictError, DomainError, ReadOnlyError
 from ..extensions import db
 from ..frameworks.models import Competency, in_framework_order
 from .authoring import can_write_portfolio, writing_membership
 from .models import GOAL_STATUSES, PRIVACY_TIERS, Goal, GoalNote
 from .vocabulary import GOAL_TEXT_MAX_CHARS, normalise_text
+
+CONFLICT_MESSAGE = ("This goal was changed somewhere else (another window or device) at the "
+                    "same moment, so your changes were not saved. They are below: save again "
+                    "to keep them.")
+
+
+def _settled_by_the_database(service):
+    """Another tab's write to the same goal won the race: say so instead of failing."""
+    @wraps(service)
+    def guarded(*args, **kwargs):
+        try:
+            return service(*args, **kwargs)
+        except (StaleDataError, IntegrityError) as error:
+            raise ConflictError(CONFLICT_MESSAGE) from error
+    return guarded
 
 
 @dataclass
@@ -25,6 +43,7 @@ class GoalData:
     competency_ids: list[int] = field(default_factory=list)
 
 
+@_settled_by_the_database
 def create_goal(actor, data: GoalData) -> Goal:
     _assert_can_write(actor)
     goal = Goal(owner_id=actor.id, title="")
@@ -34,6 +53,7 @@ def create_goal(actor, data: GoalData) -> Goal:
     return goal
 
 
+@_settled_by_the_database
 def update_goal(goal: Goal, data: GoalData, actor) -> Goal:
     _assert_owner(goal, actor)
     _apply(goal, data, actor)
@@ -41,6 +61,7 @@ def update_goal(goal: Goal, data: GoalData, actor) -> Goal:
     return goal
 
 
+@_settled_by_the_database
 def add_note(goal: Goal, body: str, actor) -> GoalNote:
     """Add a dated progress note to a goal."""
     _assert_owner(goal, actor)
@@ -55,6 +76,7 @@ def add_note(goal: Goal, body: str, actor) -> GoalNote:
     return note
 
 
+@_settled_by_the_database
 def delete_goal(goal: Goal, actor) -> None:
     _assert_owner(goal, actor)
     db.session.delete(goal)

@@ -126,3 +126,29 @@ def test_two_tabs_saving_the_coaching_philosophy_at_once(live_site, world):
     db.session.expire_all()
     body = db.session.get(PhilosophyStatement, statement.id).body
     assert body in bodies
+
+
+def test_six_tabs_editing_one_goal_at_once(live_site, world):
+    from portfolio.entries.models import Goal
+    from tests.entries.builders import make_goal
+    from tests.factories import competency
+
+    goal = make_goal(world.author)
+    codes = ["VP1", "VP2", "RP1"]
+    ids = [str(competency(world.framework, code).id) for code in codes]
+    db.session.commit()
+    browsers = [live_site.browser_for(world.author) for _ in range(6)]
+    titles = [f"Tab {n}: plan an indoor block" for n in range(6)]
+    edit = f"/portfolio/goals/{goal.id}/edit"
+
+    answers = together(6, lambda n: browsers[n].post(edit, {
+        "title": titles[n], "status": "in_progress", "privacy": "developers",
+        "competencies": ids[: n % 3 + 1], "description": f"Details from tab {n}"}))
+
+    assert_no_server_error(answers)
+    assert {a.status for a in answers} <= {302, 409}
+    for number, answer in enumerate(answers):
+        if answer.status == 409:
+            assert titles[number] in answer.text and "changed somewhere else" in answer.text
+    db.session.expire_all()
+    assert db.session.get(Goal, goal.id).title in titles
