@@ -38,6 +38,7 @@ from .services import (
     is_upload_entry,
     pg_environment,
     pg_tool,
+    read_only_sqlite,
     run_tool,
     verify_backup,
 )
@@ -247,7 +248,7 @@ def restore_database(url, folder: Path) -> None:
         return
     source = folder / DATABASE_FILES["sqlite"]
     try:
-        with closing(sqlite3.connect(f"file:{source}?mode=ro&immutable=1", uri=True)) as copy, \
+        with closing(read_only_sqlite(source)) as copy, \
                 closing(sqlite3.connect(url.database, timeout=15)) as live:
             copy.backup(live)
     except sqlite3.Error as error:

@@ -98,6 +98,11 @@ def run_tool(command: list[str], env: dict[str, str]) -> None:
         raise BackupError(f"{Path(command[0]).name} failed: {result.stderr.strip()[:500]}")
 
 
+def read_only_sqlite(path: Path) -> sqlite3.Connection:
+    """Open a backup's SQLite file without writing beside it (no -wal or -shm file appears)."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+
+
 def private_folder(path: Path) -> None:
     """Create a folder only its owner can enter (a backup holds the whole database)."""
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -160,7 +165,7 @@ def snapshot_database(url, folder: Path) -> list[EvidenceFile]:
             live.backup(copy)  # a consistent snapshot even while others write (WAL)
         query = str(_EVIDENCE_FILES.compile(dialect=sqlite_dialect.dialect(),
                                             compile_kwargs={"literal_binds": True}))
-        with closing(sqlite3.connect(f"file:{target}?mode=ro&immutable=1", uri=True)) as copy:
+        with closing(read_only_sqlite(target)) as copy:
             return _evidence_files(copy.execute(query).fetchall())
     target = folder / DATABASE_FILES["postgresql"]
     private_file(target).close()

@@ -50,7 +50,7 @@ def test_round_trip_restores_rows_files_and_rules(app, tmp_path):
     record("test.event", actor=s.admin)
     db.session.commit()
     before, files = row_counts(), stored_files(app)
-    folder = create_backup(tmp_path / "backup")
+    folder = create_backup(tmp_path / "nightly #1?")  # characters that mean something in a URI
     manifest = json.loads((folder / "manifest.json").read_text())
     assert {f"uploads/{name}" for name in files} <= set(manifest["files"])
     assert manifest["evidence_files"] == 2 and len(files) == 3  # the photo has a thumbnail
