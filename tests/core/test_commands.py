@@ -72,7 +72,7 @@ def _leaf_commands(group, prefix=()):
 def test_every_command_says_which_instance_and_database_it_uses(app):
     commands = dict(_leaf_commands(app.cli))
     assert {"backup create", "backup restore", "storage check", "worker", "mail send-outbox",
-            "send-reminders", "create-user", "seed-demo"} <= set(commands)
+            "send-reminders", "create-user", "seed-demo", "db upgrade"} <= set(commands)
     silent = [name for name, command in commands.items()
               if not getattr(command.callback, "announces_target", False)]
     assert silent == []
