@@ -133,12 +133,12 @@ def send_outbox_command():
 @click.option("--port", default=5000, show_default=True, type=int)
 @with_appcontext
 def run_demo_command(host, port):
-    """Serve the app with an in-process export worker, so the demo needs one command."""
+    """Serve the app with an in-process worker (exports and mail), so the demo needs one command."""
     from .exports.worker import start_background_worker
 
     app = current_app._get_current_object()
     start_background_worker(app)
-    click.echo(f"Serving on http://{host}:{port} with an export worker (Ctrl+C to stop)")
+    click.echo(f"Serving on http://{host}:{port} with a worker for exports and mail (Ctrl+C to stop)")
     # app.run() refuses to block inside a `flask` command, so serve with Werkzeug directly.
     from werkzeug.serving import run_simple
 
