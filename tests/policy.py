@@ -11,9 +11,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 # Roles come from tests.factories.make_scenario(); "anonymous" is a client not signed in.
+# The cross-cohort roles (added by the matrix's world) share a cohort with the author, just not
+# cohort A, where the author's entries live: "earlier_*" are the coach developer and a fellow
+# candidate (same peer group, now completed) of a closed earlier cohort where the author
+# deferred; "later_*" are a coach developer and a fellow candidate (same peer group) of a
+# later cohort the author was carried into. For cohort A's objects each must get exactly what
+# a stranger gets; a table names them only where their global role admits them (any candidate,
+# any coach developer) or where the rule is the person's, not cohort A's (the author's goals
+# are read in the author's current cohorts, and the later cohort is one).
+CROSS_COHORT_DEVELOPERS = frozenset({"earlier_developer", "later_developer"})
+CROSS_COHORT_CANDIDATES = frozenset({"earlier_candidate", "later_candidate"})
+CROSS_COHORT = CROSS_COHORT_DEVELOPERS | CROSS_COHORT_CANDIDATES
+LATER_COHORT = frozenset({"later_developer", "later_candidate"})
+EARLIER_COHORT = frozenset({"earlier_developer", "earlier_candidate"})
 ROLES = (
     "anonymous", "author", "peer", "outsider", "developer", "other_developer",
-    "other_candidate", "lead", "admin", "stranger",
+    "other_candidate", "lead", "admin", "stranger", *sorted(CROSS_COHORT),
 )
 SIGNED_IN = frozenset(ROLES) - {"anonymous"}
 EVERYONE = frozenset(ROLES)
@@ -34,15 +47,24 @@ MATRIX_ROLES = ROLES + tuple(TREATED_AS)
 # Names nobody in a role may ever read, on any page, allowed or not: another cohort's people.
 COHORT_A_NAMES = ("Aisha Author", "Pat Peer", "Olu Outsider", "Dev Eloper")
 COHORT_B_NAMES = ("Cora Candidate", "Otto Developer")
+EARLIER_NAMES = ("Eve Earlierdev", "Ezra Earliercand")
+LATER_NAMES = ("Lars Laterdev", "Lena Latercand")
+CROSS_NAMES = EARLIER_NAMES + LATER_NAMES
+# The author is the one person the cross-cohort roles share a cohort with.
+NOT_THE_AUTHOR = tuple(name for name in COHORT_A_NAMES if name != "Aisha Author")
 FOREIGN_NAMES = {
-    "anonymous": COHORT_A_NAMES + COHORT_B_NAMES,
-    "stranger": COHORT_A_NAMES + COHORT_B_NAMES,
+    "anonymous": COHORT_A_NAMES + COHORT_B_NAMES + CROSS_NAMES,
+    "stranger": COHORT_A_NAMES + COHORT_B_NAMES + CROSS_NAMES,
     "author": COHORT_B_NAMES,
-    "peer": COHORT_B_NAMES,
-    "outsider": COHORT_B_NAMES,
-    "developer": COHORT_B_NAMES,
-    "other_developer": COHORT_A_NAMES,
-    "other_candidate": COHORT_A_NAMES,
+    "peer": COHORT_B_NAMES + CROSS_NAMES,
+    "outsider": COHORT_B_NAMES + CROSS_NAMES,
+    "developer": COHORT_B_NAMES + CROSS_NAMES,
+    "other_developer": COHORT_A_NAMES + CROSS_NAMES,
+    "other_candidate": COHORT_A_NAMES + CROSS_NAMES,
+    "earlier_developer": NOT_THE_AUTHOR + COHORT_B_NAMES + LATER_NAMES,
+    "earlier_candidate": NOT_THE_AUTHOR + COHORT_B_NAMES + LATER_NAMES,
+    "later_developer": NOT_THE_AUTHOR + COHORT_B_NAMES + EARLIER_NAMES,
+    "later_candidate": NOT_THE_AUTHOR + COHORT_B_NAMES + EARLIER_NAMES,
 }
 
 
@@ -62,6 +84,9 @@ class Route:
     data: Callable | None = None  # world -> form data for POST
     # Text that must not appear in the body for denied roles (e.g. an entry title).
     secret: Callable | None = None
+    # Roles that may use the route (it is a page about a person they relate to) but must not
+    # see `secret` on it (e.g. a cross-cohort reader of the author's overview).
+    hidden_from: frozenset = frozenset()
     notes: str = field(default="", compare=False)
 
 

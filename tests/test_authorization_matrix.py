@@ -84,6 +84,36 @@ def add_stale_sign_ins(world):
     db.session.flush()
 
 
+def add_cross_cohort_actors(world):
+    """Add the people who share a cohort with the author, just not cohort A (tests/policy.py).
+
+    Each is as close to the author as a role can be in their own cohort (their coach developer,
+    a candidate in their peer group), so counting any shared cohort instead of the cohort an
+    object belongs to would let them read everything the author shares in cohort A.
+    """
+    from datetime import date
+
+    from tests.factories import make_cohort, make_peer_group, make_year
+
+    def cohort(label, status, starts_on, names, author_status):
+        year = make_year(label, status=status, starts_on=starts_on)
+        place = make_cohort(year=year, framework=world.framework, name=f"Talent {label}")
+        developer, candidate = (make_user(name=name) for name in names)
+        add_member(place, developer, role="coach_developer")
+        author = add_member(place, world.author, status=author_status, developer=developer)
+        fellow = add_member(place, candidate, status="completed" if status == "closed"
+                            else "active", developer=developer)
+        make_peer_group(place, [author, fellow], f"Circle {label}")
+        return place, author, developer, candidate
+
+    (world.earlier_cohort, world.earlier_membership, world.earlier_developer,
+     world.earlier_candidate) = cohort("Earlier year", "closed", date(2025, 9, 1),
+                                       ("Eve Earlierdev", "Ezra Earliercand"), "deferred")
+    (world.later_cohort, world.later_membership, world.later_developer,
+     world.later_candidate) = cohort("Later year", "planning", date(2027, 9, 1),
+                                     ("Lars Laterdev", "Lena Latercand"), "active")
+
+
 def signed_in_client(app, world, role):
     client = app.test_client()
     if role == "anonymous":
@@ -101,6 +131,7 @@ def signed_in_client(app, world, role):
 def world(app):
     world = make_scenario()
     add_stale_sign_ins(world)
+    add_cross_cohort_actors(world)
     for module in MODULES:
         setup = getattr(module, "setup", None)
         if setup:
@@ -141,7 +172,8 @@ def test_route_answers_each_role_as_the_policy_says(app, world, route):
         viewer = getattr(world, actual_role, None)
         own_name = getattr(viewer, "display_name", None)
         # Everyone sees their own name in the page header; it is not a leak.
-        if secret and role not in route.allowed and secret != own_name:
+        hidden = role not in route.allowed or actual_role in route.hidden_from
+        if secret and hidden and secret != own_name:
             assert secret not in body, f"{where}: leaked {secret!r}"
-        for name in FOREIGN_NAMES.get(role, ()):
+        for name in FOREIGN_NAMES.get(actual_role, FOREIGN_NAMES.get(role, ())):
             assert name not in body, f"{where}: shows another cohort's {name!r}"

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from tests.policy import SIGNED_IN, Route, always
+from tests.policy import (
+    CROSS_COHORT,
+    CROSS_COHORT_CANDIDATES,
+    EARLIER_COHORT,
+    LATER_COHORT,
+    MANAGERS,
+    SIGNED_IN,
+    Route,
+    always,
+)
 
 AUTHOR = frozenset({"author"})
-CANDIDATES = frozenset({"author", "peer", "outsider", "other_candidate"})
+CANDIDATES = frozenset({"author", "peer", "outsider", "other_candidate"}) | CROSS_COHORT_CANDIDATES
 # Exactly who each privacy tier admits (besides the author), per the issue.
 TIER_READERS = {
     "private": AUTHOR,
@@ -14,8 +23,15 @@ TIER_READERS = {
     "cohort": frozenset({"author", "peer", "outsider", "developer", "lead", "admin"}),
 }
 TIERS = tuple(TIER_READERS)
-# Anyone related to the candidate may open the overview (it then shows only what tiers allow).
+# Anyone related to the candidate in a current cohort may open the overview, and so may anyone
+# who can read one of their entries (the earlier cohort keeps its own entry); it then shows only
+# what each item's rule allows.
 RELATED = frozenset({"author", "peer", "outsider", "developer", "lead", "admin"})
+OVERVIEW = RELATED | LATER_COHORT | EARLIER_COHORT
+# The author's goals are read through the author's current cohorts: cohort A and the later one.
+GOAL_READERS = frozenset({"author", "peer", "developer", "lead", "admin"}) | LATER_COHORT
+# The earlier cohort's entry stays with the earlier cohort's audience.
+EARLIER_READERS = AUTHOR | EARLIER_COHORT | MANAGERS
 
 
 def setup(world):
@@ -39,6 +55,8 @@ def setup(world):
     world.private_goal = make_goal(world.author, title="Secret private goal",
                                    privacy="private")
     world.form_fields = form_fields
+    world.earlier_entry = make_entry(world.author, cohort=world.earlier_cohort, privacy="cohort",
+                                     title="Earlier cohort reflection")
 
 
 def _entry(tier):
@@ -68,6 +86,8 @@ def _new_data(world):
 
 ROUTES = [
     Route("entries.home", always("/portfolio/"), SIGNED_IN),
+    # Everyone signed in has a feed; it lists only what visible_entries_filter lets them read.
+    Route("entries.shared", always("/portfolio/shared"), SIGNED_IN),
     Route("entries.preview", always("/portfolio/preview"), SIGNED_IN, method="POST",
           data=lambda world: {"text": "**bold**"}),
     Route("entries.new_entry", always("/portfolio/entries/new"), CANDIDATES, denied_status=403),
@@ -107,7 +127,17 @@ ROUTES = [
           AUTHOR, method="POST", allowed_status=302),
     # The read-only overview of a candidate's portfolio.
     Route("entries.candidate_portfolio", lambda w: f"/portfolio/candidates/{w.author.id}",
-          RELATED, secret=lambda w: "Secret private reflection"),
+          OVERVIEW, secret=lambda w: "Secret private reflection"),
+    Route("entries.candidate_portfolio", lambda w: f"/portfolio/candidates/{w.author.id}",
+          OVERVIEW, secret=_title("cohort"), hidden_from=CROSS_COHORT),
+    Route("entries.candidate_portfolio", lambda w: f"/portfolio/candidates/{w.author.id}",
+          OVERVIEW, secret=lambda w: "Earlier cohort reflection",
+          hidden_from=frozenset({"peer", "outsider", "developer"}) | LATER_COHORT),
+    # Last year's entry: last year's audience keeps it, this year's cohort never sees it.
+    Route("entries.show_entry", lambda w: f"/portfolio/entries/{w.earlier_entry.id}",
+          EARLIER_READERS, secret=lambda w: "Earlier cohort reflection"),
+    Route("entries.versions", lambda w: f"/portfolio/entries/{w.earlier_entry.id}/versions",
+          EARLIER_READERS, secret=lambda w: "Earlier cohort reflection"),
     # Philosophy statement (the author's is shared with coach developers).
     Route("entries.philosophy", always("/portfolio/philosophy"), CANDIDATES,
           denied_status=403),
@@ -134,7 +164,7 @@ ROUTES = [
           data=lambda w: {"title": "Learn to plan a taper", "status": "not_started",
                           "privacy": "developers"}),
     Route("entries.show_goal", lambda w: f"/portfolio/goals/{w.goal.id}",
-          TIER_READERS["peers"], secret=lambda w: "Secret peers goal"),
+          GOAL_READERS, secret=lambda w: "Secret peers goal"),
     Route("entries.show_goal", lambda w: f"/portfolio/goals/{w.private_goal.id}", AUTHOR,
           secret=lambda w: "Secret private goal"),
     Route("entries.edit_goal", lambda w: f"/portfolio/goals/{w.goal.id}/edit", AUTHOR,

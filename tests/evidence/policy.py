@@ -4,9 +4,9 @@ The photo belongs to the author and is listed by a saved "peers" entry, so exact
 entry's audience may open it; managing the library and an entry's evidence is the author's.
 """
 
-from tests.policy import Route
+from tests.policy import CROSS_COHORT_CANDIDATES, Route
 
-CANDIDATES = frozenset({"author", "peer", "outsider", "other_candidate"})
+CANDIDATES = frozenset({"author", "peer", "outsider", "other_candidate"}) | CROSS_COHORT_CANDIDATES
 AUTHOR = frozenset({"author"})
 PEERS_AUDIENCE = frozenset({"author", "peer", "developer", "lead", "admin"})
 

@@ -8,6 +8,7 @@ from tests.policy import MANAGERS, SIGNED_IN, Route
 
 REPORTERS = MANAGERS | {"developer"}
 PORTFOLIO = REPORTERS | {"author"}
+EARLIER_PORTFOLIO = MANAGERS | {"author", "earlier_developer"}
 OWNER = frozenset({"lead"})
 
 
@@ -65,6 +66,12 @@ ROUTES = [
           allowed_status=302),
     Route("exports.portfolio_pdf", _portfolio("pdf"), PORTFOLIO),
     Route("exports.portfolio_html", _portfolio("html"), PORTFOLIO, secret=_secret),
+    # The earlier cohort's portfolio: its coach developer exports it, and it holds that
+    # cohort's entries only (cohort A's shared entry is in nobody's copy of it).
+    Route("exports.portfolio_html",
+          lambda w: f"/exports/candidates/{w.earlier_membership.id}/portfolio.html",
+          EARLIER_PORTFOLIO, secret=lambda w: "Secret cohort reflection",
+          hidden_from=EARLIER_PORTFOLIO),
     Route("exports.my_portfolio", lambda w: "/exports/my-portfolio", SIGNED_IN),
     Route("exports.my_portfolio_archive", lambda w: "/exports/my-portfolio/archive", SIGNED_IN,
           method="POST", allowed_status=302),

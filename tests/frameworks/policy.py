@@ -5,10 +5,10 @@ cohort uses (404 for any other version); everything else is behind the role gate
 Destructive routes target a published version, which refuses them the same way for each role.
 """
 
-from tests.policy import Route, always
+from tests.policy import CROSS_COHORT, Route, always
 
 MANAGERS_ONLY = frozenset({"lead", "admin"})
-MEMBERS_OF_A_COHORT_USING_IT = MANAGERS_ONLY | {
+MEMBERS_OF_A_COHORT_USING_IT = MANAGERS_ONLY | CROSS_COHORT | {
     "author", "peer", "outsider", "developer", "other_developer", "other_candidate"}
 
 

@@ -4,13 +4,15 @@ Action routes answer 404 to anyone who may not take the action, even when they c
 entry ("exists but not yours"); pages gated by a global role answer 403.
 """
 
-from tests.policy import MANAGERS, Route
+from tests.policy import CROSS_COHORT_CANDIDATES, CROSS_COHORT_DEVELOPERS, MANAGERS, Route
 
 ENTRY_AUDIENCE = frozenset({"author", "peer", "developer", "lead", "admin"})  # a "peers" entry
 REQUEST_VIEWERS = frozenset({"author", "developer", "lead", "admin"})
 REVIEWERS = frozenset({"developer"})
-DASHBOARD_USERS = frozenset({"developer", "other_developer", "lead", "admin"})
-CANDIDATES = frozenset({"author", "peer", "outsider", "other_candidate"})
+# Any coach developer has a dashboard (of their own cohorts); any candidate has progress.
+DASHBOARD_USERS = frozenset({"developer", "other_developer", "lead", "admin"}) \
+    | CROSS_COHORT_DEVELOPERS
+CANDIDATES = frozenset({"author", "peer", "outsider", "other_candidate"}) | CROSS_COHORT_CANDIDATES
 
 
 def setup(world):
