@@ -26,14 +26,23 @@ def add_nav_item(label: str, endpoint: str, visible: Callable, order: int = 50) 
 
 
 def navigation_for(user) -> list[dict]:
+    """The links this user may follow; the one for the page being shown is marked current."""
     if not user.is_authenticated:
         return []
-    current_bp = (request.endpoint or "").split(".")[0]
-    return [
-        {"label": item.label, "url": url_for(item.endpoint),
-         "current": item.endpoint.split(".")[0] == current_bp}
-        for item in NAV_ITEMS if item.visible(user)
-    ]
+    answers: dict[Callable, bool] = {}  # several links share a rule: ask each rule once
+
+    def visible(item: NavItem) -> bool:
+        if item.visible not in answers:
+            answers[item.visible] = bool(item.visible(user))
+        return answers[item.visible]
+
+    here = request.endpoint or ""
+    shown = [item for item in NAV_ITEMS if visible(item)]
+    # The most specific match wins: "Shared with me" rather than "My portfolio" on its page.
+    current = next((item for item in shown if item.endpoint == here), None) or next(
+        (item for item in shown if item.endpoint.split(".")[0] == here.split(".")[0]), None)
+    return [{"label": item.label, "url": url_for(item.endpoint), "current": item is current}
+            for item in shown]
 
 
 add_nav_item("Users", "admin.users", lambda user: user.is_admin, order=90)

@@ -30,9 +30,21 @@
     });
   }
 
+  // The phone menu is a <details>; Escape closes it and puts focus back on its button.
+  function menuEscape() {
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") { return; }
+      var menu = document.querySelector("[data-site-menu][open]");
+      if (!menu) { return; }
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     focusErrorSummary();
     confirmButtons();
     errorSummaryLinks();
+    menuEscape();
   });
 })();
