@@ -26,7 +26,12 @@ from tests.factories import (
     sign_in,
 )
 from tests.security.corpus import FORMULA_PAYLOADS, FORMULA_STARTS
-from tests.test_authorization_matrix import MODULES, ROUTES
+from tests.test_authorization_matrix import (
+    MODULES,
+    ROUTES,
+    add_cross_cohort_actors,
+    add_stale_sign_ins,
+)
 
 TAMPERED = ["-1", "0", str(2**31), str(2**63), str(10**30), "abc", "1e3", "1%3BDROP"]
 NUMBER = re.compile(r"(?<=/)\d+(?=/|$|\.|\?)")
@@ -34,7 +39,10 @@ NUMBER = re.compile(r"(?<=/)\d+(?=/|$|\.|\?)")
 
 @pytest.fixture
 def world(app):
+    """The authorization matrix's world: every role, including other cohorts' people."""
     world = make_scenario()
+    add_stale_sign_ins(world)
+    add_cross_cohort_actors(world)
     for module in MODULES:
         if hasattr(module, "setup"):
             module.setup(world)
