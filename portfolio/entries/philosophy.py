@@ -53,7 +53,11 @@ def update_statement(actor, *, body=UNCHANGED, privacy=UNCHANGED,
     """Write the working copy. Autosave (not deliberate) never widens the audience."""
     statement = ensure_statement(actor)
     if expected_lock is not None and expected_lock != statement.lock_version:
-        raise ConflictError(CONFLICT_MESSAGE)
+        # A repeat of what is already there (a reload racing its own autosave) is no conflict.
+        if body is UNCHANGED or normalise_text(body) != statement.body or (
+                privacy is not UNCHANGED and privacy != statement.privacy):
+            raise ConflictError(CONFLICT_MESSAGE)
+        return statement
     if body is not UNCHANGED:
         body = normalise_text(body)
         if len(body) > PHILOSOPHY_MAX_CHARS:

@@ -111,9 +111,27 @@ def update_working_copy(entry: Entry, draft: EntryDraft, actor, *,
     fields are left as they were and their errors returned, so the rest of the text is kept.
     """
     _assert_can_write(entry, actor)
-    check_lock(entry, expected_lock)
+    if expected_lock is not None and expected_lock != entry.lock_version:
+        return _repeat_of_current(entry, draft, lenient)
     problems = apply_changes(entry, draft, lenient=lenient)
     _flush()
+    return problems
+
+
+def _repeat_of_current(entry: Entry, draft: EntryDraft, lenient: bool) -> list:
+    """A save based on an older lock is no conflict when it would change nothing.
+
+    The same editor's save can arrive after the page that sent it was reloaded (a reload
+    races its own autosave), or be sent twice; overwriting nothing loses nothing, so it is
+    accepted without a write. Anything that differs from what another save left is a conflict.
+    """
+    before = content_hash(working_content(entry))
+    with db.session.no_autoflush:
+        problems = apply_changes(entry, draft, lenient=lenient)
+        same = content_hash(working_content(entry)) == before
+    if not same:
+        raise ConflictError(CONFLICT_MESSAGE)
+    db.session.expire(entry)  # nothing changed: leave the row (and its lock) as it was
     return problems
 
 

@@ -263,8 +263,7 @@ def _autosave(entry):
         if entry is None:
             entry, problems = services.create_entry(current_user, draft, lenient=True)
         else:
-            problems = services.update_working_copy(entry, draft, current_user, lenient=True,
-                                                    expected_lock=form.expected_lock())
+            problems = _autosave_into(entry, draft, form.expected_lock())
     except ConflictError as error:
         db.session.rollback()
         return jsonify(error="conflict", message=error.message), 409
@@ -274,6 +273,21 @@ def _autosave(entry):
     keeping.forget_rescue_for("entry", entry.id)
     db.session.commit()
     return jsonify(_autosave_answer(entry, form, problems))
+
+
+def _autosave_into(entry, draft, expected_lock) -> list:
+    """Write an autosave; if another request won the race for the row, judge it once more.
+
+    A reloaded page and its own unload autosave can reach the row together: the loser is no
+    conflict when it carries the text the winner wrote (see update_working_copy).
+    """
+    try:
+        return services.update_working_copy(entry, draft, current_user, lenient=True,
+                                            expected_lock=expected_lock)
+    except ConflictError:
+        db.session.rollback()
+        return services.update_working_copy(entry, draft, current_user, lenient=True,
+                                            expected_lock=expected_lock)
 
 
 def _has_words(draft) -> bool:
