@@ -1,7 +1,12 @@
 """The one path from user-written Markdown to HTML: render, then sanitise with nh3.
 
-Every place that shows user text as HTML goes through `render_markdown` (the `markdown`
-Jinja filter). Nothing else in the app may mark user text safe.
+Every place that shows user text as HTML goes through this module: `render_markdown` (the
+`markdown` Jinja filter) for text shown as it is now, and `stored_html` (the `stored_html`
+filter) for the HTML a saved version kept from `render_sections` when it was saved. Nothing
+else in the app may mark user text safe.
+
+Rendering is bounded (see `bounded_markdown`): time grows linearly with the text, and after
+RENDER_BUDGET_SECONDS of formatting the rest of a text is shown as plain paragraphs.
 """
 
 from __future__ import annotations
@@ -9,9 +14,10 @@ from __future__ import annotations
 import html as html_lib
 import re
 
-import markdown as markdown_lib
 import nh3
 from markupsafe import Markup
+
+from .bounded_markdown import format_markdown
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "b", "i", "del", "ins", "sup", "sub", "code", "pre",
@@ -27,8 +33,8 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 MAX_MARKDOWN_CHARS = 500_000
-
-_EXTENSIONS = ["tables", "sane_lists", "fenced_code", "nl2br"]
+RENDER_BUDGET_SECONDS = 0.25
+EXCERPT_SOURCE_CHARS = 4_000
 
 
 def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
@@ -66,15 +72,30 @@ def render_markdown(text: str | None) -> Markup:
     if not text:
         return Markup("")
     source = str(text)[:MAX_MARKDOWN_CHARS].replace("\x00", "\ufffd")
-    html = markdown_lib.markdown(source, extensions=_EXTENSIONS, output_format="html")
-    # nh3 has reduced the HTML to the allow-list above.
-    return Markup(sanitise_html(html))  # noqa: S704  # nosec B704
+    html = format_markdown(source, budget=RENDER_BUDGET_SECONDS, finish=sanitise_html)
+    # nh3 has reduced each formatted piece to the allow-list above; the rest is escaped text.
+    return Markup(html)  # noqa: S704  # nosec B704
+
+
+def render_sections(sections: dict | None) -> dict[str, str]:
+    """Each section's sanitised HTML, to be stored with a saved version and never redone."""
+    return {key: str(render_markdown(text)) for key, text in (sections or {}).items()}
+
+
+def stored_html(html: str | None) -> Markup:
+    """Mark HTML that `render_markdown` produced when a version was saved as safe to show.
+
+    Only for the `rendered` columns of saved versions, which hold nothing but this module's
+    sanitised output; never for anything a person typed.
+    """
+    return Markup(html or "")  # noqa: S704  # nosec B704
 
 
 def plain_excerpt(text: str | None, length: int = 200) -> str:
     """Return a short plain-text excerpt of Markdown, for lists and notifications."""
     if not text:
         return ""
-    stripped = nh3.clean(markdown_lib.markdown(str(text)[:20_000]), tags=set())
+    source = str(text)[:EXCERPT_SOURCE_CHARS].replace("\x00", "\ufffd")
+    stripped = nh3.clean(format_markdown(source, budget=RENDER_BUDGET_SECONDS), tags=set())
     collapsed = " ".join(html_lib.unescape(stripped).split())
     return collapsed if len(collapsed) <= length else collapsed[: length - 1].rstrip() + "…"
