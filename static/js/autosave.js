@@ -30,7 +30,41 @@
     return values;
   }
 
-  function sameValues(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+  // The words a person typed: text boxes only. Hidden fields (the lock version changes on
+  // every save) and choices are not text that could be lost.
+  function typedText(form, values) {
+    var text = {};
+    Array.prototype.forEach.call(form.elements, function (element) {
+      var typed = element.tagName === "TEXTAREA" || (element.tagName === "INPUT" &&
+        ["text", "search", "date", "email", "url", "number"].indexOf(element.type) !== -1);
+      if (!typed || !element.name || !values[element.name]) { return; }
+      text[element.name] = values[element.name].join("\n").replace(/\s+/g, " ").trim();
+    });
+    return text;
+  }
+
+  function sameText(form, kept) {
+    var mine = typedText(form, kept);
+    var shown = typedText(form, fieldValues(form));
+    return Object.keys(mine).every(function (name) { return (shown[name] || "") === mine[name]; });
+  }
+
+  // One id per browser tab, kept across reloads: a reload in the same tab is the same editor.
+  function tabId() {
+    try {
+      var id = window.sessionStorage.getItem("portfolio-editor-tab");
+      if (!id) {
+        id = String(Date.now()) + Math.random().toString(36).slice(2);
+        window.sessionStorage.setItem("portfolio-editor-tab", id);
+      }
+      return id;
+    } catch (e) { return ""; }
+  }
+
+  // A page that shows the form again (a conflict, an error, an expired form) has not saved it.
+  function pageDidNotSave() {
+    return Boolean(document.querySelector("[data-conflict], [data-error-summary], [data-not-saved]"));
+  }
 
   function setFieldValues(form, values) {
     Array.prototype.forEach.call(form.elements, function (element) {
@@ -108,7 +142,8 @@
 
   Autosaver.prototype.stashNow = function () {
     if (!this.isDirty()) { return; }
-    writeStash(this.key, { user: this.user, savedAt: Date.now(), fields: fieldValues(this.form) });
+    writeStash(this.key, { user: this.user, tab: tabId(), savedAt: Date.now(),
+      fields: fieldValues(this.form) });
   };
 
   // Text this browser kept that the server never received (e.g. the tab closed while offline).
@@ -116,9 +151,20 @@
     var self = this;
     var stash = readStash(self.key);
     if (!stash || stash.user !== self.user) { return; }
+    if (sameText(self.form, stash.fields)) {
+      // The page shows this text: saved (drop the copy), or shown again unsaved (keep it quietly).
+      if (!pageDidNotSave()) { dropStash(self.key); }
+      return;
+    }
     var serverSaved = Date.parse(self.form.getAttribute("data-server-saved") || "") || 0;
-    if (stash.savedAt <= serverSaved || sameValues(stash.fields, fieldValues(self.form))) {
-      dropStash(self.key);
+    if (stash.savedAt <= serverSaved) { dropStash(self.key); return; }
+    if (stash.tab && stash.tab === tabId() && !pageDidNotSave()) {
+      // This tab was reloaded while its last words were on their way: they are this editor's
+      // own, so put them back and save them (a repeat of text the server has is no conflict).
+      setFieldValues(self.form, stash.fields);
+      self.changed();
+      self.save();
+      self.say("Your latest text from before the page reloaded has been put back.");
       return;
     }
     var notice = document.createElement("div");
