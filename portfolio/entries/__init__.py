@@ -4,4 +4,12 @@ from flask import Blueprint
 
 bp = Blueprint("entries", __name__, url_prefix="/portfolio")
 
-from . import goal_views, home, philosophy_views, reading, views  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    form_rescue,
+    goal_views,
+    home,
+    philosophy_views,
+    reading,
+    shared_views,
+    views,
+)

@@ -19,7 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..database import TimestampMixin, UTCDateTime, utcnow
 from ..extensions import db
@@ -86,7 +86,7 @@ class Entry(TimestampMixin, db.Model):
     claims: Mapped[list[EntryCompetency]] = relationship(
         back_populates="entry", cascade="all, delete-orphan", passive_deletes=True)
     tags: Mapped[list[EntryTag]] = relationship(
-        back_populates="entry", order_by="EntryTag.name", cascade="all, delete-orphan",
+        back_populates="entry", order_by="EntryTag.name_key", cascade="all, delete-orphan",
         passive_deletes=True)
 
     __mapper_args__ = {"version_id_col": lock_version}
@@ -164,15 +164,43 @@ class EntryCompetency(db.Model):
 
 
 class EntryTag(db.Model):
+    """A tag as the author wrote it ("U17"); "u17" is the same tag on the same entry."""
+
     __tablename__ = "entry_tags"
-    __table_args__ = (UniqueConstraint("entry_id", "name"),)
+    __table_args__ = (UniqueConstraint("entry_id", "name_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"),
                                           index=True)
     name: Mapped[str] = mapped_column(String(40), index=True)
+    # The case-folded name: tags match and are unique per entry whatever their case.
+    name_key: Mapped[str] = mapped_column(String(40), index=True)
 
     entry: Mapped[Entry] = relationship(back_populates="tags")
+
+    @validates("name")
+    def _keep_key(self, _key, name: str) -> str:
+        self.name_key = tag_key(name)
+        return name
+
+
+def tag_key(name: str) -> str:
+    return (name or "").casefold()[:40]
+
+
+class EntryRead(db.Model):
+    """The latest version of someone else's entry a reader has opened, for "Shared with me":
+    a later saved version shows as changed since they last looked."""
+
+    __tablename__ = "entry_reads"
+    __table_args__ = (UniqueConstraint("user_id", "entry_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"),
+                                          index=True)
+    version_number: Mapped[int] = mapped_column(Integer)
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class PhilosophyStatement(TimestampMixin, db.Model):

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ..auth.models import User
 from ..extensions import db
-from ..frameworks.models import Competency, CompetencyArea
-from .models import Entry, EntryCompetency, EntryVersion, Goal, PhilosophyStatement
+from ..frameworks.models import Competency, CompetencyArea, in_framework_order
+from .models import Entry, EntryCompetency, EntryRead, EntryVersion, Goal, PhilosophyStatement
 from .permissions import visible_entries_filter
 
 # Integer primary keys and version numbers are 32-bit in PostgreSQL: a larger number in a URL
@@ -45,11 +45,12 @@ def competency_choices(groups: list[CompetencyGroup]) -> list[SelectChoice]:
 
 
 def competency_labels(ids) -> dict[int, str]:
+    """Labels of these competencies, in framework order."""
     ids = {int(item) for item in ids or ()}
     if not ids:
         return {}
     return {item.id: item.label for item in db.session.scalars(
-        select(Competency).where(Competency.id.in_(ids)))}
+        in_framework_order(select(Competency).where(Competency.id.in_(ids))))}
 
 
 def entry_for_page(entry_id: int) -> Entry | None:
@@ -90,7 +91,8 @@ def filtered_entries(statement, filters: dict):
 
 def _list_options(statement):
     return statement.options(
-        selectinload(Entry.claims).joinedload(EntryCompetency.competency),
+        selectinload(Entry.claims).joinedload(EntryCompetency.competency)
+        .joinedload(Competency.area),
         selectinload(Entry.tags),
     ).order_by(Entry.practice_date.desc().nulls_last(), Entry.id.desc())
 
@@ -105,6 +107,69 @@ def shared_entries(viewer, owner_id: int, page: int, per_page: int):
     statement = select(Entry).where(Entry.owner_id == owner_id, Entry.status == "published",
                                     visible_entries_filter(viewer))
     return db.paginate(_list_options(statement), page=page, per_page=per_page, error_out=False)
+
+
+@dataclass
+class SharedItem:
+    """One entry in "Shared with me": when its latest version was saved, and whether the
+    reader has opened that version ("seen"), an earlier one ("changed") or none ("new")."""
+
+    entry: Entry
+    saved_at: object
+    read_number: int | None
+
+    @property
+    def state(self) -> str:
+        if self.read_number is None:
+            return "new"
+        return "changed" if self.read_number < self.entry.latest_version_number else "seen"
+
+
+def _latest_version():
+    latest = aliased(EntryVersion)
+    return latest, and_(latest.entry_id == Entry.id, latest.number == Entry.latest_version_number)
+
+
+def _shared_with(viewer):
+    return (select(Entry).where(Entry.owner_id != viewer.id, Entry.status == "published",
+                                visible_entries_filter(viewer)))
+
+
+def _unseen(statement, viewer):
+    """Only entries the viewer has never opened, or has not opened since their last save."""
+    return statement.outerjoin(EntryRead, and_(
+        EntryRead.entry_id == Entry.id, EntryRead.user_id == viewer.id)).where(or_(
+            EntryRead.id.is_(None), EntryRead.version_number < Entry.latest_version_number))
+
+
+def unseen_shared_count(viewer) -> int:
+    statement = _unseen(_shared_with(viewer), viewer)
+    return db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+
+
+def shared_with(viewer, page: int, per_page: int, *, unseen_only: bool = False):
+    """Saved entries of others the viewer may read, latest save first (five statements)."""
+    latest, on_latest = _latest_version()
+    statement = _shared_with(viewer).join(latest, on_latest)
+    if unseen_only:
+        statement = _unseen(statement, viewer)
+    statement = (statement.options(
+        joinedload(Entry.owner),
+        selectinload(Entry.claims).joinedload(EntryCompetency.competency)
+        .joinedload(Competency.area))
+        .order_by(latest.created_at.desc(), Entry.id.desc()))
+    pagination = db.paginate(statement, page=page, per_page=per_page, error_out=False)
+    ids = [entry.id for entry in pagination.items]
+    saved, read = {}, {}
+    if ids:
+        saved = dict(db.session.execute(select(Entry.id, latest.created_at)
+                                        .join(latest, on_latest).where(Entry.id.in_(ids))).all())
+        read = dict(db.session.execute(select(EntryRead.entry_id, EntryRead.version_number)
+                                       .where(EntryRead.user_id == viewer.id,
+                                              EntryRead.entry_id.in_(ids))).all())
+    pagination.items = [SharedItem(entry, saved.get(entry.id), read.get(entry.id))
+                        for entry in pagination.items]
+    return pagination
 
 
 def goals_of(owner_id: int) -> list[Goal]:

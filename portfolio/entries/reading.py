@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from ..errors import ConflictError, DomainError
 from ..extensions import db
-from . import bp, queries, services
+from . import bp, queries, services, sharing
 from .authoring import can_edit, can_view_version, entry_is_writable, readable_versions
 from .diff import compare_contents
 from .forms import ActionForm, RestoreForm
@@ -67,8 +67,7 @@ def _page(entry, version, content, **extra):
     return render_template(
         "entries/show.html", entry=entry, version=version, content=content,
         sections=ordered_sections(content.get("reflection_model"), content.get("sections")),
-        competencies=[labels[item] for item in content.get("competency_ids") or []
-                      if item in labels],
+        competencies=list(labels.values()),
         model_name=model_name(content.get("reflection_model")), tiers=PRIVACY_TIERS,
         practice_date=_practice_date(content),
         session_types=SESSION_TYPES, privacy_hints=PRIVACY_HINTS,
@@ -85,7 +84,14 @@ def show_entry(entry_id):
         abort(404)
     content = latest.content if latest else services.working_content(entry)
     unsaved = is_author(current_user, entry) and services.has_unsaved_changes(entry, latest)
-    return _page(entry, latest, content, unsaved=unsaved, is_latest=True)
+    if is_author(current_user, entry) or latest is None:
+        return _page(entry, latest, content, unsaved=unsaved, is_latest=True)
+    page = _page(entry, latest, content, unsaved=False, is_latest=True,
+                 last_read=sharing.last_read(current_user, entry))
+    # Remembering what a reader has seen ("Shared with me") changes nothing anyone else sees.
+    sharing.remember_read(current_user, entry)
+    db.session.commit()
+    return page
 
 
 @bp.route("/entries/<int:entry_id>/versions/<int:number>")

@@ -24,6 +24,7 @@ from ..programmes.access import assert_candidate_writable
 from .authoring import author_membership, entry_is_writable, writing_membership
 from .models import REVIEW_STATUSES, Entry, EntryVersion
 from .reflection_models import ALL_PROMPT_KEYS, DEFAULT_MODEL, MODELS, model_for
+from .sharing import shared_with_peers, tell_peer_group
 from .versioning import content_hash
 from .working_copy import (  # noqa: F401 - EntryDraft, UNCHANGED, working_content are public
     UNCHANGED,
@@ -247,6 +248,7 @@ def _require_complete(entry: Entry) -> None:
 
 
 def _snapshot(entry: Entry, actor, note: str, saved_at: datetime | None = None) -> EntryVersion:
+    peers_had_it = shared_with_peers(entry)
     if entry.pending_privacy:
         entry.privacy, entry.pending_privacy = entry.pending_privacy, ""
     db.session.flush()  # claims and tags in the database before they are read back
@@ -261,6 +263,8 @@ def _snapshot(entry: Entry, actor, note: str, saved_at: datetime | None = None) 
     entry.status = "published"
     entry.working_hash = version.content_hash
     _flush()
+    if not peers_had_it and shared_with_peers(entry):
+        tell_peer_group(entry, actor)
     return version
 
 

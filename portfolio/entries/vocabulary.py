@@ -49,15 +49,20 @@ _TAG_JUNK = re.compile(r"[^\w\s&+'-]", re.UNICODE)
 
 
 def normalise_tags(raw: str | list[str] | None) -> list[str]:
-    """Split comma-separated tags; lower-case, trim, collapse spaces, drop '#', de-duplicate."""
+    """Split comma-separated tags; trim, collapse spaces, drop '#', de-duplicate ignoring case.
+
+    Tags keep the author's case ("U17"); "u17" is the same tag, and the first spelling wins.
+    """
     if not raw:
         return []
     parts = raw.split(",") if isinstance(raw, str) else list(raw)
     tags: list[str] = []
+    seen: set[str] = set()
     for part in parts:
-        tag = " ".join(_TAG_JUNK.sub(" ", part.replace("#", " ")).split()).lower()
+        tag = " ".join(_TAG_JUNK.sub(" ", part.replace("#", " ")).split())
         tag = tag[:TAG_MAX_CHARS].strip()
-        if tag and tag not in tags:
+        if tag and tag.casefold() not in seen:
+            seen.add(tag.casefold())
             tags.append(tag)
     return tags
 

@@ -16,7 +16,7 @@ from ..errors import DomainError
 from ..evidence.models import EntryEvidence
 from ..extensions import db
 from ..frameworks.models import Competency
-from .models import PRIVACY_TIERS, SESSION_TYPES, Entry, EntryCompetency, EntryTag
+from .models import PRIVACY_TIERS, SESSION_TYPES, Entry, EntryCompetency, EntryTag, tag_key
 from .reflection_models import ALL_PROMPT_KEYS, MODELS
 from .versioning import content_hash
 from .vocabulary import (
@@ -221,12 +221,16 @@ def write_claims(entry, wanted):
 
 
 def _write_tags(entry, wanted):
+    # A tag that only changed case ("u17" -> "U17") is renamed in place, not replaced.
+    spelling = {tag_key(name): name for name in wanted}
     for tag in list(entry.tags):
-        if tag.name not in wanted:
+        if tag.name_key not in spelling:
             entry.tags.remove(tag)
-    have = {tag.name for tag in entry.tags}
-    for name in wanted:
-        if name not in have:
+        elif tag.name != spelling[tag.name_key]:
+            tag.name = spelling[tag.name_key]
+    have = {tag.name_key for tag in entry.tags}
+    for key, name in spelling.items():
+        if key not in have:
             entry.tags.append(EntryTag(name=name))
 
 

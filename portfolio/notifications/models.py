@@ -12,7 +12,7 @@ from ..extensions import db
 
 NOTIFICATION_KINDS = (
     "review_requested", "review_done", "review_returned", "comment", "reply",
-    "peer_signoff", "review_overdue", "review_escalated",
+    "peer_signoff", "review_overdue", "review_escalated", "entry_shared",
 )
 
 

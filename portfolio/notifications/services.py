@@ -32,6 +32,7 @@ SUBJECTS = {
     "peer_signoff": "A peer has signed off a competency",
     "review_overdue": "A review is overdue",
     "review_escalated": "A review is well past its due date",
+    "entry_shared": "A peer shared an entry with you",
 }
 DIGEST_LOOKBACK = timedelta(days=7)
 DIGEST_INTERVAL = timedelta(hours=20)

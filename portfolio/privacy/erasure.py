@@ -20,7 +20,7 @@ from .. import storage
 from ..audit.services import record
 from ..auth.models import AccountToken, LoginAttempt, PasswordResetRequest, User
 from ..database import utcnow
-from ..entries.models import DraftRescue, Entry, Goal, PhilosophyStatement
+from ..entries.models import DraftRescue, Entry, EntryRead, Goal, PhilosophyStatement
 from ..errors import DomainError
 from ..evidence.models import Evidence
 from ..exports.models import Job
@@ -128,6 +128,7 @@ def _delete_account_traces(user: User) -> dict[str, int]:
         "notifications": _delete(delete(Notification).where(Notification.user_id == user.id)),
         "account_links": _delete(delete(AccountToken).where(AccountToken.user_id == user.id)),
         "kept_drafts": _delete(delete(DraftRescue).where(DraftRescue.user_id == user.id)),
+        "entries_read": _delete(delete(EntryRead).where(EntryRead.user_id == user.id)),
         "jobs": _delete(delete(Job).where(Job.requested_by_id == user.id)),
         "member_imports": _delete(delete(MemberImport)
                                   .where(MemberImport.created_by_id == user.id)),

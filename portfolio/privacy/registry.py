@@ -49,6 +49,8 @@ PERSONAL_DATA_TABLES: dict[str, Handling] = {
     "goal_notes": Handling("goals", DELETE),
     "goal_competencies": Handling("goals", DELETE),
     "draft_rescues": Handling("kept_drafts", DELETE),
+    "entry_reads": Handling("entries_read", DELETE,
+                            "which version of others' shared entries they last opened"),
     "comments": Handling("comments_written", REDACT,
                          "the thread keeps its shape; the text is removed"),
     "review_requests": Handling("review_requests", KEEP,

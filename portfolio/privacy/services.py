@@ -18,6 +18,7 @@ from ..entries.models import (
     DraftRescue,
     Entry,
     EntryCompetency,
+    EntryRead,
     EntryVersion,
     Goal,
     PhilosophyStatement,
@@ -61,6 +62,7 @@ def personal_data(user: User) -> dict:
         "goals": _goals(user.id),
         "kept_drafts": _rows(select(DraftRescue).where(DraftRescue.user_id == user.id),
                              exclude={"key_hash"}),
+        "entries_read": _rows(select(EntryRead).where(EntryRead.user_id == user.id)),
         "comments_written": _rows(select(Comment).where(Comment.author_id == user.id)),
         "review_requests": _review_requests(user.id),
         "signoffs": {

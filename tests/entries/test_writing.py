@@ -44,7 +44,7 @@ def test_saving_a_new_entry_makes_version_one_in_the_cohort(world, client_for):
     [version] = entry.versions
     assert version.content["sections"]["so_what"] == "Reaction was slow."
     assert version.competency_ids == [vp1.id]
-    assert version.content["tags"] == ["acceleration", "u17", "wet weather"]
+    assert version.content["tags"] == ["Acceleration", "U17", "wet weather"]  # case kept
     assert version.content_hash and len(version.content_hash) == 64
 
 

@@ -11,6 +11,7 @@ from portfolio.auth.models import AccountToken, LoginAttempt, PasswordResetReque
 from portfolio.database import utcnow
 from portfolio.entries.models import (
     DraftRescue,
+    EntryRead,
     EntryTag,
     Goal,
     GoalNote,
@@ -91,6 +92,7 @@ def world_with_everything():
         MemberImport(cohort_id=s.cohort.id, created_by_id=author.id, file_digest="c" * 64,
                      rows=[{"line": 2, "email": "someone@example.test"}]),
         ProgrammeCompletion(membership_id=s.author_membership.id, recorded_by_id=s.lead.id),
+        EntryRead(user_id=author.id, entry_id=s.peer_entry.id, version_number=1),
     ])
     record("entry.saved", actor=author, target=s.plain_entry)
     db.session.commit()
