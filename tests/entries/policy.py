@@ -88,8 +88,6 @@ ROUTES = [
     Route("entries.home", always("/portfolio/"), SIGNED_IN),
     # Everyone signed in has a feed; it lists only what visible_entries_filter lets them read.
     Route("entries.shared", always("/portfolio/shared"), SIGNED_IN),
-    # Everyone signed in has a feed; it lists only what visible_entries_filter lets them read.
-    Route("entries.shared", always("/portfolio/shared"), SIGNED_IN),
     Route("entries.preview", always("/portfolio/preview"), SIGNED_IN, method="POST",
           data=lambda world: {"text": "**bold**"}),
     Route("entries.new_entry", always("/portfolio/entries/new"), CANDIDATES, denied_status=403),
