@@ -1,4 +1,9 @@
-"""The cohort's audit log for programme leads: on screen and as a CSV download."""
+"""The cohort's audit log for programme leads and admins: on screen in plain English, and as a
+CSV download.
+
+Only leads and admins read it: the log names every member's sign-ins and account changes and
+every sign-off, whatever the privacy tier of the entry, so a coach developer reads their
+candidates' work through the entry pages, which obey the tiers, not through this log."""
 
 from __future__ import annotations
 
@@ -8,7 +13,9 @@ import io
 from flask import Response, current_app, render_template, request
 
 from ...access import role_required
+from ...audit.queries import display_names
 from ...audit.services import record
+from ...audit.vocabulary import EVENTS, describe, event_choices, person_ids, title_for
 from ...database import get_or_404
 from ...extensions import db
 from ...programmes.models import Cohort
@@ -16,8 +23,8 @@ from ...timeutil import local
 from .. import queries
 from ..blueprint import bp
 
-CSV_COLUMNS = ("Time (UTC)", "Time (UK)", "Who", "Action", "Object", "Object id", "Details",
-               "Address")
+CSV_COLUMNS = ("Time (UTC)", "Time (UK)", "Who", "Action", "What happened", "Object",
+               "Object id", "Details", "Address")
 # Spreadsheet programs run cells starting with these as formulas.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -32,12 +39,15 @@ def neutralise(value) -> str:
 @role_required("programme_lead")
 def cohort_audit(cohort_id):
     cohort = get_or_404(Cohort, cohort_id)
-    action = request.args.get("action", "").strip()[:64]
+    action = request.args.get("action", "").strip()
+    action = action if action in EVENTS else ""
     page = max(1, request.args.get("page", 1, type=int) or 1)
     events = queries.cohort_audit_page(cohort.id, page, current_app.config["ITEMS_PER_PAGE"],
                                        action)
+    names = display_names(person_ids(events.items))
     return render_template("reviews/audit.html", cohort=cohort, events=events, action=action,
-                           names=queries.actor_names(events.items))
+                           choices=event_choices(), names=names,
+                           described={event.id: describe(event, names) for event in events.items})
 
 
 @bp.route("/cohorts/<int:cohort_id>/audit.csv")
@@ -70,7 +80,8 @@ def _csv_lines(app, cohort_id: int):
                 writer.writerow([neutralise(value) for value in (
                     event.occurred_at.isoformat(),
                     local(event.occurred_at).strftime("%Y-%m-%d %H:%M"),
-                    _who(event, names), event.action, event.target_type, event.target_id,
+                    _who(event, names), event.action, title_for(event.action),
+                    event.target_type, event.target_id,
                     event.summary, event.address)])
             yield _drain(buffer)
     yield _drain(buffer)
