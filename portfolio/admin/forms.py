@@ -23,3 +23,11 @@ class RoleForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A bare form carrying only the CSRF token, for button-only POSTs."""
+
+
+class DetailsForm(FlaskForm):
+    display_name = StringField("Name", validators=[
+        DataRequired("Enter the person's name."), Length(max=120)])
+    email = EmailField("Email address", validators=[
+        DataRequired("Enter an email address."), Email("Enter a valid email address."),
+        Length(max=254)], description="They sign in with it, and emails go to it.")

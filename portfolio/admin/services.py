@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
+
 from ..audit.services import record
 from ..auth.models import User
-from ..auth.services import invite_user
+from ..auth.services import find_user_by_email, invite_user, normalise_email, send_password_reset
 from ..database import utcnow
 from ..errors import DomainError
+from ..extensions import db
+from ..mail.services import queue_mail
+
+EMAIL_TAKEN = "Another account already uses this email address."
 
 GLOBAL_ROLES = {"admin": "is_admin", "programme_lead": "is_programme_lead"}
 
@@ -52,3 +58,50 @@ def reactivate(actor: User, user: User) -> None:
     user.active = True
     user.deactivated_at = None
     record("user.reactivated", actor=actor, target=user)
+
+
+def update_details(actor: User, user: User, display_name: str, email: str) -> list[str]:
+    """Correct a person's name and email address; return what changed ("name", "email").
+
+    The log records which fields changed, never the addresses. The old address is told, so
+    an account cannot be moved to another mailbox unnoticed.
+    """
+    if user.erased_at is not None:
+        raise DomainError("This person's data was erased; their account cannot be changed.")
+    name = " ".join((display_name or "").split())
+    if not name:
+        raise DomainError("Enter the person's name.", field="display_name")
+    email = normalise_email(email)
+    if not email:
+        raise DomainError("Enter an email address.", field="email")
+    other = find_user_by_email(email)
+    if other is not None and other.id != user.id:
+        raise DomainError(EMAIL_TAKEN, field="email")
+    old_email = user.email
+    changed = [key for key, new, old in (("name", name, user.display_name),
+                                          ("email", email, user.email)) if new != old]
+    if not changed:
+        return changed
+    user.display_name, user.email = name, email
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # another admin gave the address away first: the caller
+        raise DomainError(EMAIL_TAKEN, field="email") from error  # rolls back
+    if "email" in changed:
+        queue_mail(old_email, "Your Advanced Coach Portfolio sign-in address was changed",
+                   f"Hello {name},\n\nAn administrator changed the email address you sign in "
+                   "with. From now on, sign in and receive emails at the new address.\n\nIf "
+                   "you did not expect this, contact your programme lead.\n")
+    record("user.details_changed", actor=actor, target=user, changed=" ".join(changed))
+    return changed
+
+
+def send_reset(actor: User, user: User) -> None:
+    """Mail the person a password reset link (the link expires as a self-service one does)."""
+    if user.erased_at is not None or not user.active:
+        raise DomainError("Only an active account can be sent a reset link. Reactivate it first.")
+    if not user.has_password:
+        raise DomainError("This person has not set up their account yet: send the invitation "
+                          "again instead.")
+    send_password_reset(user)
+    record("user.reset_sent", actor=actor, target=user)

@@ -8,6 +8,7 @@ from ..auth.models import User
 from ..database import get_or_404
 from ..errors import DomainError, apply_to_form
 from ..extensions import db
+from ..programmes.membership import STATUS_LABELS
 from . import bp, queries, services
 from .forms import ActionForm, InviteUserForm, RoleForm
 
@@ -19,7 +20,7 @@ def users():
     page = request.args.get("page", 1, type=int)
     pagination = queries.search_users(term, page, current_app.config["ITEMS_PER_PAGE"])
     return render_template("admin/users.html", pagination=pagination, term=term,
-                           action_form=ActionForm())
+                           roles=queries.role_labels(pagination.items), action_form=ActionForm())
 
 
 @bp.route("/users/invite", methods=["GET", "POST"])
@@ -46,7 +47,9 @@ def invite():
 @role_required("admin")
 def user_detail(user_id):
     user = get_or_404(User, user_id)
-    return render_template("admin/user.html", user=user, action_form=ActionForm())
+    return render_template("admin/user.html", user=user, action_form=ActionForm(),
+                           memberships=queries.memberships_of(user.id),
+                           cohort_roles=queries.COHORT_ROLE_LABELS, member_statuses=STATUS_LABELS)
 
 
 @bp.route("/users/<int:user_id>/roles", methods=["POST"])

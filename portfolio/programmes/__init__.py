@@ -24,4 +24,4 @@ def _register_hooks() -> None:
 
 _register_hooks()
 
-from . import member_views, views  # noqa: E402,F401
+from . import confirm_views, member_views, views  # noqa: E402,F401

@@ -10,6 +10,7 @@ from ..database import get_or_404
 from ..errors import DomainError, apply_to_form
 from ..extensions import db
 from . import bp, member_import, membership, queries
+from .confirm_views import confirm_withdrawal
 from .csvtools import read_limited, write_csv
 from .forms import ActionForm, ImportForm, InviteForm, MembershipForm, PeerGroupForm, options
 from .models import Cohort, CohortMembership, MemberImport, PeerGroup
@@ -141,6 +142,9 @@ def member(cohort_id, membership_id):
         form.developer_id.data = member.coach_developer_id
         form.specialism_ids.data = [s.id for s in member.specialisms]
     if form.validate_on_submit():
+        if (form.status.data == "withdrawn" and member.status != "withdrawn"
+                and request.form.get("confirmed") != "yes"):
+            return confirm_withdrawal(member, request.form)
         changes = membership.MembershipChanges(
             role=form.role.data, status=form.status.data, developer_id=form.developer_id.data,
             specialism_ids=[i for i in form.specialism_ids.data or () if i])

@@ -70,6 +70,8 @@ ROUTES = [
     *_get_and_post("programmes.edit_year", lambda w: _year(w) + "/edit"),
     _manager_route("programmes.year_status", lambda w: _year(w) + "/status", "POST",
                    data=lambda w: {"status": "planning"}),
+    _manager_route("programmes.confirm_year_status", lambda w: _year(w) + "/status/closed",
+                   secret=lambda w: f"Close {w.year.label}?"),
     *_get_and_post("programmes.new_cohort", lambda w: _year(w) + "/cohorts/new"),
     Route("programmes.cohort", _cohort, COHORT_VIEWERS, secret=lambda w: "Aisha Author"),
     Route("programmes.cohort", lambda w: f"/programme/cohorts/{w.other_cohort.id}",

@@ -113,8 +113,13 @@ def test_membership_changes_are_audited_and_withdrawal_ends_access(client, login
     login(s.lead)
     url = f"/programme/cohorts/{s.cohort.id}/members/{s.outsider_membership.id}"
     throws = specialism("Throws")
-    response = client.post(url, data={"role": "candidate", "status": "withdrawn",
-                                      "developer_id": "", "specialism_ids": [str(throws.id)]})
+    data = {"role": "candidate", "status": "withdrawn", "developer_id": "",
+            "specialism_ids": [str(throws.id)]}
+    asked = client.post(url, data=data)  # first a page says what withdrawing does
+    assert asked.status_code == 200 and "can no longer open" in asked.get_data(as_text=True)
+    db.session.refresh(s.outsider_membership)
+    assert s.outsider_membership.status == "active"
+    response = client.post(url, data={**data, "confirmed": "yes"})
     assert response.status_code == 302
     db.session.refresh(s.outsider_membership)
     assert s.outsider_membership.status == "withdrawn"
