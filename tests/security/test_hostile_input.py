@@ -18,7 +18,12 @@ from tests.conftest import USE_POSTGRES
 from tests.factories import make_scenario, sign_in
 from tests.security.corpus import INVALID_UTF8, TEXT_PAYLOADS, live_markup_in
 from tests.security.forms import filled, forms_on
-from tests.test_authorization_matrix import MODULES, ROUTES
+from tests.test_authorization_matrix import (
+    MODULES,
+    ROUTES,
+    add_cross_cohort_actors,
+    add_stale_sign_ins,
+)
 
 # Tables a refused request may still write to, by design: the audit trail and login throttle
 # record refusals, and a too-large post rescues the author's text so it is never lost.
@@ -44,6 +49,8 @@ def _form_pages():
 @pytest.fixture
 def world(app):
     world = make_scenario()
+    add_stale_sign_ins(world)
+    add_cross_cohort_actors(world)  # the route policies' setups need them
     for module in MODULES:
         if hasattr(module, "setup"):
             module.setup(world)
