@@ -77,6 +77,11 @@ def render_error(code: int, detail: str | None = None):
 def register_errorhandlers(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        # A feature may keep the refused form's text and send its writer back to it.
+        for keep in app.extensions.get("refused_post_keepers", []):
+            answer = keep()
+            if answer is not None:
+                return answer
         return render_error(400, "The form had expired or was sent from somewhere else. "
                                  "Go back, reload the page and send it again.")
 

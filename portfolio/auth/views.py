@@ -23,7 +23,7 @@ def client_address() -> str:
 
 def start_session(user) -> None:
     """Begin a fresh session for the user, dropping anything from before sign-in."""
-    kept = {key: session[key] for key in ("draft_rescue",) if key in session}
+    kept = {key: session[key] for key in ("draft_rescue", "form_rescue") if key in session}
     session.clear()
     session.update(kept)
     login_user(user)

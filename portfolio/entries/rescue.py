@@ -52,6 +52,15 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def new_key() -> str:
+    """A random key for the browser's session; only its hash is stored."""
+    return secrets.token_urlsafe(32)
+
+
+def key_hash(key: str) -> str:
+    return _hash(key)
+
+
 def stash(key: str | None, target: str, formdata: MultiDict, *, entry_id: int | None = None,
           address: str = "") -> str | None:
     """Keep the posted fields; return the key for the browser's session (None if refused)."""
@@ -68,9 +77,9 @@ def stash(key: str | None, target: str, formdata: MultiDict, *, entry_id: int | 
         return None
     row = find(key) if key else None
     if row is None:
-        if _too_many_from(address):
+        if too_many_from(address):
             return None
-        key = secrets.token_urlsafe(32)
+        key = new_key()
         row = DraftRescue(key_hash=_hash(key))
         db.session.add(row)
     row.user_id, row.target, row.entry_id = user_id, target, entry_id
@@ -79,7 +88,7 @@ def stash(key: str | None, target: str, formdata: MultiDict, *, entry_id: int | 
     return key
 
 
-def _too_many_from(address: str) -> bool:
+def too_many_from(address: str) -> bool:
     recent = db.session.scalar(select(func.count()).select_from(DraftRescue).where(
         DraftRescue.address == address[:64],
         DraftRescue.created_at > utcnow() - timedelta(hours=1)))
