@@ -24,8 +24,8 @@ def create_command(output):
     """Write a consistent backup with a checksum manifest."""
     try:
         folder = create_backup(output)
-    except BackupError as error:
-        raise click.ClickException(error.message) from error
+    except (BackupError, OSError) as error:
+        raise click.ClickException(_message(error)) from error
     manifest = json.loads((folder / MANIFEST).read_text())
     click.echo(f"Backup written to {folder}: the database and "
                f"{manifest['evidence_files']} evidence file(s).")
@@ -38,8 +38,8 @@ def verify_command(folder):
     """Check a backup's files against its manifest."""
     try:
         manifest = verify_backup(folder)
-    except BackupError as error:
-        raise click.ClickException(error.message) from error
+    except (BackupError, OSError) as error:
+        raise click.ClickException(_message(error)) from error
     click.echo(f"Backup is intact: {len(manifest['files'])} files match their checksums.")
 
 
@@ -53,8 +53,16 @@ def restore_command(folder, yes):
         click.confirm("This replaces ALL current data with the backup. Continue?", abort=True)
     try:
         restored = restore_backup(folder)
-    except BackupError as error:
-        raise click.ClickException(error.message) from error
+    except (BackupError, OSError) as error:
+        raise click.ClickException(_message(error)) from error
     click.echo(f"Restored the backup of {restored.manifest['created_at']}.")
     for path in restored.leftovers:
         click.echo(f"Could not remove {path}; delete it by hand.", err=True)
+
+
+def _message(error: BackupError | OSError) -> str:
+    """An operator-facing line, never a traceback (an OSError here happened before any change)."""
+    if isinstance(error, BackupError):
+        return error.message
+    where = f" ({error.filename})" if error.filename else ""
+    return f"{error.strerror or error}{where}. Nothing was changed."

@@ -189,3 +189,19 @@ def test_backup_from_an_instance_without_the_files_fails(make_app, tmp_path):
     assert result.exit_code == 1, result.output
     assert "2 evidence row(s) point at files missing" in result.output
     assert str(tmp_path / "elsewhere" / "uploads") in result.stderr  # which instance it used
+
+
+def test_an_unreadable_backup_is_reported_without_a_traceback(app, runner, tmp_path, monkeypatch):
+    from portfolio.backup import services
+
+    folder = create_backup(tmp_path / "backup")
+
+    def unreadable(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(services, "file_sha256", unreadable)
+    for command in (["backup", "verify", str(folder)], ["backup", "restore", "--yes", str(folder)]):
+        result = runner.invoke(args=command)
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert "Error: Permission denied (" in result.output
+        assert "Nothing was changed." in result.output
