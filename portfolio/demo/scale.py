@@ -34,6 +34,7 @@ from ..programmes.models import (
 )
 from ..reviews.models import Comment, ReviewRequest, ReviewRequestCompetency, Signoff
 from ..storage import final_path
+from ..text import render_markdown
 
 BATCH = 5000
 MODELS = ("gibbs", "what_so_what", "kolb", "gilbert_trudel", "brookfield", "free")
@@ -57,6 +58,14 @@ class ScaleOptions:
     entries: int = 40
     seed: int = 2026
     files: bool = True
+
+
+def _rendered(sections: dict, _cache: dict = {}) -> dict:  # noqa: B006  (a deliberate memo)
+    """Stored HTML for scale versions: each phrase rendered once, not once per version."""
+    for text in sections.values():
+        if text not in _cache:
+            _cache[text] = str(render_markdown(text))
+    return {key: _cache[text] for key, text in sections.items()}
 
 
 def _bulk(model, rows: list[dict]) -> None:
@@ -191,7 +200,8 @@ def _cohort_rows(options, rng, now, start, year_id, cohort_index, pathway_id, fr
                 versions.append({"id": version_id, "entry_id": entry_id, "number": number,
                                  "title": title, "content": content, "content_hash": digest,
                                  "created_at": moment + timedelta(hours=number),
-                                 "created_by_id": user_id, "note": ""})
+                                 "created_by_id": user_id, "note": "",
+                                 "rendered": _rendered(sections)})
             claims.extend({"entry_id": entry_id, "competency_id": c.id} for c in claimed)
             if privacy != "private":
                 comments.append({"entry_id": entry_id, "author_id": developer_id,

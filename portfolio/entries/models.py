@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..database import TimestampMixin, UTCDateTime, utcnow
 from ..extensions import db
+from ..text import render_markdown, render_sections
 
 if TYPE_CHECKING:
     from ..auth.models import User
@@ -132,6 +133,10 @@ class EntryVersion(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
                                                       index=True)
     note: Mapped[str] = mapped_column(String(200), default="")  # e.g. "Restored from version 2"
+    # Section key -> sanitised HTML, rendered once as the version is inserted; every reader
+    # shows this (the `stored_html` filter) and never renders the Markdown again.
+    rendered: Mapped[dict] = mapped_column(JSON, default=lambda context: render_sections(
+        (context.get_current_parameters().get("content") or {}).get("sections")))
 
     entry: Mapped[Entry] = relationship(back_populates="versions")
 
@@ -236,6 +241,9 @@ class PhilosophyVersion(db.Model):
     body: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The body's sanitised HTML, rendered once as the version is inserted (see EntryVersion).
+    rendered: Mapped[str] = mapped_column(Text, default=lambda context: str(render_markdown(
+        context.get_current_parameters().get("body"))))
 
     statement: Mapped[PhilosophyStatement] = relationship(back_populates="versions")
 
@@ -307,7 +315,9 @@ class DraftRescue(db.Model):
 
 # Saved versions never change: the database itself refuses an UPDATE of their content, so a
 # sign-off's version and hash keep meaning what the reviewer saw. (Deleting a whole entry, and
-# the SET NULL of a departed author's id, stay possible.)
+# the SET NULL of a departed author's id, stay possible.) `rendered` is derived from the
+# content: the application never changes it either (below), but a migration may render the
+# stored HTML again when the renderer or the allow-list changes.
 _FROZEN_COLUMNS = {
     "entry_versions": "entry_id, number, title, content, content_hash, created_at",
     "philosophy_versions": "statement_id, number, body, content_hash, created_at",
@@ -346,7 +356,8 @@ def _refuse_version_change(mapper, connection, target) -> None:
     from sqlalchemy import inspect
 
     state = inspect(target)
-    frozen = {"title", "content", "content_hash", "number", "body", "entry_id", "statement_id"}
+    frozen = {"title", "content", "content_hash", "number", "body", "entry_id", "statement_id",
+              "rendered"}
     changed = [attr.key for attr in state.attrs
                if attr.key in frozen and attr.history.has_changes()]
     if changed:
