@@ -12,7 +12,7 @@ def __getattr__(name: str):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from ..entries.panels import register_entry_panel
     from ..navigation import add_nav_item
-    from . import commands, views  # noqa: F401 - attach routes and commands to the blueprint
+    from . import commands, confirm_views, views  # noqa: F401 - routes and commands
     from .blueprint import bp
     from .panel import build_entry_panel
     from .permissions import is_candidate

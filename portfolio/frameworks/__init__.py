@@ -14,4 +14,4 @@ def _register_hooks() -> None:
 
 _register_hooks()
 
-from . import editing_views, views  # noqa: E402,F401
+from . import confirm_views, editing_views, views  # noqa: E402,F401

@@ -51,6 +51,8 @@ ROUTES = [
     Route("evidence.edit", _photo("/edit"), AUTHOR, secret=_title),
     Route("evidence.edit", _photo("/edit"), AUTHOR, method="POST", allowed_status=302,
           data=lambda w: {"title": "Policy hurdles photo", "description": ""}),
+    Route("evidence.confirm_delete", lambda w: f"/evidence/{w.evidence_spare.id}/delete",
+          AUTHOR),
     Route("evidence.delete", lambda w: f"/evidence/{w.evidence_spare.id}/delete", AUTHOR,
           method="POST", allowed_status=302),
     Route("evidence.attach_page", _entry("/attach"), AUTHOR, secret=lambda w: "Policy entry"),
