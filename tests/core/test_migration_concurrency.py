@@ -30,7 +30,7 @@ def statuses(connection) -> dict[int, str]:
 def test_duplicate_open_requests_are_closed_and_new_ones_refused(tmp_path, empty_database):  # noqa: F811
     app = create_app(base_config(tmp_path, empty_database))
     with app.app_context():
-        upgrade(revision="0005")
+        upgrade(revision="0002")  # the schema PREVIOUS_HEAD_ROWS was written for
         with db.engine.begin() as connection:
             for statement in PREVIOUS_HEAD_ROWS:  # entry 1 with open request 1
                 connection.execute(text(statement.format(now="CURRENT_TIMESTAMP")))
