@@ -1,12 +1,14 @@
-"""Request boundary rules: NUL in form fields and query strings, and the range of URL ids."""
+"""Request boundary rules: NUL in form fields and query strings, the range of ids in URLs and
+forms, and page numbers in the address."""
 
 from __future__ import annotations
 
-from flask import Request
+from flask import Request, request
 from werkzeug.routing import IntegerConverter
 from werkzeug.utils import cached_property
 
 MAX_ID = 2**31 - 1  # primary keys are 32-bit integers
+MAX_PAGE = 10**6  # far past any list's end, and an offset every database can take
 
 
 class IdConverter(IntegerConverter):
@@ -42,3 +44,43 @@ class PortfolioRequest(Request):
     @cached_property
     def args(self):
         return _without_nul(super().args, self.parameter_storage_class)
+
+
+def page_number(value: str | None) -> int:
+    """A list page from the address: 1 for anything but whole digits, at most MAX_PAGE."""
+    text = (value or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return 1
+    digits = text.lstrip("0")
+    if len(digits) > len(str(MAX_PAGE)):
+        return MAX_PAGE
+    return min(max(int(digits or "0"), 1), MAX_PAGE)
+
+
+def page_arg(name: str = "page") -> int:
+    """The page number the current request asks for (`?page=`), kept within range."""
+    return page_number(request.args.get(name))
+
+
+def whole_number(value, *, low: int = 0, high: int = MAX_ID) -> int | None:
+    """A submitted whole number (ASCII digits) from low to high, or None for anything else."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    else:
+        text = str(value if value is not None else "").strip()
+        if not (text.isascii() and text.isdigit()) or len(text.lstrip("0")) > len(str(high)):
+            return None
+        number = int(text)
+    return number if low <= number <= high else None
+
+
+def database_id(value) -> int:
+    """Coerce a submitted id to int, refusing (ValueError) anything no row could have.
+
+    Use as `coerce=` of a select or checkbox field, so an out-of-range id becomes the field's
+    error instead of a database overflow, and the rest of the form is kept.
+    """
+    number = whole_number(value, low=1)
+    if number is None:
+        raise ValueError(f"{str(value)[:20]!r} is not an id")
+    return number

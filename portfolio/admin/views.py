@@ -9,6 +9,7 @@ from ..database import get_or_404
 from ..errors import DomainError, apply_to_form
 from ..extensions import db
 from ..programmes.membership import STATUS_LABELS
+from ..requests import page_arg
 from . import bp, queries, services
 from .forms import ActionForm, InviteUserForm, RoleForm
 
@@ -17,8 +18,7 @@ from .forms import ActionForm, InviteUserForm, RoleForm
 @role_required("admin")
 def users():
     term = request.args.get("q", "").strip()[:100]
-    page = request.args.get("page", 1, type=int)
-    pagination = queries.search_users(term, page, current_app.config["ITEMS_PER_PAGE"])
+    pagination = queries.search_users(term, page_arg(), current_app.config["ITEMS_PER_PAGE"])
     return render_template("admin/users.html", pagination=pagination, term=term,
                            roles=queries.role_labels(pagination.items), action_form=ActionForm())
 

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from ..main.views import LANDING_PAGES
 from ..navigation import add_nav_item
+from ..requests import database_id, page_arg
 from ..reviews.progress import STATES, candidate_progress
 from . import bp, keeping, queries
 from .authoring import (
@@ -27,8 +28,10 @@ LANDING_PAGES.append((is_candidate, "entries.home"))
 
 
 def _as_id(value) -> int | None:
-    number = int(value) if (value or "").isdigit() and len(value) < 12 else None
-    return number if queries.valid_id(number) else None
+    try:
+        return database_id(value)
+    except ValueError:
+        return None
 
 
 def _filters(form: EntryFilterForm) -> dict:
@@ -63,8 +66,7 @@ def home():
     form.competency.choices = choice_list([("", "Any competency"), *(
         (str(item.id), item.label) for group in groups for item in group.competencies)])
     filters = _filters(form)
-    page = request.args.get("page", 1, type=int)
-    entries = queries.my_entries(current_user.id, filters, page,
+    entries = queries.my_entries(current_user.id, filters, page_arg(),
                                  current_app.config["ITEMS_PER_PAGE"])
     return render_template(
         "entries/home.html", membership=membership, form=form, entries=entries,
@@ -86,8 +88,7 @@ def candidate_portfolio(user_id):
     person = queries.candidate(user_id)
     if person is None or not can_view_candidate(current_user, person.id):
         abort(404)
-    page = request.args.get("page", 1, type=int)
-    entries = queries.shared_entries(current_user, person.id, page,
+    entries = queries.shared_entries(current_user, person.id, page_arg(),
                                      current_app.config["ITEMS_PER_PAGE"])
     may_see = owned_visibility(current_user, person.id)
     statement = queries.statement_with_owner(person.id)

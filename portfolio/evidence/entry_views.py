@@ -4,7 +4,7 @@ Only the entry's author may use these pages (anyone else gets 404), and only whi
 is editable; the next save of the entry snapshots what is attached.
 """
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, url_for
 from flask_login import current_user, login_required
 
 from ..database import get_or_404
@@ -12,6 +12,7 @@ from ..entries.models import Entry
 from ..entries.permissions import can_edit_entry, is_author
 from ..errors import DomainError, apply_to_form
 from ..extensions import db
+from ..requests import page_arg
 from . import queries, services
 from .blueprint import bp
 from .forms import ChooseEvidenceForm, UploadForm
@@ -25,14 +26,13 @@ def _authored_entry(entry_id) -> Entry:
 
 def entry_page_context(entry_id) -> dict:
     entry = _authored_entry(entry_id)
-    page = request.args.get("page", 1, type=int)
     attached = queries.attached_to_entry(entry.id)
     return {
         "entry": entry,
         "entry_url": entry_url(entry),
         "attached": attached,
         "attached_ids": {item.id for item in attached},
-        "pagination": queries.library_page(current_user.id, page,
+        "pagination": queries.library_page(current_user.id, page_arg(),
                                            current_app.config["ITEMS_PER_PAGE"]),
         "can_edit": can_edit_entry(current_user, entry),
     }

@@ -16,6 +16,7 @@ from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 from ..database import get_or_404
 from ..errors import DomainError, apply_to_form, render_error
 from ..extensions import db
+from ..requests import page_arg
 from . import queries, services
 from .blueprint import bp
 from .filetypes import ACCEPT_ATTRIBUTE
@@ -44,8 +45,7 @@ def _library_only():
 @login_required
 def library():
     _library_only()
-    page = request.args.get("page", 1, type=int)
-    pagination = queries.library_page(current_user.id, page, current_app.config["ITEMS_PER_PAGE"])
+    pagination = queries.library_page(current_user.id, page_arg(), current_app.config["ITEMS_PER_PAGE"])
     counts = queries.attached_counts([item.id for item in pagination.items])
     return render_template("evidence/library.html", pagination=pagination, counts=counts,
                            used=queries.bytes_used(current_user.id),

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from ..database import get_or_404
 from ..extensions import db
+from ..requests import page_arg
 from ..security import is_safe_redirect
 from . import queries, services
 from .blueprint import bp
@@ -22,7 +23,7 @@ def _own(notification_id) -> Notification:
 def index():
     unread_only = request.args.get("show") == "unread"
     pagination = queries.notifications_page(
-        current_user, request.args.get("page", 1, type=int),
+        current_user, page_arg(),
         current_app.config["ITEMS_PER_PAGE"], unread_only)
     return render_template("notifications/index.html", pagination=pagination,
                            unread_only=unread_only, action_form=ActionForm())

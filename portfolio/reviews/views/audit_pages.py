@@ -19,6 +19,7 @@ from ...audit.vocabulary import EVENTS, describe, event_choices, person_ids, tit
 from ...database import get_or_404
 from ...extensions import db
 from ...programmes.models import Cohort
+from ...requests import page_arg
 from ...timeutil import local
 from .. import queries
 from ..blueprint import bp
@@ -41,8 +42,7 @@ def cohort_audit(cohort_id):
     cohort = get_or_404(Cohort, cohort_id)
     action = request.args.get("action", "").strip()
     action = action if action in EVENTS else ""
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    events = queries.cohort_audit_page(cohort.id, page, current_app.config["ITEMS_PER_PAGE"],
+    events = queries.cohort_audit_page(cohort.id, page_arg(), current_app.config["ITEMS_PER_PAGE"],
                                        action)
     names = display_names(person_ids(events.items))
     return render_template("reviews/audit.html", cohort=cohort, events=events, action=action,

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from ...access import is_manager
+from ...requests import page_arg
 from .. import dashboard as board
 from ..blueprint import bp
 from ..forms import DashboardFilterForm
@@ -14,10 +15,6 @@ from ..permissions import can_use_dashboard
 from ..services.common import local_today
 
 DASHBOARD_REQUESTS = 10
-
-
-def _page(name: str = "page") -> int:
-    return max(1, min(request.args.get(name, 1, type=int) or 1, 10_000))
 
 
 def _filters(choices) -> tuple[DashboardFilterForm, board.Filters]:
@@ -47,7 +44,7 @@ def dashboard_context(requests_per_page: int | None) -> dict:
     per_page = current_app.config["ITEMS_PER_PAGE"]
     on_dashboard = requests_per_page is not None
     requests = board.open_requests(current_user, filters,
-                                       1 if on_dashboard else _page(),
+                                       1 if on_dashboard else page_arg(),
                                        requests_per_page or per_page)
     args = {key: value for key, value in (("cohort", form.cohort.data),
                                           ("specialism", form.specialism.data),
@@ -63,7 +60,7 @@ def dashboard_context(requests_per_page: int | None) -> dict:
 def dashboard():
     context = dashboard_context(requests_per_page=DASHBOARD_REQUESTS)
     pagination, rows = board.candidate_rows(
-        current_user, context["filters"], _page(), current_app.config["ITEMS_PER_PAGE"],
+        current_user, context["filters"], page_arg(), current_app.config["ITEMS_PER_PAGE"],
         context["today"])
     return render_template("reviews/dashboard.html", candidates=pagination, rows=rows,
                            activity=board.recent_activity(current_user, context["filters"]),
