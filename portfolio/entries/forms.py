@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
+from ..requests import database_id, whole_number
 from .goals import GoalData
 from .models import GOAL_STATUSES, PRIVACY_TIERS, SESSION_TYPES, Entry
 from .reflection_models import ALL_PROMPT_KEYS, MODELS, PROMPTS, model_for
@@ -29,6 +30,8 @@ from .vocabulary import (
     normalise_text,
 )
 
+# An id no competency could have (junk, or past the column's range) is the field's error.
+CHOOSE_LISTED = "Choose competencies from the list."
 ANONYMISE_HINT = ("Describe them without names, for example “four U17 sprinters, two in their "
                   "first season”. Leave out anything that identifies an athlete, especially "
                   "anyone under 18.")
@@ -89,8 +92,8 @@ class EntryForm(FlaskForm):
                                    choices=choice_list((key, model.name)
                                                        for key, model in MODELS.items()))
     privacy = RadioField("Who can see this entry", choices=_tier_choices(), default="private")
-    competencies = SelectMultipleField("Competencies this entry shows", coerce=int,
-                                       validate_choice=False)
+    competencies = SelectMultipleField("Competencies this entry shows", coerce=database_id,
+                                       validate_choice=False, invalid_value_message=CHOOSE_LISTED)
     tags = StringField("Tags", validators=[Length(max=600, message="Use fewer or shorter tags.")],
                        description="Separate tags with commas, for example acceleration, "
                                    "U17, wet weather.")
@@ -105,10 +108,7 @@ class EntryForm(FlaskForm):
         return self[f"section_{key}"]
 
     def expected_lock(self) -> int | None:
-        try:
-            return int(self.lock_version.data)
-        except (TypeError, ValueError):
-            return None
+        return whole_number(self.lock_version.data)
 
     def to_draft(self, skip_invalid: bool = False) -> EntryDraft:
         """The posted working copy; with skip_invalid, fields with errors are left out."""
@@ -183,10 +183,7 @@ class PhilosophyForm(FlaskForm):
     owner = HiddenField()
 
     def expected_lock(self) -> int | None:
-        try:
-            return int(self.lock_version.data)
-        except (TypeError, ValueError):
-            return None
+        return whole_number(self.lock_version.data)
 
 
 class GoalForm(FlaskForm):
@@ -200,8 +197,8 @@ class GoalForm(FlaskForm):
     status = RadioField("Status", choices=choice_list(GOAL_STATUSES.items()),
                          default="not_started")
     privacy = RadioField("Who can see this goal", choices=_tier_choices(), default="developers")
-    competencies = SelectMultipleField("Competencies this goal develops", coerce=int,
-                                       validate_choice=False)
+    competencies = SelectMultipleField("Competencies this goal develops", coerce=database_id,
+                                       validate_choice=False, invalid_value_message=CHOOSE_LISTED)
 
     def to_data(self) -> GoalData:
         return GoalData(title=self.title.data or "", description=self.description.data or "",
@@ -220,8 +217,13 @@ class ActionForm(FlaskForm):
     """A bare form carrying only the CSRF token, for button-only POSTs."""
 
 
+def lock_or_blank(value):
+    """A lock version a row could have, else blank (read as "no version given")."""
+    return value if whole_number(value) is not None else ""
+
+
 class RestoreForm(FlaskForm):
-    lock_version = HiddenField()
+    lock_version = HiddenField(filters=[lock_or_blank])
 
 
 ENTRY_STATUS_FILTERS = {

@@ -7,13 +7,15 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..requests import database_id
 from .services import MAX_SIGNOFFS
 
 
 def optional_int(value):
+    """Coerce a select's value to an id, with '', junk or an id no row has meaning 'none chosen'."""
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        return database_id(value)
+    except ValueError:
         return None
 
 

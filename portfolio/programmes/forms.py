@@ -19,7 +19,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..requests import database_id
 from .membership import ROLE_LABELS, STATUS_LABELS
+
+CHOOSE_CANDIDATES = "Choose candidates from the list."
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -28,10 +31,10 @@ def options(pairs) -> list[SelectChoice]:
 
 
 def optional_int(value):
-    """Coerce a select's value to int, with '' or junk meaning 'none chosen'."""
+    """Coerce a select's value to an id, with '', junk or an id no row has meaning 'none chosen'."""
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        return database_id(value)
+    except ValueError:
         return None
 
 
@@ -100,7 +103,8 @@ class InviteForm(FlaskForm):
     role = RadioField("Role in this cohort", choices=options(ROLE_LABELS.items()),
                       default="candidate",
                       validators=[InputRequired("Choose candidate or coach developer.")])
-    specialism_ids = MultiCheckboxField("Specialisms (candidates)", coerce=optional_int)
+    specialism_ids = MultiCheckboxField("Specialisms (candidates)", coerce=database_id,
+                                        invalid_value_message="Choose specialisms from the list.")
     developer_id = SelectField("Assigned coach developer (candidates)", coerce=optional_int,
                                validate_choice=False)
 
@@ -118,13 +122,15 @@ class MembershipForm(FlaskForm):
                         validators=[InputRequired("Choose a status.")])
     developer_id = SelectField("Assigned coach developer", coerce=optional_int,
                                validate_choice=False)
-    specialism_ids = MultiCheckboxField("Specialisms", coerce=optional_int)
+    specialism_ids = MultiCheckboxField("Specialisms", coerce=database_id,
+                                        invalid_value_message="Choose specialisms from the list.")
 
 
 class PeerGroupForm(FlaskForm):
     name = StringField("Group name", validators=[DataRequired("Enter a name for the group."),
                                                  Length(max=80)])
-    membership_ids = MultiCheckboxField("Candidates in the group", coerce=optional_int,
+    membership_ids = MultiCheckboxField("Candidates in the group", coerce=database_id,
+                                        invalid_value_message=CHOOSE_CANDIDATES,
                                         description="Choose 2 to 6 candidates. Each candidate "
                                                     "can be in one group.")
 
@@ -137,7 +143,8 @@ class RolloverForm(FlaskForm):
                                validate_choice=False,
                                description="Sign-offs carry wherever this version keeps the "
                                            "competency code.")
-    membership_ids = MultiCheckboxField("Members to carry", coerce=optional_int)
+    membership_ids = MultiCheckboxField("Members to carry", coerce=database_id,
+                                        invalid_value_message="Choose members from the list.")
     digest = HiddenField()
 
 

@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
+from ..requests import database_id
 from .models import DECISIONS
 
 
@@ -53,7 +54,8 @@ class MultiCheckboxField(SelectMultipleField):
 
 class SubmitForReviewForm(FlaskForm):
     competencies = MultiCheckboxField(
-        "Which competencies does this entry show?", coerce=int,
+        "Which competencies does this entry show?", coerce=database_id,
+        invalid_value_message="Choose competencies from the list.",
         validators=[DataRequired("Choose at least one competency this entry shows.")],
         description="Only competencies the saved entry claims are listed.")
     message = TextAreaField("Note to your coach developer (optional)",
@@ -62,7 +64,7 @@ class SubmitForReviewForm(FlaskForm):
 
 
 class PeerSignoffForm(FlaskForm):
-    competency = RadioField("Competency", coerce=int, validate_choice=True,
+    competency = RadioField("Competency", coerce=database_id, validate_choice=True,
                             validators=[InputRequired("Choose the competency you sign off.")])
     note = TextAreaField("Short note", validators=[
         DataRequired("Add a short note saying what convinced you."),
