@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask_wtf import FlaskForm
 from wtforms import (
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -23,20 +26,30 @@ class ActionForm(FlaskForm):
     """A bare form carrying only the CSRF token, for button-only POSTs."""
 
 
-class CommentForm(FlaskForm):
+def _one_time_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class SentOnce:
+    """A fresh hidden key per page: the same form sent twice (a double click) posts once."""
+
+    submission_key = HiddenField(default=_one_time_key)
+
+
+class CommentForm(SentOnce, FlaskForm):
     body = TextAreaField("Your comment", validators=[
         DataRequired("Enter your comment."), Length(max=5_000, message="Keep your comment to "
                                                     "5,000 characters or fewer.")],
         description="You can use Markdown. Everyone who can see this entry can read it.")
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(SentOnce, FlaskForm):
     body = TextAreaField("Your reply", validators=[
         DataRequired("Enter your reply."), Length(max=5_000, message="Keep your reply to "
                                                   "5,000 characters or fewer.")])
 
 
-class PeerFeedbackForm(FlaskForm):
+class PeerFeedbackForm(SentOnce, FlaskForm):
     what_worked = TextAreaField("What worked", validators=[
         DataRequired("Say what worked."), Length(max=2_000)],
         description="Something in the session or the reflection worth keeping.")

@@ -33,7 +33,11 @@ COMMENT_KINDS = ("comment", "peer_feedback")
 
 class Comment(db.Model):
     __tablename__ = "comments"
-    __table_args__ = (Index("ix_comments_entry_created", "entry_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_comments_entry_created", "entry_id", "created_at"),
+        # The same form sent twice (a double click, a retried post) is stored once.
+        Index("uq_comments_author_submission", "author_id", "submission_key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"))
@@ -48,6 +52,8 @@ class Comment(db.Model):
     what_to_try: Mapped[str] = mapped_column(Text, default="")
     question: Mapped[str] = mapped_column(Text, default="")
     version_number: Mapped[int | None] = mapped_column(Integer)
+    # A hash of the posting form's one-time key and what it said; None for older comments.
+    submission_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -147,3 +147,20 @@ def test_comment_notifications_go_to_the_author_and_the_thread(app):
     rows = db.session.execute(select(Notification.user_id, Notification.kind)
                               .order_by(Notification.id)).all()
     assert rows == [(s.author.id, "comment"), (s.peer.id, "reply"), (s.author.id, "reply")]
+
+
+def test_one_comment_form_posts_once_but_changed_text_from_it_posts_again(app, login):
+    s = scenario_with_entry()
+    client = login(s.peer, on=app.test_client())
+    url = f"/reviews/entries/{s.entry.id}/comments"
+    data = {"comment-body": "Lovely cue words.", "comment-submission_key": "one-page-view"}
+    services.add_comment(s.entry, s.peer, "Lovely cue words.", form_key="one-page-view",
+                         at=utcnow() - timedelta(minutes=10))  # past the repeat window
+    db.session.commit()
+    # The database refuses the same form's second copy; its sender lands on the thread.
+    response = client.post(url, data=data, follow_redirects=True)
+    assert response.status_code == 200 and _comments() == 1
+    assert "Your comment was already posted." in response.get_data(as_text=True)
+    # Going back and writing something else on the same page is a new comment.
+    client.post(url, data={**data, "comment-body": "And the arm drive."})
+    assert _comments() == 2

@@ -11,8 +11,8 @@ from portfolio.audit.models import AuditEvent
 from portfolio.extensions import db
 from portfolio.notifications.models import Notification
 from portfolio.reviews import services
-from portfolio.reviews.models import ReviewRequest, Signoff
-from tests.live import Browser, together
+from portfolio.reviews.models import Comment, ReviewRequest, Signoff
+from tests.live import Browser, hidden_value, together
 from tests.reviews.builders import decision_form, scenario_with_entry, submit
 
 
@@ -157,3 +157,24 @@ def test_programme_completion_sent_four_times_is_recorded_once(live_site):
     assert count(select(func.count(ProgrammeCompletion.id))) == 1
     assert count(select(func.count(AuditEvent.id)).where(
         AuditEvent.action == "programme.completed")) == 1
+
+
+def test_a_comment_form_sent_six_times_at_once_posts_once(live_site):
+    s = scenario_with_entry()
+    browsers = [live_site.browser_for(s.peer) for _ in range(6)]
+    page = browsers[0].get(f"/portfolio/entries/{s.entry.id}").text
+    comment_key = hidden_value(page, "comment-submission_key")
+    feedback_key = hidden_value(page, "feedback-submission_key")
+    assert comment_key and feedback_key and comment_key != feedback_key
+
+    answers = post_together(browsers, f"/reviews/entries/{s.entry.id}/comments", {
+        "comment-body": "Lovely cue words.", "comment-submission_key": comment_key})
+    answers += post_together(browsers, f"/reviews/entries/{s.entry.id}/feedback", {
+        "feedback-what_worked": "The cues.", "feedback-what_to_try": "Shorter reps.",
+        "feedback-submission_key": feedback_key})
+
+    assert_no_server_error(answers)
+    assert [a.status for a in answers] == [302] * 12
+    assert count(select(func.count(Comment.id))) == 2
+    assert count(select(func.count(Notification.id)).where(
+        Notification.kind == "comment")) == 2

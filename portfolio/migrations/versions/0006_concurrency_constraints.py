@@ -1,7 +1,8 @@
 """constraints that settle concurrent writes
 
 One open review request per entry (a partial unique index), so a double click or a retried
-"send for review" cannot open two requests for the same entry.
+"send for review" cannot open two requests for the same entry; a comment's submission key,
+unique per author, so the same comment form sent twice is stored once.
 
 Revision ID: 0006
 Revises: 0005
@@ -38,7 +39,14 @@ def upgrade():
     op.execute(CLOSE_DUPLICATE_OPEN_REQUESTS)
     op.create_index('uq_review_requests_one_open_per_entry', 'review_requests', ['entry_id'],
                     unique=True, sqlite_where=ONE_OPEN, postgresql_where=ONE_OPEN)
+    with op.batch_alter_table('comments', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('submission_key', sa.String(length=64), nullable=True))
+        batch_op.create_index('uq_comments_author_submission', ['author_id', 'submission_key'],
+                              unique=True)
 
 
 def downgrade():
+    with op.batch_alter_table('comments', schema=None) as batch_op:
+        batch_op.drop_index('uq_comments_author_submission')
+        batch_op.drop_column('submission_key')
     op.drop_index('uq_review_requests_one_open_per_entry', table_name='review_requests')

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ...access import is_manager
 from ...audit.services import record
@@ -21,16 +24,22 @@ from ..permissions import (
     can_remove_comment,
 )
 from .common import assert_entry_writable, clean_text
+from .requests import AlreadyRecorded
 
 MAX_COMMENT = 5_000
 MAX_FEEDBACK_PART = 2_000
 # A second identical post this soon after the first is the same form sent twice.
 REPEAT_WINDOW = timedelta(minutes=2)
+ALREADY_POSTED = "Your comment was already posted."
 
 
 def add_comment(entry, actor, body: str, parent: Comment | None = None, *,
-                at: datetime | None = None) -> Comment:
-    """Post a comment, or a reply (replies to a reply join the same thread)."""
+                at: datetime | None = None, form_key: str | None = None) -> Comment:
+    """Post a comment, or a reply (replies to a reply join the same thread).
+
+    `form_key` is the posting form's one-time key: the same form sent twice at once is stored
+    once (the database refuses the second) and the repeat gets AlreadyRecorded.
+    """
     if not can_comment(actor, entry):
         raise DomainError("Only people who can see this entry can comment on it.")
     assert_entry_writable(entry)
@@ -40,13 +49,14 @@ def add_comment(entry, actor, body: str, parent: Comment | None = None, *,
     existing = _repeat_of(entry, actor, root, fields)
     if existing is not None:
         return existing
-    comment = _save(entry, actor, root, fields, at)
+    comment = _save(entry, actor, root, fields, at, form_key)
     _tell_about_comment(entry, actor, comment, root)
     return comment
 
 
 def add_peer_feedback(entry, actor, what_worked: str, what_to_try: str,
-                      question: str = "", *, at: datetime | None = None) -> Comment:
+                      question: str = "", *, at: datetime | None = None,
+                      form_key: str | None = None) -> Comment:
     """Structured feedback: what worked, what to try, and optionally a question."""
     if not can_give_peer_feedback(actor, entry):
         raise DomainError("You cannot give feedback on your own entry; reply to a comment "
@@ -63,7 +73,7 @@ def add_peer_feedback(entry, actor, what_worked: str, what_to_try: str,
     existing = _repeat_of(entry, actor, None, fields)
     if existing is not None:
         return existing
-    comment = _save(entry, actor, None, fields, at)
+    comment = _save(entry, actor, None, fields, at, form_key)
     _tell_about_comment(entry, actor, comment, None)
     return comment
 
@@ -133,14 +143,29 @@ def _repeat_of(entry, actor, root: Comment | None, fields: dict) -> Comment | No
     return db.session.scalar(statement.limit(1))
 
 
-def _save(entry, actor, root: Comment | None, fields: dict, at=None) -> Comment:
+def _save(entry, actor, root: Comment | None, fields: dict, at=None,
+          form_key: str | None = None) -> Comment:
     comment = Comment(entry_id=entry.id, author_id=actor.id,
                       parent_id=root.id if root else None,
                       version_number=entry.latest_version_number or None,
+                      submission_key=_submission_key(form_key, entry, root, fields),
                       created_at=at or utcnow(), **fields)
     db.session.add(comment)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # the same form, sent at the same moment, was stored
+        raise AlreadyRecorded(ALREADY_POSTED) from error
     return comment
+
+
+def _submission_key(form_key: str | None, entry, root: Comment | None,
+                    fields: dict) -> str | None:
+    """The form's key bound to what it said, so text changed after going back posts anew."""
+    form_key = (form_key or "").strip()[:100]
+    if not form_key:
+        return None
+    said = json.dumps([form_key, entry.id, root.id if root else None, fields], sort_keys=True)
+    return hashlib.sha256(said.encode()).hexdigest()
 
 
 def _tell_about_comment(entry, actor, comment: Comment, root: Comment | None) -> None:

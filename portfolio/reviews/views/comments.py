@@ -21,8 +21,12 @@ def add_comment(entry_id):
     form = CommentForm(prefix="comment")
     if form.validate_on_submit():
         try:
-            comment = services.add_comment(entry, current_user, form.body.data)
+            comment = services.add_comment(entry, current_user, form.body.data,
+                                           form_key=form.submission_key.data)
+        except services.AlreadyRecorded as error:
+            return _already_posted(entry_id, error)
         except DomainError as error:
+            db.session.rollback()
             apply_to_form(error, form)
         else:
             db.session.commit()
@@ -39,8 +43,12 @@ def reply(comment_id):
     form = ReplyForm(prefix="reply")
     if form.validate_on_submit():
         try:
-            comment = services.add_comment(parent.entry, current_user, form.body.data, parent)
+            comment = services.add_comment(parent.entry, current_user, form.body.data, parent,
+                                           form_key=form.submission_key.data)
+        except services.AlreadyRecorded as error:
+            return _already_posted(parent.entry_id, error)
         except DomainError as error:
+            db.session.rollback()
             apply_to_form(error, form)
         else:
             db.session.commit()
@@ -58,14 +66,25 @@ def add_feedback(entry_id):
     if form.validate_on_submit():
         try:
             comment = services.add_peer_feedback(entry, current_user, form.what_worked.data,
-                                                 form.what_to_try.data, form.question.data)
+                                                 form.what_to_try.data, form.question.data,
+                                                 form_key=form.submission_key.data)
+        except services.AlreadyRecorded as error:
+            return _already_posted(entry_id, error)
         except DomainError as error:
+            db.session.rollback()
             apply_to_form(error, form)
         else:
             db.session.commit()
             flash("Your feedback has been posted.", "success")
             return back_to_entry(entry.id, f"comment-{comment.id}")
     return render_template("reviews/feedback_form.html", form=form, entry=entry), 400
+
+
+def _already_posted(entry_id, error):
+    """The same form was sent twice at once: the other copy was stored, so show the thread."""
+    db.session.rollback()
+    flash(error.message, "info")
+    return back_to_entry(entry_id, "comments")
 
 
 def _own_comment(user, comment) -> bool:
@@ -83,7 +102,8 @@ def edit_comment(comment_id):
     if editable and form.validate_on_submit():
         try:
             services.edit_comment(comment, current_user, **{
-                name: form[name].data for name in form.data if name != "csrf_token"})
+                name: form[name].data for name in form.data
+                if name not in ("csrf_token", "submission_key")})
         except DomainError as error:
             apply_to_form(error, form)
         else:
