@@ -115,12 +115,13 @@ def register_request_hooks(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from .navigation import navigation_for
-    from .text import plain_excerpt, render_markdown
+    from .text import plain_excerpt, render_markdown, stored_html
     from .timeutil import format_date, format_datetime, format_time, iso_datetime
     from .wording import plural
 
     app.jinja_env.filters.update(
         markdown=render_markdown,
+        stored_html=stored_html,
         excerpt=plain_excerpt,
         datetime=format_datetime,
         date=format_date,

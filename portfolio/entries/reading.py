@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from ..errors import ConflictError, DomainError
 from ..extensions import db
+from ..text import render_sections
 from . import bp, queries, services, sharing
 from .authoring import can_edit, can_view_version, entry_is_writable, readable_versions
 from .diff import compare_contents
@@ -64,9 +65,14 @@ def _practice_date(content: dict):
 
 def _page(entry, version, content, **extra):
     labels = queries.competency_labels(content.get("competency_ids"))
+    # A saved version shows the HTML stored when it was saved; only the author's never-saved
+    # working copy is rendered here (bounded, like the preview).
+    rendered = version.rendered if version is not None else render_sections(
+        content.get("sections"))
     return render_template(
         "entries/show.html", entry=entry, version=version, content=content,
-        sections=ordered_sections(content.get("reflection_model"), content.get("sections")),
+        sections=ordered_sections(content.get("reflection_model"), content.get("sections"),
+                                  rendered),
         competencies=list(labels.values()),
         model_name=model_name(content.get("reflection_model")), tiers=PRIVACY_TIERS,
         practice_date=_practice_date(content),

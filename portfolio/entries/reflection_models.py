@@ -144,18 +144,25 @@ def model_name(key: str | None) -> str:
     return model.name if model else "Unknown model"
 
 
-def ordered_sections(model_key: str | None, sections: dict | None) -> list[dict]:
-    """The model's prompts in order, then any text written under other prompts, labelled."""
-    sections = sections or {}
+def ordered_sections(model_key: str | None, sections: dict | None,
+                     rendered: dict | None = None) -> list[dict]:
+    """The model's prompts in order, then any text written under other prompts, labelled.
+
+    Each item's "html" is its entry in `rendered`: a saved version's stored HTML, or
+    `render_sections` of a working copy's sections.
+    """
+    sections, rendered = sections or {}, rendered or {}
     model = model_for(model_key)
     items = [{"key": prompt.key, "title": prompt.title, "question": prompt.question,
-              "text": sections.get(prompt.key, ""), "other_model": None}
+              "text": sections.get(prompt.key, ""), "html": rendered.get(prompt.key, ""),
+              "other_model": None}
              for prompt in model.prompts]
     for key, text in sorted(sections.items(), key=lambda item: _PROMPT_ORDER.get(item[0], 999)):
         if key in model.keys or not text:
             continue
         other, prompt = PROMPTS.get(key, (None, None))
         items.append({"key": key, "title": prompt.title if prompt else key,
-                      "question": prompt.question if prompt else "",
-                      "text": text, "other_model": other.name if other else "an earlier model"})
+                      "question": prompt.question if prompt else "", "text": text,
+                      "html": rendered.get(key, ""),
+                      "other_model": other.name if other else "an earlier model"})
     return items

@@ -30,6 +30,7 @@ from ..frameworks.models import Competency
 from ..programmes.access import current_relations_to
 from ..programmes.models import CohortMembership
 from ..reviews.progress import CandidateProgress, progress_for
+from ..text import render_sections
 from . import sources
 from .queries import AreaGroup, framework_areas
 from .signoffs import SignoffRecord, signoff_log
@@ -105,10 +106,12 @@ def build_document(candidate: User, membership: CohortMembership | None, viewer:
     evidence_by_id = {item.id: item for item in doc.evidence}
     for entry, version in pairs:
         content = version.content if version else {"sections": entry.sections}
+        # A saved version's stored HTML; a never-saved draft (the owner's copy) is rendered.
+        rendered = version.rendered if version else render_sections(entry.sections)
         doc.entries.append(EntryView(
             entry, version,
             sources.ordered_sections(content.get("reflection_model", entry.reflection_model),
-                                     content.get("sections")),
+                                     content.get("sections"), rendered),
             [competencies[i] for i in (version.competency_ids if version else [])
              if i in competencies],
             [evidence_by_id[int(i)] for i in (version.evidence_ids if version else [])

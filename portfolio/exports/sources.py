@@ -16,14 +16,16 @@ from ..evidence.models import Evidence
 from ..extensions import db
 
 
-def ordered_sections(model_key: str | None, sections: dict | None) -> list[dict]:
-    """[{"title", "text"}] in the reflection model's order, labelled as entry pages label them."""
+def ordered_sections(model_key: str | None, sections: dict | None,
+                     rendered: dict) -> list[dict]:
+    """[{"title", "text", "html"}] in the reflection model's order, labelled as entry pages
+    label them; "html" from `rendered` (the version's stored HTML)."""
     try:
         from ..entries.reflection_models import ordered_sections as entries_order
     except ImportError:  # pragma: no cover - the entries feature always provides it when built
-        return [{"title": key.replace("_", " ").capitalize(), "text": text}
-                for key, text in (sections or {}).items()]
-    return [item for item in entries_order(model_key, sections) if item["text"]]
+        return [{"title": key.replace("_", " ").capitalize(), "text": text,
+                 "html": rendered.get(key, "")} for key, text in (sections or {}).items()]
+    return [item for item in entries_order(model_key, sections, rendered) if item["text"]]
 
 
 def model_name(model_key: str | None) -> str:

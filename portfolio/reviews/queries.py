@@ -105,7 +105,8 @@ def version_sections(version: EntryVersion) -> list[dict]:
     from ..entries.reflection_models import ordered_sections
 
     return [item for item in ordered_sections(version.content.get("reflection_model"),
-                                              version.sections) if item["text"]]
+                                              version.sections, version.rendered)
+            if item["text"]]
 
 
 def candidate_signoffs(membership: CohortMembership, viewer) -> tuple[list[Signoff], set[int]]:
