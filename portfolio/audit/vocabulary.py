@@ -164,8 +164,9 @@ def person(ident, names: dict[int, str]) -> str:
 def _target(event, names) -> str:
     if not event.target_type:
         return ""
-    if event.target_type == "User":
-        return f"Person: {person(event.target_id, names)}"
+    if event.target_type == "User":  # their own sign-in, password...: the Who column says it
+        return "" if event.target_id == event.actor_id else \
+            f"Person: {person(event.target_id, names)}"
     words = TARGET_WORDS.get(event.target_type, event.target_type)
     return f"{words[0].upper()}{words[1:]} #{event.target_id}" if event.target_id else ""
 

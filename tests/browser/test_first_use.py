@@ -200,3 +200,44 @@ def test_granting_the_admin_role_is_confirmed_first(page, live_server, world):
     with page.expect_navigation():
         page.get_by_role("button", name="Grant the admin role").click()
     expect(page.get_by_role("row", name=re.compile("^Admin"))).to_contain_text("Yes")
+
+
+# --- 8 and 14. the audit log in words, an admin correcting a person's details ---------------
+
+def test_a_lead_reads_the_cohort_audit_log_in_words(page, live_server, world, db_ctx):
+    from portfolio.audit.services import record
+
+    record("login.succeeded", actor=world.author, target=world.author, address="192.0.2.1")
+    record("role.granted", actor=world.admin, target=world.author, role="programme_lead")
+    db_ctx.commit()
+    sign_in(page, live_server.url, world.lead.email, PASSWORD)
+    page.goto(f"{live_server.url}/programme/cohorts/{world.cohort.id}")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Audit log of this cohort").click()
+    expect(page.get_by_role("cell", name=re.compile("Signed in"))).to_be_visible()
+    expect(page.get_by_role("cell", name=re.compile("Granted a role"))).to_contain_text(
+        "Role: programme lead")
+    check_page(page, "first-use-audit-log")
+    page.get_by_label("Show").select_option(label="Granted a role")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show events").click()
+    expect(page.get_by_role("cell", name=re.compile("Signed in"))).to_have_count(0)
+    expect(page.get_by_role("cell", name=re.compile("Granted a role"))).to_be_visible()
+
+
+def test_an_admin_corrects_a_name_and_email(page, live_server, world):
+    sign_in(page, live_server.url, world.admin.email, PASSWORD)
+    page.goto(f"{live_server.url}/admin/users/{world.outsider.id}")
+    with page.expect_navigation():
+        page.get_by_role("link", name=re.compile("Change name or email address")).click()
+    page.get_by_label("Email address").fill(world.peer.email)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save name and email").click()
+    expect(page.locator(".error-summary")).to_contain_text("Another account already uses")
+    check_page(page, "first-use-admin-details-error")
+    page.get_by_label("Name").fill("Olu Okafor")
+    page.get_by_label("Email address").fill("olu.okafor@example.test")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save name and email").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Olu Okafor")
+    expect(page.locator(".summary-list")).to_contain_text("olu.okafor@example.test")
