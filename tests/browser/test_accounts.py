@@ -1,6 +1,9 @@
 """Accounts in a real browser: accessible pages, keyboard-only sign-in, no-JavaScript path."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.helpers import check_page, sign_in
 from tests.factories import PASSWORD, make_user
@@ -20,13 +23,14 @@ def test_sign_in_page_is_accessible_at_both_widths(page, live_server):
 
 def test_error_summary_is_focused_and_links_to_the_field(page, live_server):
     page.goto(f"{live_server.url}/account/login")
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
     summary = page.locator(".error-summary")
-    assert summary.is_visible()
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()  # focused by script once the page has loaded
     check_page(page, "login-errors")
     page.get_by_role("link", name="Enter your email address.").click()
-    assert page.evaluate("document.activeElement.id") == "email"
+    expect(page.locator("#email")).to_be_focused()
 
 
 def test_keyboard_only_sign_in(page, live_server, coach):
@@ -44,23 +48,23 @@ def test_keyboard_only_sign_in(page, live_server, coach):
     page.keyboard.type(PASSWORD)
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert "/account/login" not in page.url
-    assert page.get_by_role("button", name="Sign out").is_visible()
+    expect(page).not_to_have_url(re.compile(r"/account/login"))
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def test_sign_in_and_out_without_javascript(browser, live_server, coach):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     sign_in(page, live_server.url, coach.email, PASSWORD)
-    assert page.get_by_role("button", name="Sign out").is_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
-    assert "You have signed out." in page.content()
+    expect(page.locator("body")).to_contain_text("You have signed out.")
     context.close()
 
 
 def test_wrong_password_message_in_the_browser(page, live_server, coach):
     sign_in(page, live_server.url, coach.email, "not the right one")
-    assert page.get_by_text("Enter a correct email address and password.").first.is_visible()
+    expect(page.get_by_text("Enter a correct email address and password.").first).to_be_visible()
 
 
 def test_forgot_password_and_settings_pages_are_accessible(page, live_server, coach):

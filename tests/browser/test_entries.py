@@ -2,6 +2,7 @@
 word, and writing that works without JavaScript."""
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.browser.helpers import check_page, sign_in
@@ -58,7 +59,7 @@ def test_portfolio_pages_are_accessible(page, live_server, portfolio_world):
     page.get_by_label("Title").fill("")
     page.get_by_label("What?", exact=True).fill("x" * 100_001)
     page.get_by_role("button", name="Save", exact=True).click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     check_page(page, "entry-edit-errors")
 
 
@@ -74,7 +75,7 @@ def test_leaving_a_field_autosaves_and_says_when(page, live_server, portfolio_wo
         "Film the starts from the side next week.")
     # the saved lock version went back into the form, so Save does not see a conflict
     page.get_by_role("button", name="Save", exact=True).click()
-    assert "Saved as version 3" in page.content()
+    expect(page.locator("body")).to_contain_text("Saved as version 3")
 
 
 def test_a_new_entry_is_created_once_by_autosave_and_then_saved(page, live_server,
@@ -92,7 +93,7 @@ def test_a_new_entry_is_created_once_by_autosave_and_then_saved(page, live_serve
     page.get_by_label("So what?", exact=True).fill("Two pairs ran out of the zone.")
     page.get_by_label("Date of the practice").fill("2026-11-20")
     page.get_by_role("button", name="Save", exact=True).click()
-    assert "Saved as version 1" in page.content(), page.inner_text("main")[:1500]
+    expect(page.locator("body")).to_contain_text("Saved as version 1")
     db_ctx.expire_all()
     entries = db_ctx.scalars(select(Entry).where(Entry.owner_id == s.peer.id)).all()
     assert len(entries) == 1 and entries[0].sections["so_what"] == "Two pairs ran out of the zone."
@@ -128,14 +129,14 @@ def test_writing_and_saving_work_without_javascript(browser, live_server, portfo
     page.get_by_label("Title").fill("Hurdle rhythm")
     page.get_by_label("Concrete experience").fill("Three-stride rhythm broke at hurdle four.")
     page.get_by_label("Title").press("Enter")  # Enter saves a draft, nothing else
-    assert "Draft saved" in page.content()
+    expect(page.locator("body")).to_contain_text("Draft saved")
     assert page.get_by_label("Concrete experience").input_value().startswith("Three-stride")
     page.get_by_label("Date of the practice").fill("2026-11-02")
     page.get_by_label("Whole cohort").check()
     page.get_by_role("button", name="Preview").click()
-    assert page.locator(".preview").first.is_visible()
+    expect(page.locator(".preview").first).to_be_visible()
     page.get_by_role("button", name="Save", exact=True).click()
-    assert "Saved as version 1" in page.content()
+    expect(page.locator("body")).to_contain_text("Saved as version 1")
     context.close()
 
 
@@ -146,7 +147,7 @@ def test_choosing_another_model_switches_prompts_and_keeps_the_text(page, live_s
     page.goto(f"{base}/portfolio/entries/{s.entry.id}/edit")
     with page.expect_navigation():
         page.get_by_label("Reflection model").select_option("gibbs")
-    assert page.get_by_label("Feelings", exact=True).is_visible()
+    expect(page.get_by_label("Feelings", exact=True)).to_be_visible()
     assert page.get_by_label("So what?", exact=True).input_value() == (
         "Reaction was slow after long talks.")
-    assert "Written under What? So what? Now what?" in page.content()
+    expect(page.locator("body")).to_contain_text("Written under What? So what? Now what?")

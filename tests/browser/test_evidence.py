@@ -1,7 +1,10 @@
 """Evidence in a real browser: accessible pages at both widths, script upload with progress,
 and the plain upload without JavaScript."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from portfolio.evidence.models import Evidence
 from tests.browser.helpers import check_page, sign_in
@@ -38,15 +41,15 @@ def test_evidence_pages_are_accessible_at_both_widths(page, live_server, world):
 def test_upload_with_progress_then_library(page, live_server, world, tmp_path, db_ctx):
     sign_in(page, live_server.url, world.author.email, PASSWORD)
     page.goto(f"{live_server.url}/evidence/upload")
-    assert page.locator("[data-upload-drop-hint]").is_visible()
+    expect(page.locator("[data-upload-drop-hint]")).to_be_visible()
     notes = tmp_path / "session notes.txt"
     notes.write_bytes(SAMPLES["notes.txt"][0])
     page.set_input_files("input[type=file]", str(notes))
     assert "session notes.txt" in page.locator("[data-upload-chosen]").inner_text()
     with page.expect_navigation():
         page.get_by_role("button", name="Upload").click()
-    assert page.url.endswith("/evidence/")
-    assert "“session notes” uploaded." in page.content()
+    expect(page).to_have_url(re.compile(r"/evidence/$"))
+    expect(page.locator("body")).to_contain_text("“session notes” uploaded.")
 
 
 def test_script_upload_shows_errors_in_the_page(page, live_server, world, tmp_path):
@@ -71,7 +74,7 @@ def test_upload_without_javascript(browser, live_server, world, tmp_path, db_ctx
     plan.write_bytes(SAMPLES["plan.pdf"][0].replace(b"Session plan", b"Another plan"))
     page.set_input_files("input[type=file]", str(plan))
     page.get_by_role("button", name="Upload").click()
-    assert page.url.endswith("/evidence/")
-    assert "“plan two” uploaded." in page.content()
+    expect(page).to_have_url(re.compile(r"/evidence/$"))
+    expect(page.locator("body")).to_contain_text("“plan two” uploaded.")
     assert db_ctx.query(Evidence).filter_by(title="plan two").count() == 1
     context.close()

@@ -1,8 +1,10 @@
 """Reports and exports in a real browser: accessible at desktop and 375px, progress without JS."""
 
+import re
 import threading
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.helpers import check_page, sign_in
 from tests.factories import PASSWORD
@@ -38,7 +40,7 @@ def test_reports_pages_are_accessible(page, live_server, export_world):
     check_page(page, "exports-progress")
     page.get_by_label("Sort by").select_option("progress")
     page.get_by_role("button", name="Apply").click()
-    assert "sort=progress" in page.url
+    expect(page).to_have_url(re.compile(r"sort=progress"))
     page.goto(f"{live_server.url}/exports/my-portfolio")
     check_page(page, "exports-my-portfolio")
 
@@ -48,7 +50,7 @@ def test_archive_progress_updates_with_javascript(page, live_server, export_worl
     sign_in(page, live_server.url, s.lead.email, PASSWORD)
     page.goto(f"{live_server.url}/exports/cohorts/{s.cohort.id}/progress")
     page.get_by_role("button", name="Make full archive (ZIP)").click()
-    assert "/exports/jobs/" in page.url
+    expect(page).to_have_url(re.compile(r"/exports/jobs/"))
     page.get_by_role("link", name="Download").wait_for(timeout=60_000)
     check_page(page, "exports-job-done")
     with page.expect_download() as download:

@@ -16,11 +16,11 @@ import json
 import random
 import re
 import zipfile
-from contextlib import suppress
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from tests.browser.helpers import check_page, sign_in, sign_out
 from tests.evidence.builders import SAMPLES
@@ -100,7 +100,7 @@ def accept_invitation(page, journey, person, check=False) -> None:
     page.get_by_label("New password", exact=True).fill(password)
     page.get_by_label("Confirm new password").fill(password)
     press(page, "Create account")
-    assert page.get_by_role("button", name="Sign out").is_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def test_lead_sets_up_a_year_and_a_cohort_and_invites_by_csv(page, journey, tmp_path,
@@ -213,7 +213,7 @@ def test_candidate_writes_uploads_claims_shares_and_submits(page, journey, tmp_p
     page.get_by_label("My peer group and coach developers").check()
     check_page(page, "journey-entry-filled")
     press(page, "Save", exact=True)
-    assert "Saved as version 1" in page.content()
+    expect(page.locator("body")).to_contain_text("Saved as version 1")
     check_page(page, "journey-entry-v1")
 
     follow(page, "Add or remove evidence")
@@ -235,7 +235,7 @@ def test_candidate_writes_uploads_claims_shares_and_submits(page, journey, tmp_p
     follow(page, "Back to the entry")
     follow(page, "Edit", exact=True)
     press(page, "Save", exact=True)  # the attached evidence joins the next saved version
-    assert "Saved as version 2" in page.content()
+    expect(page.locator("body")).to_contain_text("Saved as version 2")
     evidence = page.locator("section", has=page.locator("#evidence-panel-title"))
     assert "start position" in evidence.inner_text() and "session plan" in evidence.inner_text()
     check_page(page, "journey-entry-with-evidence")
@@ -267,13 +267,13 @@ def test_peer_comments_and_signs_off_a_competency(page, journey, no_scripts_ran)
     check_page(page, "journey-peer-entry")
     page.get_by_label("Add a comment").fill("The one-cue idea is great; film it from the side.")
     press(page, "Post comment")
-    assert "Your comment has been posted." in page.content()
+    expect(page.locator("body")).to_contain_text("Your comment has been posted.")
     page.get_by_text("Sign off a competency as a peer").click()
     check_page(page, "journey-peer-signoff-open")
     page.get_by_label(re.compile("^VP2 ")).check()
     page.get_by_label("Short note").fill("Saw the block plan work at the track.")
     press(page, "Sign off", exact=True)
-    assert "You signed off VP2 on version 2." in page.content()
+    expect(page.locator("body")).to_contain_text("You signed off VP2 on version 2.")
     check_page(page, "journey-peer-signed-off")
     sign_out(page)
 
@@ -303,7 +303,7 @@ def test_coach_developer_signs_off_two_and_returns_one_with_feedback(page, journ
     decide(page, "RP1", "Not yet", "Say what you will look for on the film next week.")
     page.get_by_label("Overall feedback").fill("Strong plan; make the review step concrete.")
     press(page, "Return for revision")
-    assert "Entry returned for revision" in page.content()
+    expect(page.locator("body")).to_contain_text("Entry returned for revision")
     check_page(page, "journey-review-returned")
     sign_out(page)
 
@@ -322,11 +322,11 @@ def test_candidate_revises_and_resubmits_and_the_developer_signs_off(page, journ
     page.get_by_label("Action plan", exact=True).fill(
         "One cue per athlete next week; film from the side and count reaction frames.")
     press(page, "Save", exact=True)
-    assert "Saved as version 3" in page.content()
+    expect(page.locator("body")).to_contain_text("Saved as version 3")
     page.get_by_text("Ask your coach developer to review version 3").click()
     page.get_by_label(re.compile("^RP1 ")).check()
     press(page, "Send for review")
-    assert "Your entry has been sent for review." in page.content()
+    expect(page.locator("body")).to_contain_text("Your entry has been sent for review.")
     sign_out(page)
 
     sign_in(page, journey["url"], DEVELOPER[0], DEVELOPER[2])
@@ -344,19 +344,6 @@ def test_candidate_revises_and_resubmits_and_the_developer_signs_off(page, journ
     assert "changed since" not in rp1.first.inner_text()
     check_page(page, "journey-entry-changed-since")
     sign_out(page)
-
-
-def watch_job_progress(page) -> list[str]:
-    """Read the progress text until the job page offers the download; return what it showed."""
-    seen = []
-    download = page.get_by_role("link", name=re.compile(r"^Download .+\.zip$"))
-    for _ in range(600):
-        if download.count():
-            return seen
-        with suppress(Exception):  # the page reloads itself when the job ends
-            seen.append(page.locator("[data-job-percent]").inner_text(timeout=500))
-        page.wait_for_timeout(100)
-    raise AssertionError(f"the export never finished; progress seen: {seen}")
 
 
 def test_lead_reads_the_matrix_and_downloads_xlsx_and_zip(page, journey, module_worker, tmp_path,
@@ -382,12 +369,14 @@ def test_lead_reads_the_matrix_and_downloads_xlsx_and_zip(page, journey, module_
     assert any("VP1" in cell for cell in cells) and any("RP1" in cell for cell in cells)
 
     press(page, "Make full archive (ZIP)")
-    assert "/exports/jobs/" in page.url
+    expect(page).to_have_url(re.compile(r"/exports/jobs/"))
     assert page.get_by_label("Progress").is_visible()  # queued: the worker is not running yet
     check_page(page, "journey-export-job")
+    assert page.locator("[data-job-percent]").inner_text() == "0%"
     module_worker()
-    seen = watch_job_progress(page)
-    assert seen and seen[0] == "0%", seen
+    # The page follows the job and reloads itself when it ends, offering the download.
+    expect(page.get_by_role("link", name=re.compile(r"^Download .+\.zip$"))).to_be_visible(
+        timeout=120_000)
     check_page(page, "journey-export-job-done")
     with page.expect_download() as zip_download:
         page.get_by_role("link", name=re.compile(r"^Download .+\.zip$")).click()

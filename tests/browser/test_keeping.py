@@ -6,10 +6,29 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.helpers import sign_in
-from tests.browser.test_entries import portfolio_world, working_copy  # noqa: F401 - fixture
 from tests.factories import PASSWORD
 
 KEPT_PROMPT = "Put my kept text back"
+
+
+@pytest.fixture
+def portfolio_world(db_ctx):
+    from tests.entries.builders import make_statement
+    from tests.factories import add_version, make_entry, make_scenario
+
+    s = make_scenario()
+    s.entry = make_entry(s.author, cohort=s.cohort, privacy="peers", title="Block starts")
+    add_version(s.entry)
+    make_statement(s.author, body="Athletes first.", versions=1)
+    db_ctx.commit()
+    return s
+
+
+def working_copy(db_ctx, entry_id):
+    from portfolio.entries.models import Entry
+
+    db_ctx.expire_all()
+    return db_ctx.get(Entry, entry_id)
 
 
 def kept_keys(page) -> list[str]:

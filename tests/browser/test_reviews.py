@@ -1,6 +1,7 @@
 """Reviews in a real browser: accessible at desktop and 375px, and usable without JavaScript."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.helpers import check_page, sign_in
 from tests.factories import PASSWORD
@@ -32,7 +33,7 @@ def test_reviews_pages_are_accessible(page, live_server, review_world):
     page.goto(f"{live_server.url}/reviews/requests/{s.request.id}")
     page.get_by_role("button", name="Start review").click()
     page.get_by_role("button", name="Record decisions").click()  # nothing chosen: errors
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     check_page(page, "reviews-decision-errors")
     page.goto(f"{live_server.url}/portfolio/entries/{s.entry.id}")
     check_page(page, "reviews-entry-panel")
@@ -54,11 +55,11 @@ def test_not_yet_requires_feedback_and_return_works_without_javascript(browser, 
     page.get_by_label("Not yet").last.check()
     page.get_by_label("Overall feedback").fill("Add a measurable target, then resubmit.")
     page.get_by_role("button", name="Return for revision").click()
-    assert "Say what is missing for VP2" in page.content()
-    assert "Add a measurable target" in page.content()  # kept
+    expect(page.locator("body")).to_contain_text("Say what is missing for VP2")
+    expect(page.locator("body")).to_contain_text("Add a measurable target")  # kept
     page.get_by_label("Feedback on VP2").fill("How will you know the cue worked?")
     page.get_by_role("button", name="Return for revision").click()
-    assert "Entry returned for revision" in page.content()
+    expect(page.locator("body")).to_contain_text("Entry returned for revision")
     context.close()
 
 
@@ -70,12 +71,12 @@ def test_a_peer_comments_and_signs_off_without_javascript(browser, live_server, 
     page.goto(f"{live_server.url}/portfolio/entries/{s.entry.id}")
     page.get_by_label("Add a comment").fill("Try a partner-resisted start too.")
     page.get_by_role("button", name="Post comment").click()
-    assert "Your comment has been posted." in page.content()
+    expect(page.locator("body")).to_contain_text("Your comment has been posted.")
     page.get_by_text("Sign off a competency as a peer").click()
     page.get_by_label("VP2 Competency VP2").check()
     page.get_by_label("Short note").fill("Saw it work at the track.")
     page.get_by_role("button", name="Sign off", exact=True).click()
-    assert "You signed off VP2 on version 1." in page.content()
+    expect(page.locator("body")).to_contain_text("You signed off VP2 on version 1.")
     context.close()
 
 
@@ -111,4 +112,4 @@ def test_keyboard_only_entry_submission(page, live_server, db_ctx):
     tab_to(page, "Send for review")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert "Your entry has been sent for review." in page.content()
+    expect(page.locator("body")).to_contain_text("Your entry has been sent for review.")

@@ -135,11 +135,21 @@ def watched(page):
     return problems
 
 
+def after_next_frames(page) -> None:
+    """Wait until the browser has run its pending tasks and drawn twice (a condition, not a time).
+
+    Handlers a payload could smuggle in run on the events themselves, on timers queued by
+    them or on the next frames; a zero-delay timer after two frames comes after all of those.
+    """
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => "
+                  "requestAnimationFrame(() => setTimeout(done, 0))))")
+
+
 def visit_and_check(page, problems, url: str) -> str:
     page.goto(url)
     page.mouse.move(200, 300)
     page.keyboard.press("Tab")  # focus handlers and mouse-over handlers get their chance
-    page.wait_for_timeout(150)
+    after_next_frames(page)
     problems += [f"{url}: {problem}" for problem in page.evaluate(DOM_CHECK)]
     text = page.locator("body").inner_text()
     assert "{{7*7}}" in text, f"{url}: the template-injection payload is not shown literally"
@@ -192,8 +202,8 @@ def test_lead_pages_and_html_export_show_payloads_as_text(page, hostile, watched
     export.on("dialog", lambda dialog: (watched.append(f"dialog: {dialog.message}"),
                                         dialog.dismiss()))
     export.on("console", lambda msg: msg.type == "error" and watched.append(msg.text))
-    export.set_content(html)
-    export.wait_for_timeout(300)
+    export.set_content(html)  # returns once the page (and anything it loads) has loaded
+    after_next_frames(export)
     watched += export.evaluate(DOM_CHECK)
     assert "{{7*7}}" in export.locator("body").inner_text()
     assert not watched, "\n".join(watched)
