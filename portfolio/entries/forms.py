@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
+from ..once import SentOnce
 from ..requests import database_id, whole_number
 from .goals import GoalData
 from .models import GOAL_STATUSES, PRIVACY_TIERS, SESSION_TYPES, Entry
@@ -186,7 +187,7 @@ class PhilosophyForm(FlaskForm):
         return whole_number(self.lock_version.data)
 
 
-class GoalForm(FlaskForm):
+class GoalForm(SentOnce, FlaskForm):
     title = StringField("Your goal", validators=[within(200, "Your goal")],
                         description="One sentence, for example “Plan a four-week block that "
                                     "builds towards the indoor season”.")
@@ -199,6 +200,10 @@ class GoalForm(FlaskForm):
     privacy = RadioField("Who can see this goal", choices=_tier_choices(), default="developers")
     competencies = SelectMultipleField("Competencies this goal develops", coerce=database_id,
                                        validate_choice=False, invalid_value_message=CHOOSE_LISTED)
+    lock_version = HiddenField()
+
+    def expected_lock(self) -> int | None:
+        return whole_number(self.lock_version.data)
 
     def to_data(self) -> GoalData:
         return GoalData(title=self.title.data or "", description=self.description.data or "",
@@ -207,7 +212,7 @@ class GoalForm(FlaskForm):
                         competency_ids=list(self.competencies.data or []))
 
 
-class GoalNoteForm(FlaskForm):
+class GoalNoteForm(SentOnce, FlaskForm):
     body = WritingField("Add a progress note",
                         validators=[within(GOAL_TEXT_MAX_CHARS, "Progress note")],
                         description="What you did towards this goal, and what you noticed.")

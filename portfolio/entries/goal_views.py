@@ -62,7 +62,10 @@ def new_goal():
     form = _goal_form()
     if form.validate_on_submit():
         try:
-            goal = goals.create_goal(current_user, form.to_data())
+            goal = goals.create_goal(current_user, form.to_data(),
+                                     form_key=form.submission_key.data)
+        except goals.AlreadyAdded as error:
+            return _already_added(error, url_for("entries.goal_list"))
         except DomainError as error:
             db.session.rollback()
             apply_to_form(error, form)
@@ -90,10 +93,12 @@ def edit_goal(goal_id):
     form = _goal_form(goal)
     if form.validate_on_submit():
         try:
-            goals.update_goal(goal, form.to_data(), current_user)
+            goals.update_goal(goal, form.to_data(), current_user,
+                              expected_lock=form.expected_lock())
         except ConflictError as error:
             db.session.rollback()
             apply_to_form(error, form)
+            form.lock_version.data = str(goal.lock_version)  # saving again is now a choice
             return _render_form(form, goal), 409
         except DomainError as error:
             db.session.rollback()
@@ -112,7 +117,11 @@ def add_goal_note(goal_id):
     form = GoalNoteForm()
     if form.validate_on_submit():
         try:
-            goals.add_note(goal, form.body.data, current_user)
+            goals.add_note(goal, form.body.data, current_user,
+                           form_key=form.submission_key.data)
+        except goals.AlreadyAdded as error:
+            return _already_added(error, url_for("entries.show_goal", goal_id=goal_id,
+                                                 _anchor="notes"))
         except DomainError as error:
             db.session.rollback()
             apply_to_form(error, form)
@@ -123,6 +132,13 @@ def add_goal_note(goal_id):
     return render_template("entries/goal.html", goal=goal, mine=True,
                            can_write=can_write_portfolio(current_user), note_form=form,
                            statuses=GOAL_STATUSES, tiers=PRIVACY_TIERS)
+
+
+def _already_added(error, next_url):
+    """The same form's other copy was stored first: show it rather than an error."""
+    db.session.rollback()
+    flash(error.message, "info")
+    return redirect(next_url)
 
 
 @bp.route("/goals/<int:goal_id>/delete", methods=["GET", "POST"])

@@ -10,16 +10,22 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..database import utcnow
 from ..errors import ConflictError, DomainError, ReadOnlyError
 from ..extensions import db
 from ..frameworks.models import Competency, in_framework_order
+from ..once import submission_key
 from .authoring import can_write_portfolio, writing_membership
 from .models import GOAL_STATUSES, PRIVACY_TIERS, Goal, GoalNote
 from .vocabulary import GOAL_TEXT_MAX_CHARS, normalise_text
 
-CONFLICT_MESSAGE = ("This goal was changed somewhere else (another window or device) at the "
-                    "same moment, so your changes were not saved. They are below: save again "
-                    "to keep them.")
+CONFLICT_MESSAGE = ("This goal was changed somewhere else (another window or device) after "
+                    "you opened it, so your changes were not saved over it. They are below: "
+                    "save again to keep them.")
+
+
+class AlreadyAdded(DomainError):
+    """The same form was already stored (a double click or a retried post)."""
 
 
 def _settled_by_the_database(service):
@@ -44,35 +50,48 @@ class GoalData:
 
 
 @_settled_by_the_database
-def create_goal(actor, data: GoalData) -> Goal:
+def create_goal(actor, data: GoalData, *, form_key: str | None = None) -> Goal:
+    """Add a goal; the same form (`form_key`) sent twice adds it once (AlreadyAdded)."""
     _assert_can_write(actor)
-    goal = Goal(owner_id=actor.id, title="")
+    goal = Goal(owner_id=actor.id, title="", submission_key=submission_key(
+        form_key, data.title, data.description, data.status))
     _apply(goal, data, actor)
     db.session.add(goal)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        raise AlreadyAdded("This goal was already added.") from error
     return goal
 
 
 @_settled_by_the_database
-def update_goal(goal: Goal, data: GoalData, actor) -> Goal:
+def update_goal(goal: Goal, data: GoalData, actor, *,
+                expected_lock: int | None = None) -> Goal:
+    """Change a goal; an edit based on an older lock_version raises ConflictError."""
     _assert_owner(goal, actor)
+    if expected_lock is not None and expected_lock != goal.lock_version:
+        raise ConflictError(CONFLICT_MESSAGE)
     _apply(goal, data, actor)
+    goal.updated_at = utcnow()  # always an UPDATE, so a change of competencies alone counts
     db.session.flush()
     return goal
 
 
 @_settled_by_the_database
-def add_note(goal: Goal, body: str, actor) -> GoalNote:
-    """Add a dated progress note to a goal."""
+def add_note(goal: Goal, body: str, actor, *, form_key: str | None = None) -> GoalNote:
+    """Add a dated progress note to a goal; the same form sent twice adds it once."""
     _assert_owner(goal, actor)
     body = normalise_text(body).strip()
     if not body:
         raise DomainError("Write your progress note.", "body")
     if len(body) > GOAL_TEXT_MAX_CHARS:
         raise DomainError(f"A note can be up to {GOAL_TEXT_MAX_CHARS:,} characters.", "body")
-    note = GoalNote(goal_id=goal.id, body=body)
+    note = GoalNote(goal_id=goal.id, body=body, submission_key=submission_key(form_key, body))
     db.session.add(note)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        raise AlreadyAdded("This progress note was already added.") from error
     return note
 
 

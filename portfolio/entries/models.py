@@ -265,6 +265,10 @@ goal_competencies = Table(
 
 class Goal(TimestampMixin, db.Model):
     __tablename__ = "goals"
+    # The same "add goal" form sent twice (a double click) adds one goal (portfolio/once.py).
+    __table_args__ = (
+        Index("uq_goals_owner_submission", "owner_id", "submission_key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -273,6 +277,9 @@ class Goal(TimestampMixin, db.Model):
     target_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="not_started")
     privacy: Mapped[str] = mapped_column(String(16), default="developers")
+    submission_key: Mapped[str | None] = mapped_column(String(64))
+    # Optimistic locking: an edit based on an older lock_version gets a conflict page.
+    lock_version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
 
     owner: Mapped[User] = relationship()
     competencies: Mapped[list[Competency]] = relationship(secondary=goal_competencies)
@@ -280,13 +287,19 @@ class Goal(TimestampMixin, db.Model):
         back_populates="goal", order_by="GoalNote.created_at", cascade="all, delete-orphan",
         passive_deletes=True)
 
+    __mapper_args__ = {"version_id_col": lock_version}
+
 
 class GoalNote(db.Model):
     __tablename__ = "goal_notes"
+    __table_args__ = (
+        Index("uq_goal_notes_goal_submission", "goal_id", "submission_key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"), index=True)
     body: Mapped[str] = mapped_column(Text)
+    submission_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     goal: Mapped[Goal] = relationship(back_populates="notes")

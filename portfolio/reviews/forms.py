@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask_wtf import FlaskForm
 from wtforms import (
-    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -18,22 +15,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
+from ..once import SentOnce
 from ..requests import database_id
 from .models import DECISIONS
 
 
 class ActionForm(FlaskForm):
     """A bare form carrying only the CSRF token, for button-only POSTs."""
-
-
-def _one_time_key() -> str:
-    return secrets.token_urlsafe(16)
-
-
-class SentOnce:
-    """A fresh hidden key per page: the same form sent twice (a double click) posts once."""
-
-    submission_key = HiddenField(default=_one_time_key)
 
 
 class CommentForm(SentOnce, FlaskForm):

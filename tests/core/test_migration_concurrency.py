@@ -1,5 +1,5 @@
 """Migration 0006: duplicate open review requests left by the old race are closed, then the
-one-open-request-per-entry index refuses new ones."""
+one-open-request-per-entry index refuses new ones; existing goals start at lock_version 1."""
 
 import pytest
 from flask_migrate import downgrade, upgrade
@@ -20,6 +20,9 @@ SECOND_ENTRY = (
     "working_hash, lock_version, created_at, updated_at) VALUES (2, 1, 1, 'Relays', "
     "'training', '', '', 'free', '{}', 'peers', 'published', 'submitted', 1, 'h', 1, "
     "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+GOAL = ("INSERT INTO goals (id, owner_id, title, description, status, privacy, created_at, "
+        "updated_at) VALUES (1, 1, 'Indoor block', '', 'in_progress', 'developers', "
+        "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
 
 
 def statuses(connection) -> dict[int, str]:
@@ -35,6 +38,7 @@ def test_duplicate_open_requests_are_closed_and_new_ones_refused(tmp_path, empty
             for statement in PREVIOUS_HEAD_ROWS:  # entry 1 with open request 1
                 connection.execute(text(statement.format(now="CURRENT_TIMESTAMP")))
             connection.execute(text(SECOND_ENTRY))
+            connection.execute(text(GOAL))
             for id_, entry, status in [(2, 1, "open"), (3, 1, "withdrawn"), (4, 2, "open"),
                                        (5, 2, "in_review"), (6, 2, "open"), (7, 2, "completed")]:
                 connection.execute(text(REQUEST.format(id=id_, entry=entry, status=status)))
@@ -44,6 +48,7 @@ def test_duplicate_open_requests_are_closed_and_new_ones_refused(tmp_path, empty
             assert statuses(connection) == {1: "open", 2: "withdrawn", 3: "withdrawn",
                                             4: "withdrawn", 5: "in_review", 6: "withdrawn",
                                             7: "completed"}
+            assert connection.execute(text("SELECT lock_version FROM goals")).scalar() == 1
         with pytest.raises(IntegrityError), db.engine.begin() as connection:
             connection.execute(text(REQUEST.format(id=8, entry=1, status="open")))
         with db.engine.begin() as connection:  # closed requests are not limited

@@ -128,27 +128,57 @@ def test_two_tabs_saving_the_coaching_philosophy_at_once(live_site, world):
     assert body in bodies
 
 
+
 def test_six_tabs_editing_one_goal_at_once(live_site, world):
     from portfolio.entries.models import Goal
     from tests.entries.builders import make_goal
     from tests.factories import competency
 
     goal = make_goal(world.author)
-    codes = ["VP1", "VP2", "RP1"]
-    ids = [str(competency(world.framework, code).id) for code in codes]
+    ids = [str(competency(world.framework, code).id) for code in ("VP1", "VP2", "RP1")]
     db.session.commit()
     browsers = [live_site.browser_for(world.author) for _ in range(6)]
     titles = [f"Tab {n}: plan an indoor block" for n in range(6)]
-    edit = f"/portfolio/goals/{goal.id}/edit"
+    edit, lock = f"/portfolio/goals/{goal.id}/edit", str(goal.lock_version)
 
     answers = together(6, lambda n: browsers[n].post(edit, {
         "title": titles[n], "status": "in_progress", "privacy": "developers",
-        "competencies": ids[: n % 3 + 1], "description": f"Details from tab {n}"}))
+        "competencies": ids[: n % 3 + 1], "description": f"Details from tab {n}",
+        "lock_version": lock}))
 
     assert_no_server_error(answers)
-    assert {a.status for a in answers} <= {302, 409}
+    assert sorted(a.status for a in answers) == [302] + [409] * 5, \
+        [(a.status, a.text[:200]) for a in answers]
     for number, answer in enumerate(answers):
         if answer.status == 409:
             assert titles[number] in answer.text and "changed somewhere else" in answer.text
+    winner = next(n for n, a in enumerate(answers) if a.status == 302)
     db.session.expire_all()
-    assert db.session.get(Goal, goal.id).title in titles
+    assert db.session.get(Goal, goal.id).title == titles[winner]
+
+
+def test_add_goal_and_add_note_clicked_six_times_add_one_each(live_site, world):
+    from sqlalchemy import func, select
+
+    from portfolio.entries.models import Goal, GoalNote
+
+    browsers = [live_site.browser_for(world.author) for _ in range(6)]
+    key = hidden_value(browsers[0].get("/portfolio/goals/new").text, "submission_key")
+    assert key
+
+    answers = together(6, lambda n: browsers[n].post("/portfolio/goals/new", {
+        "title": "Plan an indoor block", "status": "not_started", "privacy": "developers",
+        "submission_key": key}))
+
+    assert_no_server_error(answers)
+    assert [a.status for a in answers] == [302] * 6
+    db.session.expire_all()
+    goal_id = db.session.scalar(select(Goal.id))
+    assert db.session.scalar(select(func.count(Goal.id))) == 1
+    page = browsers[0].get(f"/portfolio/goals/{goal_id}").text
+    note_key = hidden_value(page, "submission_key")
+    answers = together(6, lambda n: browsers[n].post(f"/portfolio/goals/{goal_id}/notes", {
+        "body": "Drafted week one.", "submission_key": note_key}))
+    assert_no_server_error(answers)
+    assert [a.status for a in answers] == [302] * 6
+    assert db.session.scalar(select(func.count(GoalNote.id))) == 1

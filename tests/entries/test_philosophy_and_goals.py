@@ -136,3 +136,40 @@ def test_archived_year_goals_and_statement_are_read_only(world, client_for):
     db.session.commit()
     page = client.get("/portfolio/philosophy").get_data(as_text=True)
     assert "read-only" in page and "Written last year" in page
+
+
+def test_a_goal_edited_in_a_stale_tab_gets_a_conflict_page_with_its_text(world, client_for):
+    import re
+
+    goal = make_goal(world.author)
+    db.session.commit()
+    client, edit = client_for(world.author), f"/portfolio/goals/{goal.id}/edit"
+    form = {"title": "Plan an indoor block", "status": "in_progress", "privacy": "developers",
+            "lock_version": str(goal.lock_version)}
+    assert client.post(edit, data={**form, "description": "From my phone"}).status_code == 302
+    stale = {**form, "description": "From the laptop, written at length"}
+    response = client.post(edit, data=stale)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "changed somewhere else" in page and "From the laptop, written at length" in page
+    db.session.expire_all()
+    assert db.session.get(Goal, goal.id).description == "From my phone"
+    current = re.search(r'name="lock_version"[^>]*value="(\d+)"', page) or re.search(
+        r'value="(\d+)"[^>]*name="lock_version"', page)
+    assert client.post(edit, data={**stale, "lock_version": current.group(1)}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Goal, goal.id).description == "From the laptop, written at length"
+
+
+def test_one_add_goal_form_adds_once_but_changed_text_from_it_adds_again(world, client_for):
+    from sqlalchemy import func
+
+    client = client_for(world.author)
+    form = {"title": "Plan an indoor block", "status": "not_started", "privacy": "developers",
+            "submission_key": "one-page-view"}
+    assert client.post("/portfolio/goals/new", data=form).status_code == 302
+    again = client.post("/portfolio/goals/new", data=form, follow_redirects=True)
+    assert "This goal was already added." in again.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Goal.id))) == 1
+    client.post("/portfolio/goals/new", data={**form, "title": "Race more 200s"})
+    assert db.session.scalar(select(func.count(Goal.id))) == 2

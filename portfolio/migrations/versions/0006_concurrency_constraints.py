@@ -1,8 +1,9 @@
 """constraints that settle concurrent writes
 
 One open review request per entry (a partial unique index), so a double click or a retried
-"send for review" cannot open two requests for the same entry; a comment's submission key,
-unique per author, so the same comment form sent twice is stored once.
+"send for review" cannot open two requests for the same entry; a submission key on comments,
+goals and goal notes, unique per author / goal, so the same form sent twice is stored once; and
+a lock_version on goals, so an edit from a stale tab gets a conflict page.
 
 Revision ID: 0006
 Revises: 0005
@@ -43,9 +44,28 @@ def upgrade():
         batch_op.add_column(sa.Column('submission_key', sa.String(length=64), nullable=True))
         batch_op.create_index('uq_comments_author_submission', ['author_id', 'submission_key'],
                               unique=True)
+    with op.batch_alter_table('goals', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('submission_key', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('lock_version', sa.Integer(), nullable=False,
+                                      server_default='1'))
+        batch_op.create_index('uq_goals_owner_submission', ['owner_id', 'submission_key'],
+                              unique=True)
+    with op.batch_alter_table('goals', schema=None) as batch_op:
+        batch_op.alter_column('lock_version', server_default=None)  # the model sets it
+    with op.batch_alter_table('goal_notes', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('submission_key', sa.String(length=64), nullable=True))
+        batch_op.create_index('uq_goal_notes_goal_submission', ['goal_id', 'submission_key'],
+                              unique=True)
 
 
 def downgrade():
+    with op.batch_alter_table('goal_notes', schema=None) as batch_op:
+        batch_op.drop_index('uq_goal_notes_goal_submission')
+        batch_op.drop_column('submission_key')
+    with op.batch_alter_table('goals', schema=None) as batch_op:
+        batch_op.drop_index('uq_goals_owner_submission')
+        batch_op.drop_column('lock_version')
+        batch_op.drop_column('submission_key')
     with op.batch_alter_table('comments', schema=None) as batch_op:
         batch_op.drop_index('uq_comments_author_submission')
         batch_op.drop_column('submission_key')

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -15,6 +13,7 @@ from ...database import utcnow
 from ...errors import DomainError
 from ...extensions import db
 from ...notifications.services import notify
+from ...once import submission_key
 from ..links import entry_path
 from ..models import Comment
 from ..permissions import (
@@ -148,7 +147,8 @@ def _save(entry, actor, root: Comment | None, fields: dict, at=None,
     comment = Comment(entry_id=entry.id, author_id=actor.id,
                       parent_id=root.id if root else None,
                       version_number=entry.latest_version_number or None,
-                      submission_key=_submission_key(form_key, entry, root, fields),
+                      submission_key=submission_key(form_key, entry.id,
+                                                    root.id if root else None, fields),
                       created_at=at or utcnow(), **fields)
     db.session.add(comment)
     try:
@@ -156,16 +156,6 @@ def _save(entry, actor, root: Comment | None, fields: dict, at=None,
     except IntegrityError as error:  # the same form, sent at the same moment, was stored
         raise AlreadyRecorded(ALREADY_POSTED) from error
     return comment
-
-
-def _submission_key(form_key: str | None, entry, root: Comment | None,
-                    fields: dict) -> str | None:
-    """The form's key bound to what it said, so text changed after going back posts anew."""
-    form_key = (form_key or "").strip()[:100]
-    if not form_key:
-        return None
-    said = json.dumps([form_key, entry.id, root.id if root else None, fields], sort_keys=True)
-    return hashlib.sha256(said.encode()).hexdigest()
 
 
 def _tell_about_comment(entry, actor, comment: Comment, root: Comment | None) -> None:
