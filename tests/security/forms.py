@@ -18,6 +18,7 @@ class Form:
     fields: list[tuple[str, str]] = field(default_factory=list)  # (name, default value)
     text_fields: list[str] = field(default_factory=list)
     file_fields: list[str] = field(default_factory=list)
+    hidden_fields: list[str] = field(default_factory=list)  # server state: locks, tokens
     submit: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -73,6 +74,8 @@ class FormParser(HTMLParser):
             self._form.submit.append((name, value))
         else:  # hidden, number, date, ...
             self._form.fields.append((name, value))
+            if kind == "hidden":
+                self._form.hidden_fields.append(name)
 
     def handle_data(self, data):
         if self._textarea is not None:
