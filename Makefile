@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app portfolio
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-browser serve worker lint bench clean-venv
+.PHONY: install run test test-browser serve worker lint bench clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,8 @@ $(BIN)/python:
 $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
 	touch $(STAMP)
+
+install: $(STAMP)
 
 run: $(STAMP)
 	$(FLASK) db upgrade
