@@ -79,6 +79,20 @@ def _merge(pieces: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return merged
 
 
+def listed_evidence(content: dict) -> list[int]:
+    """The evidence ids a version's content lists, once each, in its order."""
+    ids = (int(item) for item in (content or {}).get("evidence_ids") or ()
+           if str(item).isdigit())
+    return list(dict.fromkeys(ids))
+
+
+def evidence_moves(old: dict, new: dict) -> tuple[list[int], list[int]]:
+    """The evidence ids `new` adds to `old`, and those it removes."""
+    before, after = listed_evidence(old), listed_evidence(new)
+    had, has = set(before), set(after)
+    return [item for item in after if item not in had], [item for item in before if item not in has]
+
+
 def compare_contents(old: dict, new: dict, competency_labels: dict[int, str]) -> dict:
     """What changed between two version contents: details, then each section's words."""
     return {"details": _detail_changes(old, new, competency_labels),

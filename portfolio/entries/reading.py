@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..errors import ConflictError, DomainError
+from ..evidence import panel as evidence_panel
 from ..extensions import db
 from ..text import render_sections
 from . import bp, queries, services, sharing
@@ -137,7 +138,37 @@ def compare_versions(entry_id, from_number=None, to_number=None):
     labels = queries.competency_labels(
         [*old.content.get("competency_ids", []), *new.content.get("competency_ids", [])])
     return render_template("entries/compare.html", entry=entry, old=old, new=new,
-                           changes=compare_contents(old.content, new.content, labels))
+                           changes=compare_contents(old.content, new.content, labels),
+                           evidence=evidence_panel.comparison(current_user, entry, old, new))
+
+
+@bp.route("/entries/<int:entry_id>/save-version", methods=["POST"])
+@login_required
+def save_working_copy(entry_id):
+    """Save the working copy as a new version from outside the form (after evidence changes)."""
+    entry = load_visible_entry(entry_id)
+    if not is_author(current_user, entry):
+        abort(404)
+    form = RestoreForm()
+    if not form.validate_on_submit():
+        abort(400)
+    lock = int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else None
+    try:
+        services.check_lock(entry, lock)
+        version = services.save_version(entry, current_user)
+    except ConflictError:
+        db.session.rollback()
+        flash("The entry changed in another window since you opened that page, so no version "
+              "was saved. Check the entry below, then save again.", "error")
+        return redirect(url_for("entries.show_entry", entry_id=entry_id))
+    except DomainError as error:
+        db.session.rollback()
+        flash(f"No version was saved: {error.message}", "error")
+        return redirect(url_for("entries.show_entry", entry_id=entry_id))
+    db.session.commit()
+    flash(f"Saved as version {version.number}. Readers now see its evidence." if version else
+          f"Nothing has changed since version {entry.latest_version_number}.", "success")
+    return redirect(url_for("entries.show_entry", entry_id=entry_id))
 
 
 @bp.route("/entries/<int:entry_id>/versions/<int:number>/restore", methods=["POST"])

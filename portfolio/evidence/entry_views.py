@@ -1,7 +1,8 @@
 """Attach evidence to an entry's working copy: choose from the library or upload new files.
 
 Only the entry's author may use these pages (anyone else gets 404), and only while the entry
-is editable; the next save of the entry snapshots what is attached.
+is editable; the next save of the entry snapshots what is attached, and once the entry has a
+saved version the page offers to save one straight away.
 """
 
 from flask import abort, current_app, flash, redirect, url_for
@@ -17,6 +18,7 @@ from . import queries, services
 from .blueprint import bp
 from .forms import ChooseEvidenceForm, UploadForm
 from .links import entry_url
+from .panel import pending_changes
 from .views import finish_upload, own_evidence_or_404, upload_page
 
 
@@ -31,6 +33,7 @@ def entry_page_context(entry_id) -> dict:
         "entry": entry,
         "entry_url": entry_url(entry),
         "attached": attached,
+        "pending": pending_changes(entry, current_user, attached=attached),
         "attached_ids": {item.id for item in attached},
         "pagination": queries.library_page(current_user.id, page_arg(),
                                            current_app.config["ITEMS_PER_PAGE"]),
@@ -59,7 +62,7 @@ def attach(entry_id):
         flash(error.message, "error")
     else:
         db.session.commit()
-        flash(f"“{evidence.title}” attached. Save the entry to include it in a new version."
+        flash(f"“{evidence.title}” attached. Readers see it once you save a new version."
               if added else f"“{evidence.title}” was already attached.", "success")
     return redirect(url_for("evidence.attach_page", entry_id=entry.id))
 

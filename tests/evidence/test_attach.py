@@ -113,7 +113,7 @@ def test_panel_shows_readers_the_version_they_see_and_only_what_they_may_open(ap
     assert build_entry_panel(entry, first, world.outsider)["evidence"] == []
 
 
-def test_panel_for_the_author_shows_the_working_copy_and_unsaved_changes(app, world):
+def test_panel_for_the_author_shows_the_saved_version_and_the_unsaved_changes(app, world):
     saved = store(world.author, "plan.pdf")
     entry = entry_with(world.author, [saved], cohort=world.cohort)
     from portfolio.evidence import services
@@ -123,8 +123,10 @@ def test_panel_for_the_author_shows_the_working_copy_and_unsaved_changes(app, wo
     db.session.commit()
     with app.test_request_context():
         context = build_entry_panel(entry, entry.versions[-1], world.author)
-    assert context["evidence"] == [saved, extra]
-    assert context["unsaved"] and context["can_edit"]
+    assert context["evidence"] == [saved]  # what version 1 holds, as readers see it
+    assert context["pending"]["added"] == [extra] and context["pending"]["removed"] == []
+    assert context["pending"]["save_url"] == f"/portfolio/entries/{entry.id}/save-version"
+    assert context["can_edit"]
     assert context["manage_url"] == f"/evidence/entry/{entry.id}/attach"
 
 
