@@ -18,6 +18,7 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from ..once import SentOnce
 from ..requests import database_id, whole_number
+from ..reviews.status import ENTRY_FILTER_WORDS
 from .goals import GoalData
 from .models import GOAL_STATUSES, PRIVACY_TIERS, SESSION_TYPES, Entry
 from .reflection_models import ALL_PROMPT_KEYS, MODELS, PROMPTS, model_for
@@ -234,9 +235,7 @@ class RestoreForm(FlaskForm):
 ENTRY_STATUS_FILTERS = {
     "draft": "Draft, never saved as a version",
     "published": "Saved, not submitted",
-    "submitted": "Waiting for review",
-    "returned": "Returned for revision",
-    "signed_off": "Signed off",
+    **ENTRY_FILTER_WORDS,  # the review states, in the words their badges use
 }
 
 

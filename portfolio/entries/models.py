@@ -45,7 +45,8 @@ SESSION_TYPES = {
     "other": "Other",
 }
 ENTRY_STATUSES = ("draft", "published")
-REVIEW_STATUSES = ("none", "submitted", "returned", "signed_off")
+# "reviewed": reviewed, some competencies not yet signed off (reviews/status.py decides).
+REVIEW_STATUSES = ("none", "submitted", "returned", "reviewed", "signed_off")
 
 
 class Entry(TimestampMixin, db.Model):

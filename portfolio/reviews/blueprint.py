@@ -29,5 +29,20 @@ def _entry_url(entry_id: int, anchor: str | None = None) -> str:
     return entry_path(entry_id, anchor)
 
 
+@bp.app_template_global("entry_review_states")
+def _entry_review_states(entries) -> dict:
+    """entry id -> its review state, for a page of entries (two statements however many)."""
+    from .queries import entry_review_states
+
+    return entry_review_states(entry.id for entry in entries)
+
+
+@bp.app_template_global("request_label")
+def _request_label(review_request, decisions=None):
+    from .status import request_label
+
+    return request_label(review_request.status, decisions)
+
+
 _register_hooks()
 bp.record_once(lambda state: state.app.cli.add_command(send_reminders_command))

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
+from .status import DECISIONS  # noqa: F401  (re-exported: forms and exports read the words)
 
 if TYPE_CHECKING:
     from ..auth.models import User
@@ -67,13 +68,8 @@ OPEN_STATUSES = ("open", "in_review")
 # At most one open request per entry: a double click or a retried send cannot make two.
 _ONE_OPEN = text("status IN ('open', 'in_review')")
 
-REQUEST_STATUSES = {
-    "open": "Waiting for review",
-    "in_review": "In review",
-    "withdrawn": "Withdrawn",
-    "returned": "Returned for revision",
-    "completed": "Reviewed",
-}
+# Their words and colours live in status.py, with the entry's review state derived from them.
+REQUEST_STATUSES = ("open", "in_review", "withdrawn", "returned", "completed")
 
 
 class ReviewRequest(db.Model):
@@ -141,7 +137,6 @@ class ReviewRequestCompetency(db.Model):
 
 
 SIGNOFF_ROLES = ("coach_developer", "peer")
-DECISIONS = {"signed_off": "Signed off", "not_yet": "Not yet"}
 
 
 class Signoff(db.Model):

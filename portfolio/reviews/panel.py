@@ -29,6 +29,7 @@ from .permissions import (
     can_remove_comment,
 )
 from .services.common import assert_entry_writable, latest_version
+from .status import Tally, tally
 
 
 @dataclass
@@ -46,12 +47,14 @@ def build_entry_panel(entry, version, viewer) -> dict | None:
     latest = latest_version(entry)
     read_only_reason = _read_only_reason(entry)
     sees_reviews = _sees_review_details(viewer, entry)
+    signoffs = _signoff_views(entry, viewer, sees_reviews)
     context = {
         "entry": entry,
         "latest": latest,
         "read_only_reason": read_only_reason,
         "threads": queries.comment_threads(entry.id),
-        "signoffs": _signoff_views(entry, viewer, sees_reviews),
+        "signoffs": signoffs,
+        "request_decisions": _request_decisions(signoffs),
         "requests": queries.entry_requests(entry.id) if sees_reviews else [],
         "is_author": is_author(viewer, entry),
         "sees_reviews": sees_reviews,
@@ -92,6 +95,15 @@ def _signoff_views(entry, viewer, sees_reviews: bool) -> list[SignoffView]:
             if changed else None,
             version_path(entry.id, signoff.version_number)))
     return views
+
+
+def _request_decisions(signoffs: list[SignoffView]) -> dict[int, Tally]:
+    """What each finished review of the entry came to, for its status tag."""
+    by_request: dict[int, list[Signoff]] = {}
+    for view in signoffs:
+        if view.signoff.review_request_id is not None:
+            by_request.setdefault(view.signoff.review_request_id, []).append(view.signoff)
+    return {request_id: tally(items) for request_id, items in by_request.items()}
 
 
 def _add_forms(context, entry, latest, viewer) -> None:

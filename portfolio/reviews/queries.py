@@ -21,7 +21,9 @@ from .models import (
     ReviewRequest,
     ReviewRequestCompetency,
     Signoff,
+    SignoffRevocation,
 )
+from .status import DecisionFacts, EntryReviewState, RequestFacts, derive_entry_state
 
 
 @dataclass
@@ -200,3 +202,36 @@ def cohort_audit_batches(cohort_id: int, batch: int = 1000):
                                 .execution_options(yield_per=batch))
     for partition in result.scalars().partitions():
         yield list(partition)
+
+
+# --- review states of entries (the facts portfolio/reviews/status.py derives them from) -----
+
+def entry_review_states(entry_ids) -> dict[int, EntryReviewState]:
+    """Each entry's review state, for any number of entries in two statements."""
+    ids = sorted({int(item) for item in entry_ids})
+    if not ids:
+        return {}
+    requests: dict[int, list[RequestFacts]] = {item: [] for item in ids}
+    for entry_id, request_id, status, created_at in db.session.execute(
+            select(ReviewRequest.entry_id, ReviewRequest.id, ReviewRequest.status,
+                   ReviewRequest.created_at).where(ReviewRequest.entry_id.in_(ids))):
+        requests[entry_id].append(RequestFacts(request_id, status, created_at))
+    decisions: dict[int, list[DecisionFacts]] = {item: [] for item in ids}
+    for row in db.session.execute(
+            select(Signoff.entry_id, Signoff.id, Signoff.competency_id, Signoff.decision,
+                   Signoff.created_at, SignoffRevocation.id.is_not(None))
+            .outerjoin(SignoffRevocation, SignoffRevocation.signoff_id == Signoff.id)
+            .where(Signoff.entry_id.in_(ids), Signoff.role == "coach_developer")):
+        entry_id, signoff_id, competency_id, decision, created_at, revoked = row
+        decisions[entry_id].append(DecisionFacts(competency_id, decision, bool(revoked),
+                                                 created_at, signoff_id))
+    return {item: derive_entry_state(requests[item], decisions[item]) for item in ids}
+
+
+def peer_signoffs(entry_id: int) -> list[Signoff]:
+    """Peers' sign-offs on any version of the entry, newest first (one statement)."""
+    return list(db.session.scalars(
+        select(Signoff).options(joinedload(Signoff.reviewer), joinedload(Signoff.competency),
+                                selectinload(Signoff.revocation))
+        .where(Signoff.entry_id == entry_id, Signoff.role == "peer")
+        .order_by(Signoff.created_at.desc(), Signoff.id.desc())))

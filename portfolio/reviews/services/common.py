@@ -17,7 +17,6 @@ from ...programmes.access import (
 )
 from ...programmes.models import CohortMembership
 from ...timeutil import local
-from ..models import ReviewRequest
 
 MAX_TEXT = 10_000
 
@@ -56,26 +55,10 @@ def latest_version(entry: Entry) -> EntryVersion | None:
 
 
 def entry_review_status(entry: Entry) -> str:
-    """What the entry's latest (not withdrawn) review request says about it."""
-    latest = db.session.scalar(
-        select(ReviewRequest).where(ReviewRequest.entry_id == entry.id,
-                                    ReviewRequest.status != "withdrawn")
-        .order_by(ReviewRequest.created_at.desc(), ReviewRequest.id.desc()).limit(1))
-    if latest is None:
-        return "none"
-    if latest.is_open:
-        return "submitted"
-    if latest.status == "completed" and _all_signed_off(latest):
-        return "signed_off"
-    return "returned"
+    """The entry's review state as the entries feature stores it (see reviews/status.py)."""
+    from ..queries import entry_review_states
 
-
-def _all_signed_off(review_request: ReviewRequest) -> bool:
-    from ..models import Signoff
-
-    decisions = db.session.scalars(select(Signoff.decision).where(
-        Signoff.review_request_id == review_request.id)).all()
-    return bool(decisions) and all(decision == "signed_off" for decision in decisions)
+    return entry_review_states([entry.id])[entry.id].stored
 
 
 def update_entry_review_status(entry: Entry, actor) -> None:

@@ -18,7 +18,12 @@ from ...notifications.services import notify
 from ...programmes.access import assert_cohort_writable
 from ..links import entry_path
 from ..models import Signoff, SignoffRevocation
-from .common import assert_entry_writable, clean_text, latest_version
+from .common import (
+    assert_entry_writable,
+    clean_text,
+    latest_version,
+    update_entry_review_status,
+)
 from .requests import AlreadyRecorded
 
 MAX_NOTE = 500
@@ -109,6 +114,8 @@ def revoke_signoff(signoff: Signoff, actor, reason: str) -> SignoffRevocation:
         db.session.flush()
     except IntegrityError as error:  # one revocation per sign-off: another click won
         raise AlreadyRecorded(ALREADY_REVOKED) from error
+    if signoff.role == "coach_developer":  # a competency to revisit again
+        update_entry_review_status(signoff.entry, actor)
     # The reason stays on the revocation row; the log holds only facts (no free text).
     record("signoff.revoked", actor=actor, target=signoff, cohort_id=signoff.entry.cohort_id,
            candidate_id=signoff.candidate_id, competency=signoff.competency_code,

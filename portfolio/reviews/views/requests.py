@@ -11,13 +11,16 @@ from ...programmes.access import assert_cohort_writable
 from .. import queries, services
 from ..blueprint import bp
 from ..forms import ActionForm, SubmitForReviewForm, competency_choices, decision_form_class
+from ..links import diff_path
 from ..permissions import (
     can_review_request,
     can_submit_for_review,
     can_view_request,
     can_withdraw_request,
 )
+from ..previews import evidence_previews
 from ..services.common import assert_entry_writable, latest_version, local_today
+from ..status import tally
 from .common import back_to_entry, entry_for
 
 
@@ -80,15 +83,28 @@ def _render_request(review_request, form=None, status=200):
     if form is None and may_review and review_request.status == "in_review":
         form = decision_form_class(competencies)(formdata=None)
         form.lock_version.data = review_request.lock_version
+    signoffs = queries.request_signoffs(review_request.id)
     return render_template(
         "reviews/request.html", review_request=review_request, form=form,
         may_review=may_review, competencies=competencies,
         may_withdraw=can_withdraw_request(current_user, review_request),
-        signoffs=queries.request_signoffs(review_request.id),
-        evidence=queries.version_evidence(current_user, review_request.entry_version),
+        signoffs=signoffs, decisions=tally(signoffs),
+        peer_signoffs=queries.peer_signoffs(review_request.entry_id),
+        newer=_newer_version(review_request),
+        evidence=evidence_previews(review_request.id, queries.version_evidence(
+            current_user, review_request.entry_version)),
         sections=queries.version_sections(review_request.entry_version),
         threads=queries.comment_threads(review_request.entry_id),
         action_form=ActionForm(), today=local_today(), read_only_reason=read_only_reason), status
+
+
+def _newer_version(review_request) -> dict | None:
+    """The latest saved version when it is newer than the one sent, with the way to compare."""
+    sent, latest = review_request.entry_version.number, review_request.entry.latest_version_number
+    if not latest or latest <= sent:
+        return None
+    return {"number": latest, "count": latest - sent,
+            "changes_url": diff_path(review_request.entry_id, sent, latest)}
 
 
 @bp.route("/requests/<int:request_id>/withdraw", methods=["POST"])
