@@ -78,7 +78,7 @@ def test_the_unsaved_evidence_warning_shows_only_on_the_latest_view(client, logi
     detach(world, world.video)  # not saved: version 2 still lists the video
     login(world.author)
     latest = page(client, f"/portfolio/entries/{world.entry.id}")
-    assert WARNING in latest and "Removed since then: “Starts video”" in latest
+    assert WARNING in latest and "Removed since version 2: “Starts video”" in latest
     assert "Save as version 3 now" in latest
     assert WARNING in page(client, f"/portfolio/entries/{world.entry.id}/versions/2")
     assert WARNING not in page(client, f"/portfolio/entries/{world.entry.id}/versions/1")
@@ -89,7 +89,7 @@ def test_the_unsaved_evidence_warning_shows_only_on_the_latest_view(client, logi
 def test_no_warning_once_the_evidence_is_saved(client, login, world):
     attach(world, world.video)
     login(world.author)
-    assert "Attached since then: “Starts video”" in page(
+    assert "Attached since version 1: “Starts video”" in page(
         client, f"/portfolio/entries/{world.entry.id}")
     save(world)
     assert WARNING not in page(client, f"/portfolio/entries/{world.entry.id}")

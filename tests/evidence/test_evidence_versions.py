@@ -30,7 +30,7 @@ def test_upload_and_attach_offers_to_save_a_new_version(client, login, world):
         content_type="multipart/form-data", follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "“warm-up” uploaded." in page
-    assert OFFER in page and "Attached since then: “warm-up”" in page
+    assert OFFER in page and "Attached since version 1: “warm-up”" in page
     assert f'action="/portfolio/entries/{world.entry.id}/save-version"' in page
     assert "Save as version 2 now" in page
 
@@ -39,7 +39,7 @@ def test_removing_evidence_is_listed_in_the_offer(client, login, world):
     login(world.author)
     client.post(f"/evidence/entry/{world.entry.id}/detach", data={"evidence_id": world.plan.id})
     page = client.get(f"/evidence/entry/{world.entry.id}/attach").get_data(as_text=True)
-    assert "Removed since then: “Session plan”" in page and "Save as version 2 now" in page
+    assert "Removed since version 1: “Session plan”" in page and "Save as version 2 now" in page
     # Attaching it again leaves nothing to save, so nothing is offered.
     client.post(f"/evidence/entry/{world.entry.id}/attach", data={"evidence_id": world.plan.id})
     assert OFFER not in client.get(f"/evidence/entry/{world.entry.id}/attach").get_data(
