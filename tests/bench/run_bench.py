@@ -1,279 +1,244 @@
-"""`make bench`: serve the scale database with gunicorn (2 workers) on loopback, drive a bounded
-load at each main page and at a bare Flask hello-world in the same run, and print latency
-percentiles, throughput and each page's ratio to the bare route. Then measure the XLSX matrix
-export (600 candidates × 25 competencies), the cohort ZIP export (peak memory; zipping
-throughput against `zip -0`) and a 200 MB upload (memory growth of the serving worker).
+"""`make bench`: measure the main pages and heavy operations against issue 14's targets.
 
-Not part of `make test`: targets are reported as ratios, never asserted.
+For each database (SQLite; PostgreSQL too when BENCH_DATABASE_URL names a scratch database,
+which is emptied first), on freshly seeded scale data:
+  1. in-process: each page's median server time in one thread (WSGI call after warm-up), with
+     its SQL statement count and database time per request;
+  2. under load: gunicorn -w 2 on loopback driven by `wrk -t2 -c16` (the Python load generator
+     only if wrk is missing, and the output says so), with a bare hello-world app and the
+     sign-in page as baselines in the same run;
+  3. heavy: XLSX matrix 600 × 25, the cohort ZIP export job (wall time, worker peak RSS,
+     writing throughput against `zip -0`) and a 200 MB upload (serving worker RSS growth).
+Prints every target as met or missed and writes the same figures, with the commit, the
+machine and the load average during the run, to tests/bench/results.json.
+
+Not part of `make test`: the figures are reported, never asserted.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
+import math
 import os
-import platform
-import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
-import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.bench.loadgen import run_load
+from tests.bench import environment, heavy
+from tests.bench.pages import LOAD_PAGES, credentials, pages
+from tests.bench.server import (
+    HOST,
+    ROOT,
+    Session,
+    free_port,
+    start_gunicorn,
+    stop,
+    wait_until_up,
+)
+from tests.bench.targets import (
+    heavy_targets,
+    print_run,
+    server_time_targets,
+    statement_targets,
+    throughput_targets,
+)
+from tests.bench.wrk import drive, wrk_version
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
-HOST = "127.0.0.1"
+PARTS = ("inprocess", "load", "heavy")
+WORKERS = 2
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def flask(env, *args, capture=False) -> str:
-    result = subprocess.run([str(BIN / "flask"), "--app", "portfolio", *args], cwd=ROOT, env=env,
-                            capture_output=True, text=True, check=False)
+def flask(env: dict, *args: str) -> None:
+    result = subprocess.run([str(Path(sys.executable).parent / "flask"), "--app", "portfolio",
+                             *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                            check=False)
     if result.returncode != 0:
         sys.exit(f"flask {' '.join(args)} failed:\n{result.stderr[-2000:]}")
-    return result.stdout
 
 
-def start_gunicorn(env, target: str, port: int) -> subprocess.Popen:
-    return subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"{HOST}:{port}",
-         "--timeout", "300", "--log-level", "warning", target],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-
-def wait_until_up(port: int, path: str) -> None:
-    for _ in range(200):
-        try:
-            connection = http.client.HTTPConnection(HOST, port, timeout=2)
-            connection.request("GET", path)
-            connection.getresponse().read()
-            return
-        except OSError:
-            time.sleep(0.1)
-    sys.exit(f"server on port {port} did not start")
-
-
-class Session:
-    """A signed-in browser-like session (cookie jar of one cookie plus CSRF tokens)."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.cookie = ""
-
-    def request(self, method, path, body=None, headers=None):
-        connection = http.client.HTTPConnection(HOST, self.port, timeout=600)
-        headers = dict(headers or {})
-        if self.cookie:
-            headers["Cookie"] = self.cookie
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        data = response.read()
-        for name, value in response.getheaders():
-            if name.lower() == "set-cookie" and value.startswith("portfolio_session="):
-                self.cookie = value.split(";", 1)[0]
-        return response, data
-
-    def csrf(self, path) -> str:
-        _, page = self.request("GET", path)
-        match = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page)
-        if not match:
-            sys.exit(f"no CSRF token on {path}")
-        return match.group(1).decode()
-
-    def login(self, email, password):
-        token = self.csrf("/account/login")
-        body = urllib.parse.urlencode({"csrf_token": token, "email": email,
-                                       "password": password})
-        response, _ = self.request("POST", "/account/login", body,
-                                   {"Content-Type": "application/x-www-form-urlencoded"})
-        if response.status != 302:
-            sys.exit(f"could not sign in as {email}: {response.status}")
-        return self
-
-
-def worker_pids(server: subprocess.Popen) -> list[int]:
-    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
-    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
-
-
-def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def upload_200mb(session: Session, size: int) -> tuple[int, float]:
-    """Stream a multipart upload of `size` bytes of plain text; return status and seconds."""
-    token = session.csrf("/evidence/upload")
-    boundary = "bench" + secrets.token_hex(8)
-    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n"
-            f"{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; "
-            f"filename=\"training-log.txt\"\r\nContent-Type: text/plain\r\n\r\n").encode()
-    tail = f"\r\n--{boundary}--\r\n".encode()
-    line = b"Week 12, session 3: 6 x 150 m at 90 per cent, walk-back recovery, felt sharp.\n"
-    connection = http.client.HTTPConnection(HOST, session.port, timeout=600)
-    connection.putrequest("POST", "/evidence/upload")
-    connection.putheader("Cookie", session.cookie)
-    connection.putheader("Content-Type", f"multipart/form-data; boundary={boundary}")
-    connection.putheader("Content-Length", str(len(head) + size + len(tail)))
-    connection.endheaders()
-    started = time.perf_counter()
-    connection.send(head)
-    block = line * (1024 * 1024 // len(line))
-    sent = 0
-    while sent < size:
-        piece = block[: size - sent]
-        connection.send(piece)
-        sent += len(piece)
-    connection.send(tail)
-    response = connection.getresponse()
-    response.read()
-    return response.status, time.perf_counter() - started
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--scale", choices=("full", "small"), default="full")
-    parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--connections", type=int, default=4)
-    parser.add_argument("--upload-mb", type=int, default=200)
-    args = parser.parse_args()
-
-    work = Path(tempfile.mkdtemp(prefix="portfolio-bench-"))
+def prepare(database: str, scale: str, work: Path) -> tuple[dict, dict, str]:
+    """Seed a fresh database; return the environment, the ids and the database version."""
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    env.update(PORTFOLIO_INSTANCE_PATH=str(work / "instance"), PORTFOLIO_SECRET_KEY="bench-" +
-               secrets.token_hex(16), PYTHONPATH=str(ROOT),
+    env.update(PORTFOLIO_INSTANCE_PATH=str(work / "instance"), PYTHONPATH=str(ROOT),
+               PORTFOLIO_SECRET_KEY="bench-" + secrets.token_hex(16),
                PORTFOLIO_LOGIN_MAX_FAILURES_PER_ADDRESS="1000")
-    if os.environ.get("BENCH_DATABASE_URL"):
-        env["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
-    print(f"Preparing {args.scale} data in {work} ...", flush=True)
+    if database == "postgresql":
+        url = os.environ["BENCH_DATABASE_URL"]
+        environment.empty_postgres(url)
+        env["DATABASE_URL"] = url
+        version = environment.postgres_version(url)
+    else:
+        version = environment.machine(None)["sqlite"]
+    print(f"[{database}] preparing {scale} data in {work} ...", flush=True)
     started = time.perf_counter()
     flask(env, "db", "upgrade")
     flask(env, "seed-demo")
-    ids = json.loads(subprocess.run(
-        [sys.executable, "-m", "tests.bench.setup_data", args.scale], cwd=ROOT, env=env,
-        capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1])
-    print(f"  {ids['entries']:,} entries ready in {time.perf_counter() - started:.0f} s",
-          flush=True)
+    ids = heavy.run_module(env, "tests.bench.setup_data", scale)
+    print(f"[{database}] {ids['entries']:,} entries ready in "
+          f"{time.perf_counter() - started:.0f} s", flush=True)
+    return env, ids, version
 
-    app_port, bare_port = free_port(), free_port()
-    app_server = start_gunicorn(env, "wsgi:app", app_port)
-    bare_server = start_gunicorn(env, "tests.bench.bare_app:app", bare_port)
-    rows, extras = [], []
+
+def in_process(env: dict, ids: dict, requests: int) -> dict:
+    print("  in-process timings ...", flush=True)
+    return heavy.run_module(env, "tests.bench.inprocess", json.dumps(ids), str(requests))
+
+
+def warm(session: Session, path: str, times: int = 10) -> None:
+    """Warm both workers and prove the cookie still opens the page (a 302 would not count)."""
+    for _ in range(times):
+        response, _ = session.request("GET", path)
+        if response.status != 200:
+            sys.exit(f"{path} answered {response.status} before the load run")
+
+
+def under_load(ids: dict, ports: dict, sessions: dict, args) -> dict:
+    by_key = {page.key: page for page in pages(ids)}
+    rows = []
+    for key in LOAD_PAGES:
+        page = by_key[key]
+        session = sessions.get(page.role) or Session(ports["bare" if page.role == "bare"
+                                                         else "app"])
+        cookie = session.cookie if page.role in sessions else None  # baselines: anonymous
+        warm(session, page.path)
+        load_before = environment.load_average()
+        figures = drive(HOST, session.port, page.path, cookie,
+                        threads=args.threads, connections=args.connections,
+                        seconds=args.seconds)
+        rows.append({"key": key, "name": page.name, "path": page.path,
+                     "load_average_before": load_before, **figures})
+        print(f"  under load: {page.name}: {figures['rps']:.0f} req/s", flush=True)
+    version = wrk_version()
+    return {"workers": WORKERS, "threads": args.threads, "connections": args.connections,
+            "seconds": args.seconds, "fallback": version is None,
+            "generator_version": version or "Python fallback (tests/bench/loadgen.py)",
+            "rows": rows}
+
+
+def heavy_part(env: dict, ids: dict, server, sessions: dict, work: Path, upload_mb: int) -> dict:
+    print("  XLSX, upload and ZIP ...", flush=True)
+    return {"xlsx": heavy.xlsx_seconds(sessions["lead"], ids["big_cohort_id"]),
+            "upload": heavy.upload_memory(server, sessions["candidate"], upload_mb),
+            "zip": heavy.cohort_zip(env, sessions["lead"], ids["cohort_id"], work)}
+
+
+def run_database(database: str, args) -> dict:
+    work = Path(tempfile.mkdtemp(prefix=f"portfolio-bench-{database}-"))
     try:
-        wait_until_up(app_port, "/healthz")
-        wait_until_up(bare_port, "/hello")
-        candidate = Session(app_port).login(ids["candidate"], "portfolio-scale")
-        developer = Session(app_port).login(ids["developer"], "portfolio-scale")
-        lead = Session(app_port).login("lead@example.org", "portfolio-demo")
-        pages = [
-            ("bare hello-world", bare_port, "/hello", None),
-            ("portfolio home", app_port, "/portfolio/", candidate),
-            ("entry page", app_port, f"/portfolio/entries/{ids['entry_id']}", candidate),
-            ("notifications", app_port, "/notifications/", candidate),
-            ("review dashboard", app_port, "/reviews/dashboard", developer),
-            ("cohort progress matrix", app_port, f"/exports/cohorts/{ids['cohort_id']}/progress",
-             lead),
-            ("cohort audit log", app_port, f"/reviews/cohorts/{ids['cohort_id']}/audit", lead),
-        ]
-        for name, port, path, session in pages:
-            cookie = session.cookie if session else None
-            run_load(name, HOST, port, path, cookie, 20, 2)  # warm-up
-            rows.append(run_load(name, HOST, port, path, cookie, args.requests,
-                                 args.connections))
-            print(f"  measured {name}", flush=True)
-
-        xlsx_times = []
-        for _ in range(3):
-            begun = time.perf_counter()
-            response, data = lead.request(
-                "GET", f"/exports/cohorts/{ids['big_cohort_id']}/progress.xlsx")
-            xlsx_times.append(time.perf_counter() - begun)
-            if response.status != 200:
-                sys.exit(f"XLSX export failed: {response.status}")
-        xlsx_seconds = sorted(xlsx_times)[1]
-        extras.append(("XLSX matrix, 600 candidates × 25 competencies",
-                       f"{xlsx_seconds:.2f} s (median of 3)", "≤ 3 s",
-                       xlsx_seconds <= 3))
-
-        before = {pid: peak_rss_mb(pid) for pid in worker_pids(app_server)}
-        status, seconds = upload_200mb(candidate, args.upload_mb * 1024 * 1024)
-        after = {pid: peak_rss_mb(pid) for pid in worker_pids(app_server)}
-        growth = max(after[pid] - before.get(pid, after[pid]) for pid in after)
-        extras.append((f"{args.upload_mb} MB upload: serving worker's peak memory growth",
-                       f"{growth:.1f} MB (HTTP {status}, {seconds:.1f} s)", "< 30 MB",
-                       growth < 30 and status in (200, 302)))
-
-        token = lead.csrf(f"/exports/cohorts/{ids['cohort_id']}/progress")
-        response, _ = lead.request(
-            "POST", f"/exports/cohorts/{ids['cohort_id']}/archive",
-            urllib.parse.urlencode({"csrf_token": token}),
-            {"Content-Type": "application/x-www-form-urlencoded"})
-        job_path = response.getheader("Location") or ""
-        worker = json.loads(subprocess.run(
-            [sys.executable, "-m", "tests.bench.measure_worker"], cwd=ROOT, env=env,
-            capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1])
-        job_id = re.search(r"/jobs/(\d+)", job_path).group(1)
-        download, archive_bytes = lead.request("GET", f"/exports/jobs/{job_id}/download")
-        archive_path = work / "cohort.zip"
-        archive_path.write_bytes(archive_bytes)
-        extras.append(("Cohort ZIP export job: worker peak memory",
-                       f"{worker['peak_mb']:.0f} MB ({worker['seconds']:.1f} s, "
-                       f"{len(archive_bytes) / 1e6:.1f} MB archive)", "≤ 150 MB",
-                       worker["peak_mb"] <= 150))
-        unpacked = work / "unpacked"
-        with zipfile.ZipFile(archive_path) as archive:
-            archive.extractall(unpacked)
-        zipping = json.loads(subprocess.run(
-            [sys.executable, "-m", "tests.bench.measure_zip", str(unpacked)], cwd=ROOT, env=env,
-            capture_output=True, text=True, check=True).stdout)
-        if "zip0_seconds" in zipping:
-            ratio = zipping["zip0_seconds"] / zipping["ours_seconds"]
-            extras.append(("ZIP writing throughput vs `zip -0` (same files)",
-                           f"{ratio:.2f}× ({zipping['bytes'] / 1e6:.1f} MB, "
-                           f"{zipping['files']} files)", "≥ 0.5×", ratio >= 0.5))
-        else:
-            extras.append(("ZIP writing throughput vs `zip -0`", "zip not installed", "≥ 0.5×",
-                           None))
+        env, ids, version = prepare(database, args.scale, work)
+        run = {"database": database, "database_version": version, "entries": ids["entries"],
+               "ids": ids}
+        with environment.LoadSampler() as sampler:
+            run.update(measure(env, ids, work, args))
+        run["load_average"] = sampler.summary()
     finally:
-        for server in (app_server, bare_server):
-            server.terminate()
-            server.wait(timeout=20)
-    report(rows, extras, args)
-    shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
+    in_proc = run.get("in_process")
+    run["targets"] = ((server_time_targets(in_proc) if in_proc else [])
+                      + throughput_targets(run.get("load"))
+                      + (statement_targets(in_proc) if in_proc else [])
+                      + heavy_targets(run.get("heavy"), ids))
+    return run
 
 
-def report(rows, extras, args) -> None:
-    bare = rows[0]
-    print()
-    print(f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}; gunicorn 2 workers; {args.requests} requests over "
-          f"{args.connections} connections per page")
-    print(f"{'page':<26}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>9}{'errors':>8}"
-          f"{'p50 ratio':>11}  target ≤ 4×")
-    for row in rows:
-        ratio = row.p50 / bare.p50
-        verdict = "" if row is bare else ("met" if ratio <= 4 else "MISSED")
-        print(f"{row.name:<26}{row.p50:>9.1f}{row.percentile(95):>9.1f}"
-              f"{row.percentile(99):>9.1f}{row.rps:>9.0f}{row.errors:>8}{ratio:>10.2f}×  {verdict}")
-    print()
-    for name, value, target, met in extras:
-        verdict = {True: "met", False: "MISSED", None: "not measured"}[met]
-        print(f"{name:<58} {value:<44} target {target:<8} {verdict}")
+def measure(env: dict, ids: dict, work: Path, args) -> dict:
+    result: dict = {}
+    if "inprocess" in args.parts:
+        figures = in_process(env, ids, args.requests)
+        result.update(in_process=figures["pages"], in_process_warm_up=figures["warm_up"])
+    if not {"load", "heavy"} & set(args.parts):
+        return result
+    ports = {"app": free_port(), "bare": free_port()}
+    app_server = start_gunicorn(env, "wsgi:app", ports["app"], WORKERS)
+    bare_server = start_gunicorn(env, "tests.bench.bare_app:app", ports["bare"], WORKERS)
+    try:
+        wait_until_up(ports["app"], "/healthz")
+        wait_until_up(ports["bare"], "/hello")
+        sessions = {role: Session(ports["app"]).login(email, password)
+                    for role, (email, password) in credentials(ids).items()}
+        if "load" in args.parts:
+            result["load"] = under_load(ids, ports, sessions, args)
+        if "heavy" in args.parts:
+            result["heavy"] = heavy_part(env, ids, app_server, sessions, work, args.upload_mb)
+    finally:
+        stop(app_server)
+        stop(bare_server)
+    return result
+
+
+def without_nan(value):
+    """JSON has no NaN: a figure that could not be measured is written as null."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {key: without_nan(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [without_nan(item) for item in value]
+    return value
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", choices=("full", "small"), default="full",
+                        help="full: flask seed-scale's default size; small: a quick check")
+    parser.add_argument("--databases", default=None,
+                        help="comma-separated: sqlite,postgresql (default: sqlite, plus "
+                             "postgresql when BENCH_DATABASE_URL is set)")
+    parser.add_argument("--parts", default=",".join(PARTS),
+                        help=f"comma-separated subset of {','.join(PARTS)}")
+    parser.add_argument("--requests", type=int, default=50,
+                        help="in-process timed requests per page, after warm-up")
+    parser.add_argument("--seconds", type=float, default=15, help="wrk duration per page")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections")
+    parser.add_argument("--upload-mb", type=int, default=200)
+    parser.add_argument("--output", type=Path, default=None,
+                        help="JSON file (default tests/bench/results.json; "
+                             "results-small.json for --scale small)")
+    args = parser.parse_args(argv)
+    args.parts = [part for part in args.parts.split(",") if part]
+    unknown = set(args.parts) - set(PARTS)
+    if unknown:
+        parser.error(f"unknown part(s): {', '.join(sorted(unknown))}")
+    default = "sqlite,postgresql" if os.environ.get("BENCH_DATABASE_URL") else "sqlite"
+    args.databases = [name for name in (args.databases or default).split(",") if name]
+    if "postgresql" in args.databases and not os.environ.get("BENCH_DATABASE_URL"):
+        parser.error("postgresql needs BENCH_DATABASE_URL (a database the benchmark may empty)")
+    if args.output is None:
+        name = "results.json" if args.scale == "full" else "results-small.json"
+        args.output = ROOT / "tests" / "bench" / name
+    return args
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    version = wrk_version()
+    if "load" in args.parts and version is None:
+        print("NOTE: wrk is not installed (apt-get install -y wrk); the load part falls back to "
+              "the Python load generator, which shares the CPU with the server.", flush=True)
+    report = {"generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+              **environment.git_commit(), "scale": args.scale, "parts": args.parts,
+              "machine": environment.machine(version),
+              "load_average_at_start": environment.load_average(), "runs": []}
+    for database in args.databases:
+        report["runs"].append(run_database(database, args))
+    report = without_nan(report)
+    args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    machine = report["machine"]
+    print(f"\nCommit {report['commit'][:12]}"
+          f"{' (with uncommitted changes)' if report['uncommitted_changes'] else ''}; "
+          f"{machine['cpu_count']} × {machine['cpu_model']}, {machine['memory_gb']} GB; "
+          f"Python {machine['python']}; SQLite {machine['sqlite']}; scale {args.scale}")
+    for run in report["runs"]:
+        print_run(run)
+    print(f"\nFigures written to {args.output}")
 
 
 if __name__ == "__main__":

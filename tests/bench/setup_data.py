@@ -24,6 +24,11 @@ def framework_of_25() -> int:
     return make_grid_framework("Benchmark framework", "B")
 
 
+def candidates(cohort_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(CohortMembership).where(
+        CohortMembership.cohort_id == cohort_id, CohortMembership.role == "candidate"))
+
+
 def main(scale: str) -> None:
     app = create_app()
     with app.app_context():
@@ -47,10 +52,13 @@ def main(scale: str) -> None:
             .order_by(CohortMembership.id))
         developer = db.session.scalar(
             select(CohortMembership).where(CohortMembership.cohort_id == cohort_id,
-                                           CohortMembership.role == "coach_developer"))
+                                           CohortMembership.role == "coach_developer")
+            .order_by(CohortMembership.id))
         entry_id = db.session.scalar(select(Entry.id).where(
             Entry.owner_id == candidate.user_id).order_by(Entry.id))
         print(json.dumps({
+            "cohort_candidates": candidates(cohort_id),
+            "big_cohort_candidates": candidates(big_cohort),
             "cohort_id": cohort_id, "big_cohort_id": big_cohort, "entry_id": entry_id,
             "candidate": candidate.user.email, "developer": developer.user.email,
             "entries": db.session.scalar(select(func.count()).select_from(Entry)),
