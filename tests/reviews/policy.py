@@ -39,6 +39,25 @@ def setup(world):
     world.rv_signoff = services.peer_signoff(world.rv_entry, world.peer, vp2.id,
                                              "Clear evidence of planning.")
     world.rv_notification = _notification(world.author)
+    world.rv_pdf_request = _request_with_pdf(world, entry, vp1)
+
+
+def _request_with_pdf(world, entry, competency):
+    """A request whose version lists a PDF (the review page previews it in a frame)."""
+    from portfolio.evidence import services as evidence_services
+    from portfolio.evidence.models import EntryEvidence
+    from portfolio.extensions import db
+    from portfolio.reviews import services
+    from tests.evidence.builders import pdf_bytes, upload
+    from tests.factories import add_version
+
+    pdf = evidence_services.upload_file(world.author, upload("plan.pdf", pdf_bytes()),
+                                        title="Policy session plan").evidence
+    world.rv_pdf = pdf
+    with_pdf = entry("Sprint session plan")
+    db.session.add(EntryEvidence(entry_id=with_pdf.id, evidence_id=pdf.id, position=0))
+    add_version(with_pdf)
+    return services.submit_for_review(with_pdf, world.author, [competency.id])
 
 
 def _notification(user):
@@ -94,6 +113,10 @@ ROUTES = [
           data=lambda w: {"review-competencies": [str(w.rv_vp1.id)], "review-message": ""}),
     Route("reviews.request_detail", lambda w: f"/reviews/requests/{w.rv_request.id}",
           REQUEST_VIEWERS, secret=_title),
+    # A PDF of the submitted version, inline for the review page's frame: the request's viewers.
+    Route("reviews.evidence_preview",
+          lambda w: f"/reviews/requests/{w.rv_pdf_request.id}/evidence/{w.rv_pdf.id}/preview",
+          REQUEST_VIEWERS),
     Route("reviews.withdraw", lambda w: f"/reviews/requests/{w.rv_request.id}/withdraw",
           frozenset({"author"}), method="POST", allowed_status=302),
     Route("reviews.start", lambda w: f"/reviews/requests/{w.rv_to_start.id}/start", REVIEWERS,
