@@ -69,6 +69,7 @@ EVENTS: dict[str, str] = {
     "export.progress_xlsx": "Downloaded the progress matrix (spreadsheet)",
     "export.portfolio_pdf": "Downloaded a portfolio (PDF)",
     "export.portfolio_html": "Downloaded a portfolio (web page)",
+    "export.portfolio_page": "Opened a portfolio as a web page",
     "audit.exported": "Downloaded the audit log",
     "privacy.exported": "Downloaded their personal data",
     "privacy.erased": "Erased a person's data",

@@ -1,7 +1,8 @@
 """A candidate's portfolio as one document: what the requester may read, nothing more.
 
-`build_document` gathers it in a fixed number of statements; `render_html` and `render_pdf`
-turn it into a self-contained HTML file or a PDF. Two audiences exist:
+`build_document` gathers it in a fixed number of statements (with a small JPEG preview of each
+image the requester may open); `render_html` and `render_pdf` turn it into a self-contained HTML
+file, a page or a PDF. Two audiences exist:
   shared   the entries of the membership's cohort the requester may read (never an *Only me*
            entry, even for the author);
   owner    the candidate's own complete copy (data portability), private entries included.
@@ -32,6 +33,7 @@ from ..programmes.models import CohortMembership
 from ..reviews.progress import CandidateProgress, progress_for
 from ..text import render_sections
 from . import sources
+from .previews import previews_for
 from .queries import AreaGroup, framework_areas
 from .signoffs import SignoffRecord, signoff_log
 
@@ -75,6 +77,7 @@ class PortfolioDocument:
     progress: CandidateProgress | None = None
     signoffs: list[SignoffRecord] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    previews: dict[int, str] = field(default_factory=dict)  # evidence id -> image data: URI
 
     @property
     def is_owner_copy(self) -> bool:
@@ -104,6 +107,7 @@ def build_document(candidate: User, membership: CohortMembership | None, viewer:
     else:
         doc.evidence = sources.evidence_for_versions(candidate.id, listed, viewer)
     evidence_by_id = {item.id: item for item in doc.evidence}
+    doc.previews = previews_for(doc.evidence)
     for entry, version in pairs:
         content = version.content if version else {"sections": entry.sections}
         # A saved version's stored HTML; a never-saved draft (the owner's copy) is rendered.

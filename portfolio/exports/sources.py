@@ -61,13 +61,14 @@ def all_own_evidence(owner_id: int) -> list[Evidence]:
         .order_by(Evidence.created_at, Evidence.id)))
 
 
-def evidence_file(evidence: Evidence) -> Path | None:
-    """Where an evidence file is stored, or None if it is not on disk."""
+def evidence_file(evidence: Evidence, variant: str = "") -> Path | None:
+    """Where an evidence file (or its ".thumb" variant) is stored, or None if not on disk."""
     if not evidence.is_file or not evidence.storage_key:
         return None
     try:
         from ..storage import stored_file
     except ImportError:  # pragma: no cover - layout before the storage module existed
-        candidate = Path(current_app.config["UPLOAD_FOLDER"]) / Path(evidence.storage_key).name
+        name = Path(evidence.storage_key).name + variant
+        candidate = Path(current_app.config["UPLOAD_FOLDER"]) / name
         return candidate if candidate.is_file() else None
-    return stored_file(evidence.storage_key)
+    return stored_file(evidence.storage_key, variant)

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -137,6 +146,31 @@ def portfolio_html(membership_id):
     db.session.commit()
     name = dated_name(membership.user.display_name, "portfolio", suffix=".html", today=_today())
     return attachment(data, name, "text/html; charset=utf-8")
+
+
+@bp.route("/candidates/<int:membership_id>/portfolio")
+@login_required
+def portfolio_page(membership_id):
+    membership, doc = _portfolio(membership_id, "page")
+    own = membership.user_id == current_user.id
+    html = render_html(
+        doc, mode="page",
+        back_url=url_for("exports.my_portfolio" if own else "exports.index"),
+        back_label="Export my portfolio" if own else "Reports",
+        download_urls={kind: url_for(f"exports.portfolio_{kind}", membership_id=membership.id)
+                       for kind in ("html", "pdf")})
+    db.session.commit()
+    return html
+
+
+@bp.route("/portfolio-<any(style, narrow):sheet>.css")
+def document_css(sheet):
+    """The exported portfolio's stylesheets, for the page view (the site's CSP allows no
+    inline style); files and PDFs carry them inline."""
+    response = Response(render_template(f"exports/document/{sheet}.css"),
+                        content_type="text/css; charset=utf-8")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 @bp.route("/my-portfolio")

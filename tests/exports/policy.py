@@ -4,7 +4,7 @@ Cohort reports: programme leads, admins and the cohort's own coach developer. A 
 the candidate. A job: only the person who asked for it. Everyone else signed in gets 404.
 """
 
-from tests.policy import MANAGERS, SIGNED_IN, Route
+from tests.policy import EVERYONE, MANAGERS, SIGNED_IN, Route, always
 
 REPORTERS = MANAGERS | {"developer"}
 PORTFOLIO = REPORTERS | {"author"}
@@ -66,6 +66,15 @@ ROUTES = [
           allowed_status=302),
     Route("exports.portfolio_pdf", _portfolio("pdf"), PORTFOLIO),
     Route("exports.portfolio_html", _portfolio("html"), PORTFOLIO, secret=_secret),
+    Route("exports.portfolio_page",
+          lambda w: f"/exports/candidates/{w.author_membership.id}/portfolio", PORTFOLIO,
+          secret=_secret),
+    Route("exports.portfolio_page",
+          lambda w: f"/exports/candidates/{w.earlier_membership.id}/portfolio",
+          EARLIER_PORTFOLIO, secret=lambda w: "Secret cohort reflection",
+          hidden_from=EARLIER_PORTFOLIO),
+    # The page view's stylesheet holds nothing of anyone's.
+    Route("exports.document_css", always("/exports/portfolio-style.css"), EVERYONE),
     # The earlier cohort's portfolio: its coach developer exports it, and it holds that
     # cohort's entries only (cohort A's shared entry is in nobody's copy of it).
     Route("exports.portfolio_html",

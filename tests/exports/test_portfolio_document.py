@@ -166,3 +166,42 @@ def test_others_get_404_for_a_portfolio(app, client, login, role):
     for suffix in ("pdf", "html"):
         response = client.get(f"/exports/candidates/{s.author_membership.id}/portfolio.{suffix}")
         assert response.status_code == 404
+
+
+def test_web_page_opens_in_the_browser_under_the_site_csp_with_download_links(app, client,
+                                                                              login):
+    from portfolio.security import CONTENT_SECURITY_POLICY
+
+    s = seeded_cohort()
+    db.session.commit()
+    login(s.lead)
+    response = client.get(f"/exports/candidates/{s.author_membership.id}/portfolio")
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    assert "Content-Disposition" not in response.headers
+    assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    html = response.get_data(as_text=True)
+    assert "<style" not in html  # the CSP allows no inline style: the sheets are linked
+    assert 'href="/exports/portfolio-style.css"' in html
+    assert f'href="/exports/candidates/{s.author_membership.id}/portfolio.html" download' in html
+    assert f'href="/exports/candidates/{s.author_membership.id}/portfolio.pdf"' in html
+    assert "Block starts with under-17s" in html and "My private worries" not in html
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.actor_id == s.lead.id))
+    assert event.action == "export.portfolio_page"
+
+
+def test_the_page_stylesheets_are_the_ones_the_file_carries_inline(app, client):
+    for sheet in ("style", "narrow"):
+        response = client.get(f"/exports/portfolio-{sheet}.css")
+        assert response.status_code == 200
+        assert response.mimetype == "text/css"
+        assert "{" in response.get_data(as_text=True)
+    assert client.get("/exports/portfolio-other.css").status_code == 404
+
+
+def test_my_portfolio_links_the_web_page_view(app, client, login):
+    s = seeded_cohort()
+    db.session.commit()
+    login(s.author)
+    page = client.get("/exports/my-portfolio").get_data(as_text=True)
+    assert f'href="/exports/candidates/{s.author_membership.id}/portfolio"' in page
