@@ -102,11 +102,13 @@ def upload_memory(server, session: Session, megabytes: int) -> dict:
             "rss_growth_mb": growth, "rss_before_mb": rss_before, "peak_rss_rise_mb": peak_rise}
 
 
-def run_module(env: dict, module: str, *args: str) -> dict:
+def run_module(env: dict, module: str, *args: str, progress: bool = False) -> dict:
+    """Run `python -m module`; its last line of output is JSON. `progress` shows its stderr."""
     result = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, env=env,
-                            capture_output=True, text=True, check=False)
+                            stdout=subprocess.PIPE, stderr=None if progress else subprocess.PIPE,
+                            text=True, check=False)
     if result.returncode != 0:
-        sys.exit(f"{module} failed:\n{result.stderr[-2000:]}")
+        sys.exit(f"{module} failed:\n{(result.stderr or '')[-2000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 

@@ -87,12 +87,16 @@ def call(app, path: str, cookie: str | None) -> tuple[int, float]:
     return int(status[0].split()[0]), time.perf_counter() - started
 
 
+class PageFailed(Exception):
+    """A page did not answer 200: it is reported as not measured, and the others still run."""
+
+
 def measure(app, clock: StatementClock | None, path: str, cookie: str | None,
             requests: int) -> dict:
     for _ in range(WARM_UP):
         status, _ = call(app, path, cookie)
         if status != 200:
-            sys.exit(f"{path} answered {status} during warm-up")
+            raise PageFailed(f"answered HTTP {status} during warm-up")
     times, counts, db_times = [], [], []
     deadline = time.perf_counter() + MAX_SECONDS_PER_PAGE
     while len(times) < requests and (len(times) < 5 or time.perf_counter() < deadline):
@@ -100,7 +104,7 @@ def measure(app, clock: StatementClock | None, path: str, cookie: str | None,
             clock.reset()
         status, seconds = call(app, path, cookie)
         if status != 200:
-            sys.exit(f"{path} answered {status}")
+            raise PageFailed(f"answered HTTP {status}")
         times.append(seconds * 1000)
         if clock:
             counts.append(clock.count)
@@ -124,7 +128,10 @@ def main(ids: dict, requests: int) -> None:
         for page in pages(ids):
             target, page_clock = (bare_app, None) if page.role == "bare" else (app, clock)
             cookie = cookies.get(page.role)
-            figures = measure(target.wsgi_app, page_clock, page.path, cookie, requests)
+            try:
+                figures = measure(target.wsgi_app, page_clock, page.path, cookie, requests)
+            except PageFailed as failure:
+                figures = {"error": str(failure)}
             results.append({"key": page.key, "name": page.name, "path": page.path,
                             "role": page.role, "baseline": page.baseline, **figures})
             print(f"  in-process: {page.name}", file=sys.stderr, flush=True)

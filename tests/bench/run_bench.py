@@ -87,15 +87,18 @@ def prepare(database: str, scale: str, work: Path) -> tuple[dict, dict, str]:
 
 def in_process(env: dict, ids: dict, requests: int) -> dict:
     print("  in-process timings ...", flush=True)
-    return heavy.run_module(env, "tests.bench.inprocess", json.dumps(ids), str(requests))
+    return heavy.run_module(env, "tests.bench.inprocess", json.dumps(ids), str(requests),
+                            progress=True)
 
 
-def warm(session: Session, path: str, times: int = 10) -> None:
-    """Warm both workers and prove the cookie still opens the page (a 302 would not count)."""
+def warm(session: Session, path: str, times: int = 10) -> str | None:
+    """Warm both workers and prove the cookie still opens the page (a 302 would not count);
+    return what went wrong, if anything."""
     for _ in range(times):
         response, _ = session.request("GET", path)
         if response.status != 200:
-            sys.exit(f"{path} answered {response.status} before the load run")
+            return f"answered HTTP {response.status} before the load run"
+    return None
 
 
 def under_load(ids: dict, ports: dict, sessions: dict, args) -> dict:
@@ -106,7 +109,11 @@ def under_load(ids: dict, ports: dict, sessions: dict, args) -> dict:
         session = sessions.get(page.role) or Session(ports["bare" if page.role == "bare"
                                                          else "app"])
         cookie = session.cookie if page.role in sessions else None  # baselines: anonymous
-        warm(session, page.path)
+        failure = warm(session, page.path)
+        if failure:
+            rows.append({"key": key, "name": page.name, "path": page.path, "error": failure})
+            print(f"  under load: {page.name}: {failure}", flush=True)
+            continue
         load_before = environment.load_average()
         figures = drive(HOST, session.port, page.path, cookie,
                         threads=args.threads, connections=args.connections,
@@ -228,7 +235,10 @@ def main(argv=None) -> None:
               "machine": environment.machine(version),
               "load_average_at_start": environment.load_average(), "runs": []}
     for database in args.databases:
-        report["runs"].append(run_database(database, args))
+        run = run_database(database, args)
+        report["runs"].append(run)
+        if database == "postgresql":
+            report["machine"]["postgresql"] = run["database_version"]
     report = without_nan(report)
     args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     machine = report["machine"]

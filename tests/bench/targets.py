@@ -37,11 +37,17 @@ def _by_key(rows: list[dict]) -> dict[str, dict]:
 
 def server_time_targets(in_process: list[dict]) -> list[dict]:
     pages = _by_key(in_process)
-    return [Target(f"server_ms.{key}", f"in-process server time, median: {pages[key]['name']}",
-                   "≤", limit, "ms").judge(pages[key]["median_ms"],
-                                          f"{pages[key]['median_ms']:.1f} ms "
-                                          f"({pages[key]['requests']} requests)")
-            for key, limit in MS_TARGETS]
+    results = []
+    for key, limit in MS_TARGETS:
+        page = pages[key]
+        target = Target(f"server_ms.{key}", f"in-process server time, median: {page['name']}",
+                        "≤", limit, "ms")
+        if "error" in page:
+            results.append(target.judge(None, note=page["error"]))
+            continue
+        results.append(target.judge(page["median_ms"], f"{page['median_ms']:.1f} ms "
+                                                       f"({page['requests']} requests)"))
+    return results
 
 
 def throughput_targets(load: dict | None) -> list[dict]:
@@ -51,8 +57,9 @@ def throughput_targets(load: dict | None) -> list[dict]:
         row = rows.get(key)
         target = Target(f"rps.{key}", "gunicorn -w 2 under load: "
                         f"{row['name'] if row else key.replace('_', ' ')}", "≥", limit, "req/s")
-        if not row:
-            results.append(target.judge(None, note="load part not run"))
+        if not row or "error" in row:
+            results.append(target.judge(None, note=row["error"] if row else
+                                        "load part not run"))
             continue
         bad = row["not_ok"] + row["socket_errors"]
         note = "" if row["generator"] == "wrk" else "Python fallback generator (wrk missing)"
@@ -69,16 +76,24 @@ def statement_targets(in_process: list[dict]) -> list[dict]:
     for page in in_process:
         if page["baseline"]:
             continue
+        target = Target(f"statements.{page['key']}", f"SQL statements per request: "
+                        f"{page['name']}", "≤", MAX_STATEMENTS, "")
+        if "error" in page:
+            results.append(target.judge(None, note=page["error"]))
+            continue
         steady = page["statements_min"] == page["statements_max"]
-        results.append(Target(f"statements.{page['key']}", f"SQL statements per request: "
-                              f"{page['name']}", "≤", MAX_STATEMENTS, "").judge(
+        results.append(target.judge(
             page["statements_max"], f"{page['statements_max']} ({page['db_ms_median']:.1f} ms "
             "in the database)", "" if steady else
             f"varied {page['statements_min']}–{page['statements_max']} between requests"))
     pages = _by_key(in_process)
     small, large = pages["matrix_60"], pages["matrix_600"]
-    results.append(Target("statements.flat", "SQL statements flat in data size: progress "
-                          "matrix, large cohort minus small", "=", 0, "").judge(
+    flat = Target("statements.flat", "SQL statements flat in data size: progress matrix, "
+                  "large cohort minus small", "=", 0, "")
+    if "error" in small or "error" in large:
+        results.append(flat.judge(None, note="a matrix page failed"))
+        return results
+    results.append(flat.judge(
         large["statements_max"] - small["statements_max"],
         f"{small['statements_max']} ({small['name']}), {large['statements_max']} "
         f"({large['name']})"))
@@ -134,6 +149,9 @@ def print_run(run: dict) -> None:
         print(f"{'page':<44}{'median ms':>10}{'× bare':>8}{'statements':>12}{'db ms':>8}")
         bare = run["in_process"][0]["median_ms"]
         for page in run["in_process"]:
+            if "error" in page:
+                print(f"{page['name']:<44}  FAILED: {page['error']}")
+                continue
             statements = "" if page["role"] == "bare" else str(page["statements_max"])
             db_ms = "" if page["role"] == "bare" else f"{page['db_ms_median']:.1f}"
             print(f"{page['name']:<44}{page['median_ms']:>10.2f}{page['median_ms'] / bare:>7.0f}×"
@@ -147,10 +165,13 @@ def print_run(run: dict) -> None:
                   "competes with the server for the CPU and understates req/s.")
         print(f"{'page':<44}{'req/s':>8}{'p50 ms':>8}{'p90 ms':>8}{'p99 ms':>8}{'not 200':>9}")
         for row in load["rows"]:
+            if "error" in row:
+                print(f"{row['name']:<44}  FAILED: {row['error']}")
+                continue
             print(f"{row['name']:<44}{row['rps']:>8.0f}{row['p50_ms']:>8.1f}{row['p90_ms']:>8.1f}"
                   f"{row['p99_ms']:>8.1f}{row['not_ok'] + row['socket_errors']:>9}")
     print(f"\nTargets ({run['database']}):")
     for target in run["targets"]:
         note = f"  [{target['note']}]" if target["note"] else ""
-        print(f"  {verdict(target['met']):<13}{target['name']:<72}{target['target']:<12}"
+        print(f"  {verdict(target['met']):<13}{target['name']:<78}{target['target']:<12}"
               f"{target['detail'] or '—'}{note}")
