@@ -8,6 +8,7 @@ Windows device names) and de-duplicated within its folder.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 import time
@@ -19,13 +20,30 @@ from pathlib import Path, PurePosixPath
 
 CHUNK_BYTES = 1024 * 1024
 MAX_NAME_CHARS = 120
-# Already-compressed media gain nothing from deflate; store them as they are.
+# Already-compressed media gain nothing from deflate (it only costs time); store them as they
+# are. Known by media type where the file has one, by suffix otherwise.
 STORED_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".mp4", ".mov", ".m4v",
-                   ".webm", ".mp3", ".m4a", ".aac", ".ogg", ".zip", ".docx", ".xlsx", ".pptx"}
+                   ".webm", ".mp3", ".m4a", ".aac", ".ogg", ".zip", ".docx", ".xlsx", ".pptx",
+                   ".pdf", ".gz", ".7z", ".odt", ".ods", ".odp"}
+COMPRESSED_TYPES = {"application/pdf", "application/zip", "application/gzip",
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    "application/vnd.openxmlformats-officedocument.presentationml.presentation"}
 _UNSAFE = re.compile(r'[/\\:*?"<>|]')
 _DOTS = re.compile(r"\.{2,}")
 _WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
                     *(f"LPT{i}" for i in range(1, 10))}
+
+
+def is_compressed(media_type: str | None) -> bool | None:
+    """Whether a file of this media type is already compressed; None when the type is unknown
+    (the name's suffix decides then)."""
+    if not media_type:
+        return None
+    kind = media_type.split(";")[0].strip().lower()
+    if kind.startswith(("image/", "video/", "audio/")) and kind != "image/svg+xml":
+        return True
+    return kind in COMPRESSED_TYPES or None
 
 
 def safe_name(raw: str | None, fallback: str = "file") -> str:
@@ -86,9 +104,10 @@ class StreamingZip:
         self._zip = zipfile.ZipFile(self.target, "w", compression=zipfile.ZIP_DEFLATED,
                                     allowZip64=True)
 
-    def _info(self, name: str) -> zipfile.ZipInfo:
+    def _info(self, name: str, stored: bool | None = None) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
-        stored = PurePosixPath(name).suffix.lower() in STORED_SUFFIXES
+        if stored is None:
+            stored = PurePosixPath(name).suffix.lower() in STORED_SUFFIXES
         info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
         # Fastest deflate: about three times quicker than the default on reflective text and
         # still most of the saving; exports are written far more often than they are stored.
@@ -96,10 +115,12 @@ class StreamingZip:
         info.external_attr = 0o644 << 16
         return info
 
-    def add_stream(self, name: str, source) -> ArchivedFile:
-        """Copy a readable binary stream into the archive 1 MiB at a time, hashing it."""
+    def add_stream(self, name: str, source, stored: bool | None = None) -> ArchivedFile:
+        """Copy a readable binary stream into the archive 1 MiB at a time, hashing it as it
+        passes (one read of each byte; the manifest's checksum comes from this pass).
+        `stored`: True to store, False to deflate, None to decide by the name's suffix."""
         digest, size = hashlib.sha256(), 0
-        with self._zip.open(self._info(name), "w", force_zip64=True) as out:
+        with self._zip.open(self._info(name, stored), "w", force_zip64=True) as out:
             while chunk := source.read(CHUNK_BYTES):
                 digest.update(chunk)
                 out.write(chunk)
@@ -110,14 +131,12 @@ class StreamingZip:
         self.files.append(record)
         return record
 
-    def add_file(self, name: str, path: Path) -> ArchivedFile:
-        with path.open("rb") as source:
-            return self.add_stream(name, source)
+    def add_file(self, name: str, path: Path, stored: bool | None = None) -> ArchivedFile:
+        with path.open("rb", buffering=0) as source:
+            return self.add_stream(name, source, stored)
 
-    def add_bytes(self, name: str, data: bytes) -> ArchivedFile:
-        import io
-
-        return self.add_stream(name, io.BytesIO(data))
+    def add_bytes(self, name: str, data: bytes, stored: bool | None = None) -> ArchivedFile:
+        return self.add_stream(name, io.BytesIO(data), stored)
 
     def add_manifest(self, name: str, manifest: dict) -> None:
         """Write manifest.json (not listed in itself: it cannot hold its own checksum)."""

@@ -2,47 +2,101 @@
 
 Each runner writes a ZIP to `ctx.part` with flat memory, reports progress as it goes, checks
 the requester's rights again when it runs (they may have changed since it was queued), and
-returns the download name and media type.
+returns the download name and media type. PDFs are drawn in child processes (pdf_processes),
+never in the worker, and reused while their content is unchanged (pdf_cache).
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+
+from flask import current_app
 
 from ..database import utcnow
 from ..extensions import db
 from ..programmes.access import current_memberships
 from ..programmes.models import Cohort
-from . import sources
-from .archive import NameRegistry, StreamingZip, safe_name
+from . import pdf_cache, sources
+from .archive import NameRegistry, StreamingZip, is_compressed, safe_name
 from .document import PortfolioDocument, build_document
 from .downloads import cohort_words
 from .jobs import JobContext, JobFailed
 from .pacing import late_window_weeks
+from .pdf_processes import PdfProcesses
 from .permissions import can_report_on_cohort
 from .portability import personal_data
 from .queries import Filters, candidate_memberships, cohort_report
-from .render import render_html, render_pdf
+from .render import portfolio_source
 from .signoffs import signoff_log
 from .tables import progress_xlsx
 
 ZIP_MEDIA_TYPE = "application/zip"
 
 
-def _add_portfolio(archive: StreamingZip, names: NameRegistry, folder: str,
-                   doc: PortfolioDocument, missing: list[dict]) -> None:
-    """The portfolio PDF and HTML, then each evidence file the document lists."""
-    archive.add_bytes(names.claim(folder, "portfolio.pdf"), render_pdf(doc))
-    archive.add_bytes(names.claim(folder, "portfolio.html"), render_html(doc).encode("utf-8"))
-    for item in doc.evidence:
-        if not item.is_file:
-            continue
-        path = sources.evidence_file(item)
-        name = names.claim(f"{folder}/evidence", item.original_filename or item.title, "evidence")
-        if path is None:
-            missing.append({"path": name, "evidence_id": item.id, "sha256": item.sha256})
-            continue
-        archive.add_file(name, path)
+class PortfolioWriter:
+    """Adds portfolios to an archive in the order given, each PDF drawn ahead in a child process.
+
+    Gathering a candidate's portfolio (database reads, one template render) happens here while
+    the PDF processes draw the ones before it; at most AHEAD portfolios wait to be written, so
+    memory stays that of a few documents whatever the cohort's size. A PDF whose content key is
+    already kept (pdf_cache) is not drawn again.
+    """
+
+    AHEAD = 4
+
+    def __init__(self, archive: StreamingZip, names: NameRegistry, missing: list[dict],
+                 processes: PdfProcesses):
+        self.archive, self.names, self.missing = archive, names, missing
+        self.processes = processes
+        self.pending: deque[_Pending] = deque()
+
+    def add(self, folder: str, doc: PortfolioDocument) -> None:
+        source = portfolio_source(doc)
+        kept = pdf_cache.cached(source.key)
+        if kept is None:
+            drawn = self.processes.render(source.html, source.allowed,
+                                          pdf_cache.path_for(source.key))
+        else:
+            drawn = Future()
+            drawn.set_result(kept)
+        files = [(item, sources.evidence_file(item)) for item in doc.evidence if item.is_file]
+        self.pending.append(_Pending(folder, source.html, drawn, files))
+        while len(self.pending) > self.AHEAD:
+            self._write(self.pending.popleft())
+
+    def finish(self) -> None:
+        while self.pending:
+            self._write(self.pending.popleft())
+
+    def _write(self, item: _Pending) -> None:
+        """The portfolio PDF and HTML, then each evidence file the document lists."""
+        pdf = item.pdf.result()
+        self.archive.add_file(self.names.claim(item.folder, "portfolio.pdf"), pdf, stored=True)
+        self.archive.add_bytes(self.names.claim(item.folder, "portfolio.html"),
+                               item.html.encode("utf-8"))
+        for evidence, path in item.files:
+            name = self.names.claim(f"{item.folder}/evidence",
+                                    evidence.original_filename or evidence.title, "evidence")
+            if path is None:
+                self.missing.append({"path": name, "evidence_id": evidence.id,
+                                     "sha256": evidence.sha256})
+                continue
+            self.archive.add_file(name, path, stored=is_compressed(evidence.media_type))
+
+
+@dataclass
+class _Pending:
+    folder: str
+    html: str
+    pdf: Future
+    files: list[tuple]
+
+
+def _processes() -> PdfProcesses:
+    return PdfProcesses(int(current_app.config.get("EXPORT_PDF_PROCESSES") or 0) or None)
 
 
 def cohort_archive(ctx: JobContext) -> tuple[str, str]:
@@ -61,12 +115,15 @@ def cohort_archive(ctx: JobContext) -> tuple[str, str]:
         report = cohort_report(cohort, ctx.requester, Filters(), late_window_weeks())
         titles = {competency.code: competency.title for competency in report.competencies}
         log = signoff_log([m.user_id for m in members], ctx.requester, titles, cohort=cohort)
-        archive.add_bytes(names.claim(top, "progress.xlsx"), progress_xlsx(report, log))
-        for index, membership in enumerate(members):
-            ctx.progress(index, total, f"{index} of {total} candidates")
-            folder = names.claim(top, membership.user.display_name, "candidate")
-            doc = build_document(membership.user, membership, ctx.requester)
-            _add_portfolio(archive, names, folder, doc, missing)
+        archive.add_bytes(names.claim(top, "progress.xlsx"), progress_xlsx(report, log),
+                          stored=True)
+        with _processes() as processes:
+            writer = PortfolioWriter(archive, names, missing, processes)
+            for index, membership in enumerate(members):
+                ctx.progress(index, total, f"{index} of {total} candidates")
+                folder = names.claim(top, membership.user.display_name, "candidate")
+                writer.add(folder, build_document(membership.user, membership, ctx.requester))
+            writer.finish()
         ctx.progress(total, total, f"{total} of {total} candidates")
         archive.add_manifest(names.claim(top, "manifest.json"), _manifest(
             ctx, archive, missing, log, {"cohort": cohort.label, "candidates": total}))
@@ -93,7 +150,10 @@ def personal_archive(ctx: JobContext) -> tuple[str, str]:
         archive.add_bytes(names.claim(top, "portfolio.json"),
                           _json_bytes(data))
         ctx.progress(2, 3, "Adding your evidence files")
-        _add_portfolio(archive, names, top, doc, missing)
+        with _processes() as processes:
+            writer = PortfolioWriter(archive, names, missing, processes)
+            writer.add(top, doc)
+            writer.finish()
         ctx.progress(3, 3, "Finishing")
         archive.add_manifest(names.claim(top, "manifest.json"), _manifest(
             ctx, archive, missing, doc.signoffs, {"person": user.display_name}))

@@ -9,12 +9,11 @@ import csv
 import io
 from datetime import datetime
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from ..timeutil import local
+from . import xlsx
 from .cells import neutralise, neutralise_row
 from .queries import CandidateRow, CohortReport
 from .signoffs import SignoffRecord
@@ -22,8 +21,6 @@ from .signoffs import SignoffRecord
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERSON_COLUMNS = ["Candidate", "Status", "Specialisms", "Coach developer"]
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 DATE_FORMAT = "d mmm yyyy"
 DATETIME_FORMAT = "d mmm yyyy hh:mm"
 
@@ -71,85 +68,72 @@ def spreadsheet_value(value):
     return value
 
 
-def _append(sheet, values: list, formats: dict[int, str] | None = None) -> None:
-    # Formatted cells are made before appending: looking the row up again through
-    # `sheet.max_row` scans every cell in the sheet, which made big exports quadratic.
-    row = [spreadsheet_value(value) for value in values]
-    for column, number_format in (formats or {}).items():
-        if row[column - 1] is not None:
-            row[column - 1] = Cell(sheet, value=row[column - 1])
-            row[column - 1].number_format = number_format
-    sheet.append(row)
+def _values(values: list) -> list:
+    return [spreadsheet_value(value) for value in values]
 
 
-def _style_header(sheet, row: int, freeze: str, widths: list[int]) -> None:
-    for cell in sheet[row]:
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = freeze
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+def _formats(formats: dict[int, str]) -> dict[int, int]:
+    return {column: xlsx.FORMATS[number_format] for column, number_format in formats.items()}
 
 
-def _matrix_sheet(sheet, report: CohortReport) -> None:
-    sheet.title = "Progress matrix"
+def _matrix_sheet(report: CohortReport) -> xlsx.Sheet:
+    sheet = xlsx.Sheet("Progress matrix", [28, 12, 22, 22, *([18] * len(report.competencies)),
+                                           12, 12, 12], freeze="B3")
     areas = ["", "", "", ""]
-    for group in report.areas:
-        areas.extend([group.title] + [""] * (len(group.competencies) - 1))
-    _append(sheet, [*areas, "", "", ""])
     column = len(PERSON_COLUMNS) + 1
     for group in report.areas:
+        areas.extend([group.title] + [""] * (len(group.competencies) - 1))
         if len(group.competencies) > 1:
-            sheet.merge_cells(start_row=1, start_column=column, end_row=1,
-                              end_column=column + len(group.competencies) - 1)
+            sheet.merges.append(f"{get_column_letter(column)}1:"
+                                f"{get_column_letter(column + len(group.competencies) - 1)}1")
         column += len(group.competencies)
-    _append(sheet, matrix_header(report))
+    sheet.append(_values([*areas, "", "", ""]), style=xlsx.HEADER)
+    sheet.append(_values(matrix_header(report)), style=xlsx.HEADER)
     for row in report.rows:
-        _append(sheet, matrix_row(report, row))
-    _append(sheet, totals_row(report))
-    widths = [28, 12, 22, 22, *([18] * len(report.competencies)), 12, 12, 12]
-    _style_header(sheet, 1, "B3", widths)
-    _style_header(sheet, 2, "B3", widths)
+        sheet.append(_values(matrix_row(report, row)))
+    sheet.append(_values(totals_row(report)))
+    return sheet
 
 
-def _candidate_sheet(sheet, report: CohortReport) -> None:
+def _candidate_sheet(report: CohortReport) -> xlsx.Sheet:
     weeks = report.late_window_weeks
-    _append(sheet, [*PERSON_COLUMNS, "Competencies signed off", "Competencies in framework",
-                    "Percent signed off", "Shared entries", "First entry", "Latest entry",
-                    f"Entries in the last {weeks} weeks", "Mostly late", "Completed on"])
+    sheet = xlsx.Sheet("Candidates", [28, 12, 22, 22, 12, 12, 12, 10, 14, 14, 14, 10, 14],
+                       freeze="B2")
+    sheet.append(_values([*PERSON_COLUMNS, "Competencies signed off",
+                          "Competencies in framework", "Percent signed off", "Shared entries",
+                          "First entry", "Latest entry", f"Entries in the last {weeks} weeks",
+                          "Mostly late", "Completed on"]), style=xlsx.HEADER)
+    formats = _formats({7: "0%", 9: DATE_FORMAT, 10: DATE_FORMAT, 13: DATE_FORMAT})
     for row in report.rows:
         late = row.late
-        _append(sheet, [
+        sheet.append(_values([
             *_person(row), row.progress.met, row.progress.total, row.progress.percent / 100,
             row.entries, row.arrivals[0] if row.arrivals else None, row.last_entry_at,
             late.late if late else 0, "Yes" if late and late.is_late else "No",
             row.membership.completed_at,
-        ], {7: "0%", 9: DATE_FORMAT, 10: DATE_FORMAT, 13: DATE_FORMAT})
-    _style_header(sheet, 1, "B2", [28, 12, 22, 22, 12, 12, 12, 10, 14, 14, 14, 10, 14])
+        ]), formats)
+    return sheet
 
 
-def _signoff_sheet(sheet, log: list[SignoffRecord]) -> None:
-    _append(sheet, ["Date", "Candidate", "Competency code", "Competency", "Role", "Decision",
-                    "Reviewer", "Entry", "Version", "Content hash (SHA-256)", "Revoked on"])
+def _signoff_sheet(log: list[SignoffRecord]) -> xlsx.Sheet:
+    sheet = xlsx.Sheet("Sign-off log", [18, 28, 12, 32, 16, 12, 24, 36, 9, 66, 18],
+                       freeze="A2")
+    sheet.append(["Date", "Candidate", "Competency code", "Competency", "Role", "Decision",
+                  "Reviewer", "Entry", "Version", "Content hash (SHA-256)", "Revoked on"],
+                 style=xlsx.HEADER)
+    formats = _formats({1: DATETIME_FORMAT, 11: DATETIME_FORMAT})
     for record in log:
-        _append(sheet, [
+        sheet.append(_values([
             record.created_at, record.candidate_name, record.competency_code,
             record.competency_title, record.role_label, record.decision_label,
             record.reviewer_name, record.entry_label, record.version_number,
             record.content_hash, record.revoked_at,
-        ], {1: DATETIME_FORMAT, 11: DATETIME_FORMAT})
-    _style_header(sheet, 1, "A2", [18, 28, 12, 32, 16, 12, 24, 36, 9, 66, 18])
+        ]), formats)
+    return sheet
 
 
 def progress_xlsx(report: CohortReport, log: list[SignoffRecord]) -> bytes:
     """A workbook with the matrix, a candidate summary and the sign-off log."""
-    workbook = Workbook()
-    _matrix_sheet(workbook.active, report)
-    _candidate_sheet(workbook.create_sheet("Candidates"), report)
-    _signoff_sheet(workbook.create_sheet("Sign-off log"), log)
-    workbook.properties.title = neutralise(f"Progress: {report.cohort.label}")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
+    return xlsx.workbook_bytes(
+        [_matrix_sheet(report), _candidate_sheet(report), _signoff_sheet(log)],
+        title=neutralise(f"Progress: {report.cohort.label}"))

@@ -18,7 +18,7 @@ from ..auth.models import User
 from ..extensions import db
 from ..mail.worker import run_mail_worker, start_mail_thread
 from ..wording import plural
-from . import jobs
+from . import jobs, pdf_cache
 from .models import Job
 
 log = logging.getLogger(__name__)
@@ -107,6 +107,7 @@ def run_worker(app: Flask, *, once: bool = False, poll_seconds: float = 2.0,
                 jobs.recover_stale()
                 if time.monotonic() - last_cleanup >= CLEANUP_EVERY_SECONDS:
                     jobs.cleanup_expired()
+                    pdf_cache.prune(app.config.get("EXPORT_RETENTION_DAYS", 7))
                     last_cleanup = time.monotonic()
                 worked = work_once(worker_id)
             except Exception:  # noqa: BLE001 - keep the worker alive through a database blip

@@ -8,15 +8,17 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from portfolio.exports import archive as archive_module
-from portfolio.exports import jobs, services
+from portfolio.exports import jobs, pdf_cache, services
 from portfolio.exports.archive import NameRegistry, StreamingZip, safe_name
 from portfolio.exports.models import Job
+from portfolio.exports.pdf_processes import RenderFailed, _Child
 from portfolio.exports.worker import run_job
 from portfolio.extensions import db
 from tests.exports.builders import make_file_evidence, seeded_cohort
-from tests.factories import add_member, make_entry, make_user
+from tests.factories import add_member, add_version, make_entry, make_user
 
 
 def _run(job):
@@ -233,14 +235,16 @@ def test_a_failed_archive_leaves_no_partial_file(app, monkeypatch):
     job = services.request_cohort_archive(s.lead, s.cohort)
     db.session.commit()
 
-    def broken(doc, fetcher=None):
-        raise RuntimeError("renderer crashed")
+    def broken(self, html, allowed, out, timeout):
+        raise RenderFailed("renderer crashed")
 
-    monkeypatch.setattr("portfolio.exports.builders.render_pdf", broken)
+    monkeypatch.setattr(_Child, "render", broken)
     outcome, job = _run(job)
     assert outcome == "failed" and job.status == "failed"
     assert "unexpected problem" in job.error
-    assert list(Path(app.config["EXPORT_FOLDER"]).iterdir()) == []
+    folder = Path(app.config["EXPORT_FOLDER"])
+    assert [path.name for path in folder.iterdir()] == [pdf_cache.FOLDER]
+    assert list((folder / pdf_cache.FOLDER).iterdir()) == []
 
 
 def test_stream_helper_hashes_what_it_writes(tmp_path):
@@ -249,3 +253,76 @@ def test_stream_helper_hashes_what_it_writes(tmp_path):
     zipped.close()
     assert record.size == 5
     assert record.sha256 == hashlib.sha256(b"hello").hexdigest()
+
+
+def _count_renders(monkeypatch) -> list[str]:
+    drawn = []
+    real = _Child.render
+
+    def counting(self, html, allowed, out, timeout):
+        drawn.append(out.name)
+        return real(self, html, allowed, out, timeout)
+
+    monkeypatch.setattr(_Child, "render", counting)
+    return drawn
+
+
+def test_media_and_pdfs_are_stored_and_text_is_deflated(app):
+    s = seeded_cohort()
+    photo = make_file_evidence(s.author, "start", b"\xff\xd8\xff" + b"\x00" * 4000,
+                               media_type="image/jpeg")
+    make_entry(s.author, cohort=s.cohort, privacy="developers", title="Photo", evidence=[photo])
+    job = services.request_cohort_archive(s.lead, s.cohort)
+    db.session.commit()
+    _, job = _run(job)
+    with _open(job) as zipped:
+        kinds = {info.filename.split("/", 1)[1]: info.compress_type
+                 for info in zipped.infolist()}
+    assert kinds["Aisha Author/portfolio.pdf"] == zipfile.ZIP_STORED
+    assert kinds["Aisha Author/evidence/Block start plan.pdf"] == zipfile.ZIP_STORED
+    assert kinds["Aisha Author/evidence/start"] == zipfile.ZIP_STORED  # by its type
+    assert kinds["progress.xlsx"] == zipfile.ZIP_STORED
+    assert kinds["Aisha Author/portfolio.html"] == zipfile.ZIP_DEFLATED
+
+
+def test_an_unchanged_portfolio_pdf_is_reused_and_a_changed_one_drawn_again(app, monkeypatch):
+    s = seeded_cohort()
+    job = services.request_cohort_archive(s.lead, s.cohort)
+    db.session.commit()
+    drawn = _count_renders(monkeypatch)
+    _, first = _run(job)
+    assert len(drawn) == 3  # three candidates
+    with _open(first) as zipped:
+        before = {n: zipped.read(n) for n in zipped.namelist() if n.endswith("portfolio.pdf")}
+
+    s.shared_entry.sections = {"what": "A new paragraph about reaction games."}
+    add_version(s.shared_entry)
+    first.status = "expired"  # so the same request can be queued again
+    again = services.request_cohort_archive(s.lead, s.cohort)
+    db.session.commit()
+    drawn.clear()
+    _, second = _run(again)
+    assert len(drawn) == 1  # only the author's portfolio changed
+    with _open(second) as zipped:
+        after = {n: zipped.read(n) for n in zipped.namelist() if n.endswith("portfolio.pdf")}
+    changed = [name for name in before if before[name] != after[name]]
+    assert [name.split("/")[-2] for name in changed] == ["Aisha Author"]
+
+
+def test_a_kept_pdf_is_never_handed_to_another_viewer(app, monkeypatch):
+    s = seeded_cohort()
+    job = services.request_cohort_archive(s.lead, s.cohort)
+    db.session.commit()
+    drawn = _count_renders(monkeypatch)
+    _run(job)
+    assert len(drawn) == 3
+    drawn.clear()
+    other = services.request_cohort_archive(s.developer, s.cohort)
+    db.session.commit()
+    _, other = _run(other)
+    assert len(drawn) == 3  # the developer's copies are their own, never the lead's
+    with _open(other) as zipped:
+        pdf = zipped.read(next(n for n in zipped.namelist()
+                               if n.endswith("Aisha Author/portfolio.pdf")))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Dev Eloper" in text.split("Exported", 1)[1][:200]
