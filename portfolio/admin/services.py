@@ -10,7 +10,7 @@ from ..auth.services import find_user_by_email, invite_user, normalise_email, se
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..mail.services import queue_mail
+from ..mail.services import queue_templated_mail
 
 EMAIL_TAKEN = "Another account already uses this email address."
 
@@ -88,10 +88,7 @@ def update_details(actor: User, user: User, display_name: str, email: str) -> li
     except IntegrityError as error:  # another admin gave the address away first: the caller
         raise DomainError(EMAIL_TAKEN, field="email") from error  # rolls back
     if "email" in changed:
-        queue_mail(old_email, "Your Advanced Coach Portfolio sign-in address was changed",
-                   f"Hello {name},\n\nAn administrator changed the email address you sign in "
-                   "with. From now on, sign in and receive emails at the new address.\n\nIf "
-                   "you did not expect this, contact your programme lead.\n")
+        queue_templated_mail(old_email, "address_changed", name=name)
     record("user.details_changed", actor=actor, target=user, changed=" ".join(changed))
     return changed
 

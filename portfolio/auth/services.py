@@ -16,8 +16,7 @@ from ..audit.services import record
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..mail.services import queue_mail
-from ..wording import plural
+from ..mail.services import queue_templated_mail
 from .models import AccountToken, User
 from .throttle import (
     ThrottledError,  # noqa: F401 - views catch it through this module
@@ -182,11 +181,7 @@ def send_password_reset(user: User) -> None:
     hours = current_app.config["RESET_TOKEN_HOURS"]
     raw = issue_token(user, "reset", timedelta(hours=hours))
     link = external_url("auth.reset_password", token=raw)
-    queue_mail(user.email, "Reset your Advanced Coach Portfolio password",
-               f"Hello {user.display_name},\n\nSomeone asked to reset the password for this "
-               f"account. To choose a new password, open this link within {plural(hours, 'hour')}:\n\n"
-               f"{link}\n\nIf it was not you, ignore this email: your password stays the "
-               "same.\n")
+    queue_templated_mail(user.email, "password_reset", user=user, hours=hours, link=link)
     record("password.reset_requested", actor=None, target=user)
 
 
@@ -225,10 +220,8 @@ def send_invitation(user: User, *, invited_by: User, context: str) -> None:
     _expire_other_tokens(user, "invite")
     raw = issue_token(user, "invite", timedelta(days=days))
     link = external_url("auth.accept_invitation", token=raw)
-    queue_mail(user.email, "You are invited to the Advanced Coach Portfolio",
-               f"Hello,\n\n{invited_by.display_name} has invited you to join {context} on the "
-               f"Advanced Coach Portfolio.\n\nTo set up your account, open this link within "
-               f"{days} days:\n\n{link}\n")
+    queue_templated_mail(user.email, "invitation", invited_by=invited_by, context=context,
+                         days=days, link=link)
     record("user.invited", actor=invited_by, target=user)
 
 

@@ -18,7 +18,7 @@ from email.utils import make_msgid
 from pathlib import Path
 
 from blinker import Namespace
-from flask import current_app
+from flask import current_app, render_template
 from sqlalchemy import func, or_, select, update
 
 from ..database import utcnow
@@ -50,6 +50,20 @@ def queue_mail(to_address: str, subject: str, body: str) -> OutboxMessage:
     db.session.add(message)
     db.session.flush()
     return message
+
+
+def render_mail(template: str, **context) -> tuple[str, str]:
+    """(subject, body) from `templates/email/<template>.txt`: the first line is the subject,
+    the rest the plain-text body (not HTML-escaped: .txt templates are not autoescaped)."""
+    text = render_template(f"email/{template}.txt", **context)
+    subject, _, body = text.partition("\n")
+    return subject.strip(), body.strip("\n") + "\n"
+
+
+def queue_templated_mail(to_address: str, template: str, **context) -> OutboxMessage:
+    """Queue the email a template writes (see `render_mail`)."""
+    subject, body = render_mail(template, **context)
+    return queue_mail(to_address, subject, body)
 
 
 def build_email(message: OutboxMessage) -> EmailMessage:

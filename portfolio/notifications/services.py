@@ -18,7 +18,7 @@ from ..auth.models import User
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..mail.services import queue_mail
+from ..mail.services import queue_templated_mail
 from .models import Notification
 
 log = logging.getLogger(__name__)
@@ -65,8 +65,10 @@ def notify(recipient: User | None, kind: str, message: str, link: str = "", *, e
                                 link=link[:300], dedupe_key=dedupe_key)
     db.session.add(notification)
     if recipient.email_preference == "immediate":
-        queue_mail(recipient.email, SUBJECTS.get(kind, "Advanced Coach Portfolio"),
-                   _single_body(recipient, message, link))
+        queue_templated_mail(recipient.email, "notification", recipient=recipient,
+                             subject=SUBJECTS.get(kind, "Advanced Coach Portfolio"),
+                             message=message, link=external(link) if link else "",
+                             settings_url=_settings_url())
         notification.emailed_at = utcnow()
     db.session.flush()
     return notification
@@ -86,18 +88,8 @@ def notify_each(recipients: Iterable[User | None], kind: str, message: str, link
     return sent
 
 
-def _footer() -> str:
-    from ..auth.services import external_url
-
-    return ("\n\n--\nYou can choose to get these emails straight away, once a day, or not at "
-            f"all in your account settings: {external_url('auth.settings')}\n")
-
-
-def _single_body(recipient: User, message: str, link: str) -> str:
-    lines = [f"Hello {recipient.display_name},", "", message]
-    if link:
-        lines += ["", f"Open it here: {external(link)}"]
-    return "\n".join(lines) + _footer()
+def _settings_url() -> str:
+    return external(path_for("auth.settings"))
 
 
 def mark_read(notification: Notification, actor: User) -> None:
@@ -139,28 +131,18 @@ def send_daily_digests(now: datetime | None = None) -> int:
         by_user[user.id].append(notification)
         users[user.id] = user
     for user_id, items in by_user.items():
-        queue_mail(users[user_id].email, _digest_subject(items),
-                   _digest_body(users[user_id], items))
+        queue_templated_mail(
+            users[user_id].email, "daily_digest", user=users[user_id],
+            items=[{"message": item.message, "link": external(item.link) if item.link else ""}
+                   for item in items],
+            notifications_url=external(path_for("notifications.index")),
+            settings_url=_settings_url())
         for notification in items:
             notification.emailed_at = now
     db.session.flush()
     return len(by_user)
 
 
-def _digest_subject(items: list[Notification]) -> str:
-    count = len(items)
-    return f"Your daily summary: {count} update{'s' if count != 1 else ''}"
-
-
-def _digest_body(user: User, items: list[Notification]) -> str:
-    lines = [f"Hello {user.display_name},", "", "Here is what happened since your last summary:",
-             ""]
-    for item in items:
-        lines.append(f"* {item.message}")
-        if item.link:
-            lines.append(f"  {external(item.link)}")
-    lines += ["", f"See all your notifications: {external(path_for('notifications.index'))}"]
-    return "\n".join(lines) + _footer()
 
 
 def unread_count(user: User) -> int:

@@ -13,7 +13,7 @@ from ..auth.services import external_url, invite_user, send_invitation
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..mail.services import queue_mail
+from ..mail.services import queue_templated_mail
 from ..wording import plural
 from .access import assert_cohort_writable
 from .models import (
@@ -125,10 +125,8 @@ def place_member(actor, cohort: Cohort, user: User, role: str, specialisms, deve
 
 def _tell_existing_account(user: User, cohort: Cohort, role: str, actor) -> None:
     link = external_url("programmes.cohort", cohort_id=cohort.id)
-    queue_mail(user.email, f"You have been added to {cohort.label}",
-               f"Hello {user.display_name},\n\n{actor.display_name} has added you to the "
-               f"{cohort.label} cohort as a {ROLE_LABELS[role].lower()} on the Advanced Coach "
-               f"Portfolio.\n\nSign in with your usual account to see the cohort:\n\n{link}\n")
+    queue_templated_mail(user.email, "added_to_cohort", user=user, actor=actor, cohort=cohort,
+                         role_label=ROLE_LABELS[role], link=link)
 
 
 def _refuse_existing_member(cohort: Cohort, user: User) -> None:
