@@ -20,6 +20,9 @@ def register(app) -> None:
     from .backup.commands import backup_group
 
     app.cli.add_command(backup_group)
+    from .reviews.progress_table import progress_group
+
+    app.cli.add_command(progress_group)
     from .demo import register_demo_commands
 
     register_demo_commands(app)

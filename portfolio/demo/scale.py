@@ -33,6 +33,7 @@ from ..programmes.models import (
     ProgrammeYear,
 )
 from ..reviews.models import Comment, ReviewRequest, ReviewRequestCompetency, Signoff
+from ..reviews.progress_table import refresh_progress
 from ..storage import final_path
 from ..text import render_markdown
 
@@ -92,6 +93,7 @@ def seed_scale(options: ScaleOptions, framework_id: int) -> dict[str, int]:
                                                  ReviewRequest, ProgrammeYear, PeerGroup,
                                                  CohortMembership)}
     upload_root = Path(current_app.config["UPLOAD_FOLDER"])
+    first_user = ids[User]
 
     def take(model) -> int:
         ids[model] += 1
@@ -115,6 +117,7 @@ def seed_scale(options: ScaleOptions, framework_id: int) -> dict[str, int]:
                                ("evidence", Evidence)):
                 counts[key] += sum(len(r) for m, r in rows if m is model)
     db.session.flush()
+    refresh_progress(range(first_user, ids[User]))  # bulk inserts bypass the ORM's hooks
     _advance_sequences(ids)
     return counts
 

@@ -29,6 +29,7 @@ from ..mail.models import OutboxMessage
 from ..notifications.models import Notification
 from ..programmes.models import CohortMembership, MemberImport, PeerGroupMember
 from ..reviews.models import Comment, ReviewRequest, Signoff
+from ..reviews.progress_table import mark_progress_stale
 
 ERASED_DOMAIN = "invalid"  # RFC 2606: can never be a real address
 
@@ -58,6 +59,7 @@ def erase_person(actor: User, user: User) -> dict[str, int]:
     if user.erased_at is not None:
         raise DomainError("This person has already been erased.")
     db.session.flush()
+    mark_progress_stale([user.id])  # bulk deletes and updates below change their claims
     counts = _delete_owned_content(user)
     counts |= _close_open_work(actor, user)
     counts |= _delete_account_traces(user)

@@ -59,6 +59,8 @@ PERSONAL_DATA_TABLES: dict[str, Handling] = {
     "signoffs": Handling("signoffs", KEEP, "append-only qualification records"),
     "signoff_revocations": Handling("signoff_revocations", KEEP, "append-only"),
     "programme_completions": Handling("completions", KEEP, "append-only"),
+    "competency_progress": Handling("signoffs", KEEP, "derived from the sign-offs, claims and "
+                                    "requests; recomputed from what erasure leaves"),
     "notifications": Handling("notifications", DELETE),
     "jobs": Handling("jobs", DELETE, "with their result files"),
     "outbox_messages": Handling("outbox_messages", DELETE, "matched by email address"),

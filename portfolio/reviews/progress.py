@@ -1,8 +1,9 @@
-"""Progress per candidate and competency, derived from sign-offs against the framework's rule.
+"""Progress per candidate and competency: the stored facts judged by the framework's rule.
 
 Sign-offs and claims match competencies by code, so a sign-off made against one framework
-version stays valid in a later version that keeps the code (rollover relies on this).
-Everything here runs a fixed number of queries however many candidates are asked about.
+version stays valid in a later version that keeps the code (rollover relies on this). The
+facts come from the `competency_progress` table (see progress_table.py), one read however
+many candidates are asked about.
 """
 
 from __future__ import annotations
@@ -11,10 +12,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import select
 
 from ..extensions import db
-from .models import ReviewRequest, ReviewRequestCompetency, Signoff, SignoffRevocation
+from .progress_table import (  # noqa: F401  (rollover reads valid_signoff_counts here)
+    Facts,
+    refresh_pending_progress,
+    stored_facts,
+    valid_signoff_counts,
+)
 
 if TYPE_CHECKING:
     from ..frameworks.models import Competency, Framework
@@ -92,63 +98,9 @@ def framework_competencies(framework_id: int) -> list[Competency]:
     ))
 
 
-def valid_signoff_counts(candidate_ids: list[int]) -> dict[tuple[int, str, str], int]:
-    """(candidate, competency code, role) -> unrevoked 'signed off' decisions that count.
-
-    Peer sign-offs count once per peer, so one friend cannot meet a two-peer rule alone;
-    coach developer sign-offs count once per entry, so re-reviewing one piece of work (a
-    later version) does not count as new evidence.
-    """
-    if not candidate_ids:
-        return {}
-    rows = db.session.execute(
-        select(Signoff.candidate_id, Signoff.competency_code, Signoff.role,
-               func.count(distinct(Signoff.reviewer_id)), func.count(distinct(Signoff.entry_id)))
-        .outerjoin(SignoffRevocation, SignoffRevocation.signoff_id == Signoff.id)
-        .where(Signoff.candidate_id.in_(candidate_ids), Signoff.decision == "signed_off",
-               SignoffRevocation.id.is_(None))
-        .group_by(Signoff.candidate_id, Signoff.competency_code, Signoff.role)
-    )
-    return {(candidate, code, role): (peers if role == "peer" else entries)
-            for candidate, code, role, peers, entries in rows}
-
-
-def claimed_codes(candidate_ids: list[int]) -> dict[int, set[str]]:
-    """Codes each candidate claims on a saved (published) entry."""
-    result: dict[int, set[str]] = defaultdict(set)
-    if not candidate_ids:
-        return result
-    rows = db.session.execute(
-        select(Entry.owner_id, Competency.code).distinct()
-        .join(EntryCompetency, EntryCompetency.entry_id == Entry.id)
-        .join(Competency, Competency.id == EntryCompetency.competency_id)
-        .where(Entry.owner_id.in_(candidate_ids), Entry.status == "published")
-    )
-    for owner_id, code in rows:
-        result[owner_id].add(code)
-    return result
-
-
-def awaiting_codes(candidate_ids: list[int]) -> dict[int, set[str]]:
-    """Codes in each candidate's open review requests."""
-    result: dict[int, set[str]] = defaultdict(set)
-    if not candidate_ids:
-        return result
-    rows = db.session.execute(
-        select(ReviewRequest.candidate_id, Competency.code).distinct()
-        .join(ReviewRequestCompetency, ReviewRequestCompetency.request_id == ReviewRequest.id)
-        .join(Competency, Competency.id == ReviewRequestCompetency.competency_id)
-        .where(ReviewRequest.candidate_id.in_(candidate_ids),
-               ReviewRequest.status.in_(("open", "in_review")))
-    )
-    for candidate_id, code in rows:
-        result[candidate_id].add(code)
-    return result
-
-
 def progress_for(candidate_ids: list[int], competencies: list[Competency]
                  ) -> dict[int, CandidateProgress]:
-    """Progress of each candidate against the given competencies (three queries in all)."""
+    """Progress of each candidate against the given competencies (one query)."""
     facts = _facts(candidate_ids)
     return {candidate_id: _progress(candidate_id, competencies, facts)
             for candidate_id in candidate_ids}
@@ -156,31 +108,30 @@ def progress_for(candidate_ids: list[int], competencies: list[Competency]
 
 def progress_for_frameworks(pairs: list[tuple[int, int]]) -> dict[tuple[int, int],
                                                                       CandidateProgress]:
-    """Progress for (candidate, framework) pairs from several cohorts (four queries in all)."""
+    """Progress for (candidate, framework) pairs from several cohorts (two queries in all)."""
     facts = _facts(sorted({candidate for candidate, _ in pairs}))
     competencies = competencies_by_framework(framework for _, framework in pairs)
     return {(candidate, framework): _progress(candidate, competencies[framework], facts)
             for candidate, framework in pairs}
 
 
-def _facts(candidate_ids: list[int]):
-    return (valid_signoff_counts(candidate_ids), claimed_codes(candidate_ids),
-            awaiting_codes(candidate_ids))
+def _facts(candidate_ids: list[int]) -> dict[tuple[int, str], Facts]:
+    refresh_pending_progress()
+    return stored_facts(candidate_ids)
 
 
 def _progress(candidate_id: int, competencies: list[Competency], facts) -> CandidateProgress:
-    counts, claimed, awaiting = facts
     progress = CandidateProgress(candidate_id)
     for competency in competencies:
-        item = CompetencyProgress(
-            competency,
-            developer_signoffs=counts.get((candidate_id, competency.code, "coach_developer"), 0),
-            peer_signoffs=counts.get((candidate_id, competency.code, "peer"), 0),
-        )
-        item.state = _state(item, competency.code in awaiting[candidate_id],
-                            competency.code in claimed[candidate_id])
+        fact = facts.get((candidate_id, competency.code), NOTHING)
+        item = CompetencyProgress(competency, developer_signoffs=fact.developer_signoffs,
+                                  peer_signoffs=fact.peer_signoffs)
+        item.state = _state(item, fact.awaiting_review, fact.claimed)
         progress.items[competency.code] = item
     return progress
+
+
+NOTHING = Facts()
 
 
 def _state(item: CompetencyProgress, awaiting: bool, claimed: bool) -> str:
@@ -215,5 +166,4 @@ def competencies_by_framework(framework_ids) -> dict[int, list[Competency]]:
 
 # Imported last on purpose: other features import this module while their own packages are
 # still loading, and these imports can lead back here; by now every name above exists.
-from ..entries.models import Entry, EntryCompetency  # noqa: E402
 from ..frameworks.models import Competency, CompetencyArea, Framework  # noqa: E402,F811

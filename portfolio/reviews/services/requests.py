@@ -31,6 +31,7 @@ from ...wording import counts_in_words
 from ..links import request_path
 from ..models import DECISIONS, OPEN_STATUSES, ReviewRequest, ReviewRequestCompetency, Signoff
 from ..permissions import can_review_request
+from ..progress_table import mark_progress_stale
 from .common import (
     author_membership,
     clean_text,
@@ -250,6 +251,7 @@ def _move(review_request: ReviewRequest, allowed: tuple[str, ...], status: str,
                ReviewRequest.status.in_(allowed))
         .values(status=status, lock_version=ReviewRequest.lock_version + 1, **changes)
         .execution_options(synchronize_session=False))
+    mark_progress_stale([review_request.candidate_id])  # a bulk UPDATE: the ORM cannot see it
     db.session.refresh(review_request)
     return result.rowcount == 1
 
