@@ -76,6 +76,7 @@ class Defaults:
     EXPORT_STALE_MINUTES = 10  # a running job silent this long goes back to the queue
     EXPORT_MAX_ATTEMPTS = 3
     EXPORT_LATE_WINDOW_WEEKS = 8  # pacing: evidence arriving this close to the end is "late"
+    EXPORT_PDF_PROCESSES = 0  # child processes drawing archive PDFs; 0: one per core, at most 2
     REVIEW_ESCALATION_DAYS = 5
     # Demo seed only; seed-demo refuses to run in production.
     DEMO_PASSWORD = "portfolio-demo"  # noqa: S105  # nosec B105
