@@ -2,12 +2,14 @@
 
 Each feature lists its routes in `tests/<feature>/policy.py` as ROUTES (and may define
 `setup(world)` to add the objects its URLs need). `tests/test_authorization_matrix.py` runs
-every route for every role, and fails when a registered route has no entry here.
+every route for every role, and fails when a registered route has no entry here. Each row pins
+what its allowed roles get exactly: the status, and for a redirect where it goes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 # Roles come from tests.factories.make_scenario(); "anonymous" is a client not signed in.
@@ -77,8 +79,12 @@ class Route:
     # What a signed-in user outside `allowed` gets: 404 for objects that exist but are not
     # theirs, 403 for pages gated by a global role.
     denied_status: int = 404
-    # When set, the exact status allowed roles get (e.g. 302 for a POST that redirects).
+    # The exact status allowed roles get. A GET defaults to 200; a POST must say (302 after a
+    # save, 200 when the form comes back with an error, 400/409/422 for a refused write).
     allowed_status: int | None = None
+    # Where a redirecting route sends allowed roles: a path with its query, world -> path, or
+    # for an object the request creates (its id unknown before), a pattern the path must match.
+    redirect_to: Callable | str | re.Pattern | None = None
     # What an anonymous client gets when not allowed: None means a redirect to sign in.
     anonymous_status: int | None = None
     data: Callable | None = None  # world -> form data for POST
@@ -87,8 +93,29 @@ class Route:
     # Roles that may use the route (it is a page about a person they relate to) but must not
     # see `secret` on it (e.g. a cross-cohort reader of the author's overview).
     hidden_from: frozenset = frozenset()
+    # Allowed roles whose outcome differs from the row's: role -> (status, redirect or None).
+    outcomes: Mapping = field(default_factory=dict, compare=False)
     notes: str = field(default="", compare=False)
+
+    def expected_for(self, role: str) -> tuple[int | None, Callable | str | None]:
+        """The (status, redirect target) an allowed role gets."""
+        if role in self.outcomes:
+            return self.outcomes[role]
+        status = self.allowed_status
+        if status is None and self.method == "GET":
+            status = 200
+        return status, self.redirect_to
 
 
 def always(path: str) -> Callable:
     return lambda world: path
+
+
+def created(pattern: str) -> re.Pattern:
+    """A redirect to a page of something the request creates: `/admin/users/<id>`."""
+    return re.compile(re.escape(pattern).replace(re.escape("<id>"), r"[1-9][0-9]*"))
+
+
+def each(roles, status: int, redirect: Callable | str | None = None) -> dict:
+    """The same outcome for each of `roles` (for Route.outcomes)."""
+    return {role: (status, redirect) for role in roles}

@@ -1,42 +1,54 @@
-"""Every route × every role, from the policy tables in tests/<feature>/policy.py."""
+"""Every route × every role, from the policy tables in tests/<feature>/policy.py.
+
+Each role × route pair is its own test. The module builds the policy world once
+(tests/policy_world.py) and reads every URL, form and secret from it before the first request;
+a case that changed anything (a write, a file) has the snapshot put back before the next
+case, so an earlier post never changes what a later role sees.
+"""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-from pathlib import Path
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import pytest
 
-import tests
 from portfolio import create_app
 from portfolio.extensions import db
-from tests.factories import add_member, make_scenario, make_user, sign_in
+from portfolio.reference_data import ensure_reference_data
+from tests.conftest import IsolatedClient, base_config, fresh_database_uri
 from tests.policy import FOREIGN_NAMES, MATRIX_ROLES, TREATED_AS, Route
+from tests.policy_world import (  # noqa: F401 - re-exported for the security tests
+    MODULES,
+    ROUTES,
+    WorldSnapshot,
+    add_cross_cohort_actors,
+    add_stale_sign_ins,
+    build_world,
+)
 
 # Routes that need no policy entry: served by Flask itself.
 EXEMPT_ENDPOINTS = {"static"}
 
 
-def policy_modules():
-    modules = []
-    for info in pkgutil.iter_modules([str(Path(tests.__file__).parent)]):
-        if not info.ispkg:
-            continue
-        try:
-            modules.append(importlib.import_module(f"tests.{info.name}.policy"))
-        except ModuleNotFoundError as error:
-            if error.name != f"tests.{info.name}.policy":
-                raise
-    return modules
-
-
-MODULES = policy_modules()
-ROUTES: list[Route] = [route for module in MODULES for route in module.ROUTES]
-
-
 def route_id(route: Route) -> str:
     return f"{route.method} {route.endpoint}"
+
+
+def _case_ids():
+    seen: dict[str, int] = {}
+    ids = []
+    for route in ROUTES:
+        base = route_id(route)
+        seen[base] = seen.get(base, 0) + 1
+        ids.append(base if seen[base] == 1 else f"{base}#{seen[base]}")
+    return ids
+
+
+ROUTE_IDS = _case_ids()
+CASES = [pytest.param(index, role, id=f"{ROUTE_IDS[index]} as {role}")
+         for index in range(len(ROUTES)) for role in MATRIX_ROLES]
 
 
 def test_every_registered_route_has_a_policy_entry(tmp_path):
@@ -53,127 +65,117 @@ def test_every_registered_route_has_a_policy_entry(tmp_path):
     assert not missing, "routes without a policy entry:\n" + "\n".join(missing)
 
 
-def add_stale_sign_ins(world):
-    """Add the roles whose sign-in went stale: deactivated accounts and a withdrawn member.
-
-    Each is as strong as the author's peer (a candidate in the same peer group) before the
-    change, so a stale check anywhere would let them read the author's "peers" objects.
-    """
-    from portfolio.admin.services import deactivate
-    from portfolio.programmes.membership import change_status
-    from portfolio.programmes.models import PeerGroupMember
-
-    def group_peer(name):
-        user = make_user(name=name)
-        membership = add_member(world.cohort, user, developer=world.developer)
-        db.session.add(PeerGroupMember(peer_group_id=world.peer_group.id,
-                                       membership_id=membership.id))
-        db.session.flush()
-        return user, membership
-
-    world.deactivated, _ = group_peer("Dee Activated")
-    world.deactivated_cookie = world.deactivated.session_token  # the cookie from before
-    deactivate(world.admin, world.deactivated)  # ends its sessions too
-    # An account switched off without its session token rotating must be refused as well.
-    world.deactivated_kept_token, _ = group_peer("Kit Keptoken")
-    world.deactivated_kept_token_cookie = world.deactivated_kept_token.session_token
-    world.deactivated_kept_token.active = False
-    world.removed, membership = group_peer("Remy Removed")
-    world.removed_cookie = world.removed.session_token
-    change_status(world.lead, membership, "withdrawn")
-    db.session.flush()
+def test_every_row_pins_what_its_allowed_roles_get():
+    """An allowed POST states its status; any redirect states where it goes."""
+    vague = []
+    for route, name in zip(ROUTES, ROUTE_IDS, strict=True):
+        for role in route.allowed:
+            status, location = route.expected_for(role)
+            if status is None or (300 <= status < 400 and location is None):
+                vague.append(f"{name} as {role}: {status} {location or ''}")
+    assert not vague, "rows without an exact outcome:\n" + "\n".join(sorted(vague))
 
 
-def add_cross_cohort_actors(world):
-    """Add the people who share a cohort with the author, just not cohort A (tests/policy.py).
+@dataclass(frozen=True)
+class Request:
+    """One row's request and what to look for, read from the seeded world."""
 
-    Each is as close to the author as a role can be in their own cohort (their coach developer,
-    a candidate in their peer group), so counting any shared cohort instead of the cohort an
-    object belongs to would let them read everything the author shares in cohort A.
-    """
-    from datetime import date
-
-    from tests.factories import make_cohort, make_peer_group, make_year
-
-    def cohort(label, status, starts_on, names, author_status):
-        year = make_year(label, status=status, starts_on=starts_on)
-        place = make_cohort(year=year, framework=world.framework, name=f"Talent {label}")
-        developer, candidate = (make_user(name=name) for name in names)
-        add_member(place, developer, role="coach_developer")
-        author = add_member(place, world.author, status=author_status, developer=developer)
-        fellow = add_member(place, candidate, status="completed" if status == "closed"
-                            else "active", developer=developer)
-        make_peer_group(place, [author, fellow], f"Circle {label}")
-        return place, author, developer, candidate
-
-    (world.earlier_cohort, world.earlier_membership, world.earlier_developer,
-     world.earlier_candidate) = cohort("Earlier year", "closed", date(2025, 9, 1),
-                                       ("Eve Earlierdev", "Ezra Earliercand"), "deferred")
-    (world.later_cohort, world.later_membership, world.later_developer,
-     world.later_candidate) = cohort("Later year", "planning", date(2027, 9, 1),
-                                     ("Lars Laterdev", "Lena Latercand"), "active")
+    url: str
+    data: dict | None
+    secret: str | None
+    locations: dict  # role -> expected redirect target (a path, or a pattern it must match)
 
 
-def signed_in_client(app, world, role):
-    client = app.test_client()
-    if role == "anonymous":
+@dataclass
+class Site:
+    app: object
+    snapshot: WorldSnapshot
+    requests: list[Request]
+    cookies: dict  # role -> session token
+    names: dict  # role -> display name
+
+    def client(self, role):
+        client = self.app.test_client()
+        if role != "anonymous":
+            with client.session_transaction() as session:
+                session["_user_id"] = self.cookies[role]
+                session["_fresh"] = True
         return client
-    cookie = getattr(world, f"{role}_cookie", None)
-    if cookie is None:
-        return sign_in(client, getattr(world, role))
-    with client.session_transaction() as session:
-        session["_user_id"] = cookie
-        session["_fresh"] = True
-    return client
 
 
-@pytest.fixture
-def world(app):
-    world = make_scenario()
-    add_stale_sign_ins(world)
-    add_cross_cohort_actors(world)
-    for module in MODULES:
-        setup = getattr(module, "setup", None)
-        if setup:
-            setup(world)
-    db.session.commit()
-    return world
+def _read(world, route: Route) -> Request:
+    def resolve(value):
+        return value(world) if callable(value) and not isinstance(value, re.Pattern) else value
+
+    locations = {}
+    for role in route.allowed:
+        status, location = route.expected_for(role)
+        if status is not None and 300 <= status < 400 and location is not None:
+            locations[role] = resolve(location)
+    return Request(url=route.url(world), data=route.data(world) if route.data else None,
+                   secret=route.secret(world) if route.secret else None, locations=locations)
 
 
-@pytest.mark.parametrize("route", ROUTES, ids=route_id)
-def test_route_answers_each_role_as_the_policy_says(app, world, route):
-    url = route.url(world)
-    secret = route.secret(world) if route.secret else None
-    for actual_role in MATRIX_ROLES:
-        client = signed_in_client(app, world, actual_role)
-        role = TREATED_AS.get(actual_role, actual_role)
-        data = route.data(world) if route.data else None
-        response = client.open(url, method=route.method, data=data)
-        body = response.get_data(as_text=True) if response.mimetype.startswith("text") else ""
-        where = f"{route.method} {url} as {actual_role}"
-        if actual_role != role:
-            where += f" (treated as {role})"
-        assert response.status_code < 500, f"{where}: server error"
-        if role in route.allowed and route.allowed_status:
-            assert response.status_code == route.allowed_status, f"{where}: refused"
-        elif role in route.allowed:
-            assert response.status_code not in (401, 403, 404), f"{where}: refused"
-            if response.status_code == 302:
-                assert "/account/login" not in response.headers["Location"], where
-        elif role == "anonymous" and route.anonymous_status:
-            assert response.status_code == route.anonymous_status, where
-        elif role == "anonymous":
-            assert response.status_code in (302, 401), f"{where}: not sent to sign in"
-            if response.status_code == 302:
-                assert "/account/login" in response.headers["Location"], where
+@pytest.fixture(scope="module")
+def site(database_template, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("matrix")
+    app = create_app(base_config(folder, fresh_database_uri(database_template, folder)))
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        ensure_reference_data()
+        world = build_world()
+        requests = [_read(world, route) for route in ROUTES]
+        roles = [role for role in MATRIX_ROLES if role != "anonymous"]
+        cookies = {role: getattr(world, f"{role}_cookie", None)
+                   or getattr(world, role).session_token for role in roles}
+        names = {role: getattr(world, role).display_name for role in roles}
+        db.session.remove()
+        snapshot = WorldSnapshot(app, folder)
+        yield Site(app, snapshot, requests, cookies, names)
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _target(location: str) -> str:
+    parts = urlsplit(location)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@pytest.mark.parametrize(("index", "actual_role"), CASES)
+def test_route_answers_the_role_as_the_policy_says(site, index, actual_role):
+    site.snapshot.restore_if_changed()
+    route, request = ROUTES[index], site.requests[index]
+    role = TREATED_AS.get(actual_role, actual_role)
+    client = site.client(actual_role)
+    response = client.open(request.url, method=route.method, data=request.data)
+    body = response.get_data(as_text=True) if response.mimetype.startswith("text") else ""
+    where = f"{route.method} {request.url} as {actual_role}"
+    if actual_role != role:
+        where += f" (treated as {role})"
+    got = response.status_code
+    location = _target(response.headers["Location"]) if "Location" in response.headers else None
+    if role in route.allowed:
+        status, _ = route.expected_for(role)
+        expected = request.locations.get(role)
+        assert got == status, f"{where}: got {got} {location or ''}, expected {status}"
+        if isinstance(expected, re.Pattern):
+            assert location and expected.fullmatch(location), (
+                f"{where}: sent to {location}, expected {expected.pattern}")
         else:
-            assert response.status_code == route.denied_status, (
-                f"{where}: got {response.status_code}, expected {route.denied_status}")
-        viewer = getattr(world, actual_role, None)
-        own_name = getattr(viewer, "display_name", None)
-        # Everyone sees their own name in the page header; it is not a leak.
-        hidden = role not in route.allowed or actual_role in route.hidden_from
-        if secret and hidden and secret != own_name:
-            assert secret not in body, f"{where}: leaked {secret!r}"
-        for name in FOREIGN_NAMES.get(actual_role, FOREIGN_NAMES.get(role, ())):
-            assert name not in body, f"{where}: shows another cohort's {name!r}"
+            assert location == expected, f"{where}: sent to {location}, expected {expected}"
+    elif role == "anonymous" and route.anonymous_status:
+        assert got == route.anonymous_status, f"{where}: got {got}"
+    elif role == "anonymous":
+        assert got in (302, 401), f"{where}: got {got}, not sent to sign in"
+        if got == 302:
+            assert location.startswith("/account/login"), f"{where}: sent to {location}"
+    else:
+        assert got == route.denied_status, (
+            f"{where}: got {got}, expected {route.denied_status}")
+    own_name = site.names.get(actual_role)
+    # Everyone sees their own name in the page header; it is not a leak.
+    hidden = role not in route.allowed or actual_role in route.hidden_from
+    if request.secret and hidden and request.secret != own_name:
+        assert request.secret not in body, f"{where}: leaked {request.secret!r}"
+    for name in FOREIGN_NAMES.get(actual_role, FOREIGN_NAMES.get(role, ())):
+        assert name not in body, f"{where}: shows another cohort's {name!r}"

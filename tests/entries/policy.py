@@ -11,6 +11,7 @@ from tests.policy import (
     SIGNED_IN,
     Route,
     always,
+    created,
 )
 
 AUTHOR = frozenset({"author"})
@@ -32,6 +33,7 @@ OVERVIEW = RELATED | LATER_COHORT | EARLIER_COHORT
 GOAL_READERS = frozenset({"author", "peer", "developer", "lead", "admin"}) | LATER_COHORT
 # The earlier cohort's entry stays with the earlier cohort's audience.
 EARLIER_READERS = AUTHOR | EARLIER_COHORT | MANAGERS
+OWN_PORTFOLIO = {"author": (302, "/portfolio/")}
 
 
 def setup(world):
@@ -75,6 +77,10 @@ def _words(tier):
     return lambda world: f"Words only {tier} readers may see."
 
 
+def _goal(world):
+    return f"/portfolio/goals/{world.goal.id}"
+
+
 def _edit_data(world):
     entry = world.tier_entries["peers"]
     return world.form_fields(entry, action="draft", title="Edited by the author")
@@ -89,12 +95,13 @@ ROUTES = [
     # Everyone signed in has a feed; it lists only what visible_entries_filter lets them read.
     Route("entries.shared", always("/portfolio/shared"), SIGNED_IN),
     Route("entries.preview", always("/portfolio/preview"), SIGNED_IN, method="POST",
-          data=lambda world: {"text": "**bold**"}),
+          allowed_status=200, data=lambda world: {"text": "**bold**"}),
     Route("entries.new_entry", always("/portfolio/entries/new"), CANDIDATES, denied_status=403),
     Route("entries.new_entry", always("/portfolio/entries/new?model=gibbs"), CANDIDATES,
           denied_status=403),
     Route("entries.new_entry", always("/portfolio/entries/new"), CANDIDATES, method="POST",
-          denied_status=403, allowed_status=302, data=_new_data),
+          denied_status=403, allowed_status=302,
+          redirect_to=created("/portfolio/entries/<id>/edit"), data=_new_data),
     Route("entries.autosave_new_entry", always("/portfolio/entries/new/autosave"), CANDIDATES,
           method="POST", denied_status=403, allowed_status=200, data=_new_data),
     # Reading: exactly the tier's audience, on every page that shows an entry's words.
@@ -107,31 +114,35 @@ ROUTES = [
     *[Route("entries.compare_versions", _url(tier, "/compare/1/2"), TIER_READERS[tier],
             secret=_words(tier)) for tier in TIERS],
     Route("entries.compare_versions", _url("cohort", "/compare?from=1&to=2"),
-          TIER_READERS["cohort"], allowed_status=302),
+          TIER_READERS["cohort"], allowed_status=302, redirect_to=_url("cohort", "/compare/1/2")),
     Route("entries.show_entry", lambda w: f"/portfolio/entries/{w.draft_entry.id}", AUTHOR,
           secret=lambda w: "Secret unsaved draft"),
     # Writing: the author only, on the form and on autosave.
     Route("entries.edit_entry", _url("peers", "/edit"), AUTHOR, secret=_words("peers")),
     Route("entries.edit_entry", _url("peers", "/edit"), AUTHOR, method="POST",
-          allowed_status=302, data=_edit_data),
+          allowed_status=302, redirect_to=_url("peers", "/edit"), data=_edit_data),
     Route("entries.autosave_entry", _url("peers", "/autosave"), AUTHOR, method="POST",
           allowed_status=200, data=_edit_data),
     Route("entries.autosave_entry", _url("private", "/autosave"), AUTHOR, method="POST",
           allowed_status=200,
           data=lambda w: w.form_fields(w.tier_entries["private"], action="draft")),
+    # Saving the working copy as a version from the entry page (after evidence changes).
+    Route("entries.save_working_copy", _url("cohort", "/save-version"), AUTHOR, method="POST",
+          allowed_status=302, redirect_to=_url("cohort"),
+          data=lambda w: {"lock_version": str(w.tier_entries["cohort"].lock_version)}),
     Route("entries.restore_version", _url("cohort", "/versions/1/restore"), AUTHOR,
-          method="POST", allowed_status=302),
+          method="POST", allowed_status=302, redirect_to=_url("cohort")),
     Route("entries.delete_entry", lambda w: f"/portfolio/entries/{w.doomed_entry.id}/delete",
           AUTHOR, secret=lambda w: "Entry to delete"),
     Route("entries.delete_entry", lambda w: f"/portfolio/entries/{w.doomed_entry.id}/delete",
-          AUTHOR, method="POST", allowed_status=302),
-    # The read-only overview of a candidate's portfolio.
+          AUTHOR, method="POST", allowed_status=302, redirect_to="/portfolio/"),
+    # The read-only overview of a candidate's portfolio (the author is sent to their own).
     Route("entries.candidate_portfolio", lambda w: f"/portfolio/candidates/{w.author.id}",
-          OVERVIEW, secret=lambda w: "Secret private reflection"),
+          OVERVIEW, outcomes=OWN_PORTFOLIO, secret=lambda w: "Secret private reflection"),
     Route("entries.candidate_portfolio", lambda w: f"/portfolio/candidates/{w.author.id}",
-          OVERVIEW, secret=_title("cohort"), hidden_from=CROSS_COHORT),
+          OVERVIEW, outcomes=OWN_PORTFOLIO, secret=_title("cohort"), hidden_from=CROSS_COHORT),
     Route("entries.candidate_portfolio", lambda w: f"/portfolio/candidates/{w.author.id}",
-          OVERVIEW, secret=lambda w: "Earlier cohort reflection",
+          OVERVIEW, outcomes=OWN_PORTFOLIO, secret=lambda w: "Earlier cohort reflection",
           hidden_from=frozenset({"peer", "outsider", "developer"}) | LATER_COHORT),
     # Last year's entry: last year's audience keeps it, this year's cohort never sees it.
     Route("entries.show_entry", lambda w: f"/portfolio/entries/{w.earlier_entry.id}",
@@ -142,7 +153,7 @@ ROUTES = [
     Route("entries.philosophy", always("/portfolio/philosophy"), CANDIDATES,
           denied_status=403),
     Route("entries.philosophy", always("/portfolio/philosophy"), CANDIDATES, method="POST",
-          denied_status=403, allowed_status=302,
+          denied_status=403, allowed_status=302, redirect_to="/portfolio/philosophy",
           data=lambda w: {"body": "Coaching is about people.", "privacy": "developers",
                           "action": "draft"}),
     Route("entries.autosave_philosophy", always("/portfolio/philosophy/autosave"), CANDIDATES,
@@ -153,14 +164,14 @@ ROUTES = [
     Route("entries.philosophy_compare", always("/portfolio/philosophy/compare/1/2"), AUTHOR,
           secret=lambda w: "Secret philosophy words"),
     Route("entries.philosophy_compare", always("/portfolio/philosophy/compare"), AUTHOR,
-          allowed_status=302),
+          allowed_status=302, redirect_to="/portfolio/philosophy/compare/1/2"),
     Route("entries.philosophy_restore", always("/portfolio/philosophy/versions/1/restore"),
-          AUTHOR, method="POST", allowed_status=302),
+          AUTHOR, method="POST", allowed_status=302, redirect_to="/portfolio/philosophy/versions"),
     # Development goals.
     Route("entries.goal_list", always("/portfolio/goals"), CANDIDATES, denied_status=403),
     Route("entries.new_goal", always("/portfolio/goals/new"), CANDIDATES, denied_status=403),
     Route("entries.new_goal", always("/portfolio/goals/new"), CANDIDATES, method="POST",
-          denied_status=403, allowed_status=302,
+          denied_status=403, allowed_status=302, redirect_to=created("/portfolio/goals/<id>"),
           data=lambda w: {"title": "Learn to plan a taper", "status": "not_started",
                           "privacy": "developers"}),
     Route("entries.show_goal", lambda w: f"/portfolio/goals/{w.goal.id}",
@@ -170,13 +181,14 @@ ROUTES = [
     Route("entries.edit_goal", lambda w: f"/portfolio/goals/{w.goal.id}/edit", AUTHOR,
           secret=lambda w: "Secret peers goal"),
     Route("entries.edit_goal", lambda w: f"/portfolio/goals/{w.goal.id}/edit", AUTHOR,
-          method="POST", allowed_status=302,
+          method="POST", allowed_status=302, redirect_to=_goal,
           data=lambda w: {"title": "Changed goal", "status": "in_progress",
                           "privacy": "peers"}),
     Route("entries.add_goal_note", lambda w: f"/portfolio/goals/{w.goal.id}/notes", AUTHOR,
-          method="POST", allowed_status=302, data=lambda w: {"body": "Tried it on Tuesday."}),
+          method="POST", allowed_status=302, redirect_to=_goal,
+          data=lambda w: {"body": "Tried it on Tuesday."}),
     Route("entries.delete_goal", lambda w: f"/portfolio/goals/{w.goal.id}/delete", AUTHOR,
           secret=lambda w: "Secret peers goal"),
     Route("entries.delete_goal", lambda w: f"/portfolio/goals/{w.private_goal.id}/delete",
-          AUTHOR, method="POST", allowed_status=302),
+          AUTHOR, method="POST", allowed_status=302, redirect_to="/portfolio/goals"),
 ]

@@ -4,7 +4,7 @@ Cohort reports: programme leads, admins and the cohort's own coach developer. A 
 the candidate. A job: only the person who asked for it. Everyone else signed in gets 404.
 """
 
-from tests.policy import EVERYONE, MANAGERS, SIGNED_IN, Route, always
+from tests.policy import EVERYONE, MANAGERS, SIGNED_IN, Route, always, created
 
 REPORTERS = MANAGERS | {"developer"}
 PORTFOLIO = REPORTERS | {"author"}
@@ -63,7 +63,7 @@ ROUTES = [
           secret=lambda w: "Aisha Author"),
     Route("exports.progress_xlsx", _cohort("progress.xlsx"), REPORTERS),
     Route("exports.cohort_archive", _cohort("archive"), REPORTERS, method="POST",
-          allowed_status=302),
+          allowed_status=302, redirect_to=created("/exports/jobs/<id>")),
     Route("exports.portfolio_pdf", _portfolio("pdf"), PORTFOLIO),
     Route("exports.portfolio_html", _portfolio("html"), PORTFOLIO, secret=_secret),
     Route("exports.portfolio_page",
@@ -83,10 +83,10 @@ ROUTES = [
           hidden_from=EARLIER_PORTFOLIO),
     Route("exports.my_portfolio", lambda w: "/exports/my-portfolio", SIGNED_IN),
     Route("exports.my_portfolio_archive", lambda w: "/exports/my-portfolio/archive", SIGNED_IN,
-          method="POST", allowed_status=302),
+          method="POST", allowed_status=302, redirect_to=created("/exports/jobs/<id>")),
     Route("exports.job", _job("export_done"), OWNER, secret=lambda w: "archive.zip"),
     Route("exports.job_status", _job("export_done", "/status"), OWNER),
     Route("exports.job_download", _job("export_done", "/download"), OWNER, allowed_status=200),
     Route("exports.job_retry", _job("export_failed", "/retry"), OWNER, method="POST",
-          allowed_status=302),
+          allowed_status=302, redirect_to=_job("export_failed")),
 ]

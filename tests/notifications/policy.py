@@ -12,9 +12,9 @@ ROUTES = [
     Route("notifications.index", always("/notifications/"), SIGNED_IN),
     Route("notifications.open_notification",
           lambda w: f"/notifications/{w.rv_notification.id}/open", OWNER, method="POST",
-          allowed_status=302),
+          allowed_status=302, redirect_to=lambda w: w.rv_notification.link),
     Route("notifications.mark_read", lambda w: f"/notifications/{w.rv_notification.id}/read",
-          OWNER, method="POST", allowed_status=302),
+          OWNER, method="POST", allowed_status=302, redirect_to="/notifications/"),
     Route("notifications.mark_all_read", always("/notifications/read-all"), SIGNED_IN,
-          method="POST", allowed_status=302),
+          method="POST", allowed_status=302, redirect_to="/notifications/"),
 ]

@@ -4,7 +4,13 @@ Action routes answer 404 to anyone who may not take the action, even when they c
 entry ("exists but not yours"); pages gated by a global role answer 403.
 """
 
-from tests.policy import CROSS_COHORT_CANDIDATES, CROSS_COHORT_DEVELOPERS, MANAGERS, Route
+from tests.policy import (
+    CROSS_COHORT_CANDIDATES,
+    CROSS_COHORT_DEVELOPERS,
+    MANAGERS,
+    Route,
+    created,
+)
 
 ENTRY_AUDIENCE = frozenset({"author", "peer", "developer", "lead", "admin"})  # a "peers" entry
 REQUEST_VIEWERS = frozenset({"author", "developer", "lead", "admin"})
@@ -83,6 +89,20 @@ def _progress(world, tail=""):
     return f"/reviews/cohorts/{world.cohort.id}/candidates/{world.author.id}{tail}"
 
 
+def _entry_page(world):
+    return f"/portfolio/entries/{world.rv_entry.id}"
+
+
+def _own_progress(cohort, person):
+    return lambda w: f"/reviews/cohorts/{getattr(w, cohort).id}/candidates/{getattr(w, person).id}"
+
+
+MY_PROGRESS = {role: (302, _own_progress(cohort, role)) for role, cohort in (
+    ("author", "later_cohort"), ("peer", "cohort"), ("outsider", "cohort"),
+    ("other_candidate", "other_cohort"), ("earlier_candidate", "earlier_cohort"),
+    ("later_candidate", "later_cohort"))}
+
+
 def _title(world):
     return world.rv_entry.title
 
@@ -90,26 +110,29 @@ def _title(world):
 ROUTES = [
     # Comments and peer feedback: exactly the entry's audience.
     Route("reviews.add_comment", lambda w: _entry(w, "/comments"), ENTRY_AUDIENCE,
-          method="POST", allowed_status=302, data=lambda w: {"comment-body": "Nice work."}),
+          method="POST", allowed_status=302, redirect_to=_entry_page, data=lambda w: {"comment-body": "Nice work."}),
     Route("reviews.reply", lambda w: _comment(w, "/replies"), ENTRY_AUDIENCE, method="POST",
-          allowed_status=302, data=lambda w: {"reply-body": "Thanks!"}),
+          allowed_status=302, redirect_to=_entry_page, data=lambda w: {"reply-body": "Thanks!"}),
     Route("reviews.add_feedback", lambda w: _entry(w, "/feedback"),
-          ENTRY_AUDIENCE - {"author"}, method="POST", allowed_status=302,
+          ENTRY_AUDIENCE - {"author"}, method="POST", allowed_status=302, redirect_to=_entry_page,
           data=lambda w: {"feedback-what_worked": "The cue.", "feedback-what_to_try": "Film it."}),
     Route("reviews.edit_comment", lambda w: _comment(w, "/edit"), frozenset({"peer"}),
           secret=lambda w: "Lovely cue work."),
     Route("reviews.edit_comment", lambda w: _comment(w, "/edit"), frozenset({"peer"}),
-          method="POST", allowed_status=302, data=lambda w: {"body": "Lovely cue work!"}),
+          method="POST", allowed_status=302, redirect_to=_entry_page,
+          data=lambda w: {"body": "Lovely cue work!"}),
     Route("reviews.remove_comment", lambda w: _comment(w, "/remove"),
-          frozenset({"peer"}) | MANAGERS, method="POST", allowed_status=302),
+          frozenset({"peer"}) | MANAGERS, method="POST", allowed_status=302,
+          redirect_to=_entry_page),
     # Peer sign-off: only the author's peer group (not the author, not the whole cohort).
     Route("reviews.peer_signoff", lambda w: _entry(w, "/peer-signoffs"), frozenset({"peer"}),
-          method="POST", allowed_status=302,
+          method="POST", allowed_status=302, redirect_to=_entry_page,
           data=lambda w: {"peer-competency": str(w.rv_vp1.id), "peer-note": "Convincing."}),
     # Review requests: the author submits and withdraws; the cohort's coach developers review.
     Route("reviews.submit_for_review",
           lambda w: f"/reviews/entries/{w.rv_unsubmitted.id}/review-requests",
           frozenset({"author"}), method="POST", allowed_status=302,
+          redirect_to=created("/reviews/requests/<id>"),
           data=lambda w: {"review-competencies": [str(w.rv_vp1.id)], "review-message": ""}),
     Route("reviews.request_detail", lambda w: f"/reviews/requests/{w.rv_request.id}",
           REQUEST_VIEWERS, secret=_title),
@@ -118,11 +141,14 @@ ROUTES = [
           lambda w: f"/reviews/requests/{w.rv_pdf_request.id}/evidence/{w.rv_pdf.id}/preview",
           REQUEST_VIEWERS),
     Route("reviews.withdraw", lambda w: f"/reviews/requests/{w.rv_request.id}/withdraw",
-          frozenset({"author"}), method="POST", allowed_status=302),
+          frozenset({"author"}), method="POST", allowed_status=302,
+          redirect_to=lambda w: f"/reviews/requests/{w.rv_request.id}"),
     Route("reviews.start", lambda w: f"/reviews/requests/{w.rv_to_start.id}/start", REVIEWERS,
-          method="POST", allowed_status=302),
+          method="POST", allowed_status=302,
+          redirect_to=lambda w: f"/reviews/requests/{w.rv_to_start.id}"),
     Route("reviews.decide", lambda w: f"/reviews/requests/{w.rv_started.id}/decision",
           REVIEWERS, method="POST", allowed_status=302,
+          redirect_to=lambda w: f"/reviews/requests/{w.rv_started.id}",
           data=lambda w: {f"decision_{w.rv_vp1.id}": "signed_off",
                           f"feedback_{w.rv_vp1.id}": "Clear.", "overall_feedback": "",
                           "action": "complete"}),
@@ -130,12 +156,15 @@ ROUTES = [
     Route("reviews.revoke", lambda w: f"/reviews/signoffs/{w.rv_signoff.id}/revoke", MANAGERS,
           denied_status=403, secret=lambda w: "Clear evidence of planning."),
     Route("reviews.revoke", lambda w: f"/reviews/signoffs/{w.rv_signoff.id}/revoke", MANAGERS,
-          method="POST", denied_status=403, data=lambda w: {"reason": "Wrong peer group."}),
+          method="POST", denied_status=403, allowed_status=302, redirect_to=_progress,
+          data=lambda w: {"reason": "Wrong peer group."}),
     Route("reviews.candidate_progress_page", _progress,
           frozenset({"author", "developer"}) | MANAGERS, secret=lambda w: "Aisha Author"),
     Route("reviews.record_completion", lambda w: _progress(w, "/completion"), MANAGERS,
-          method="POST", denied_status=403, allowed_status=302),
-    Route("reviews.my_progress", lambda w: "/reviews/progress", CANDIDATES, allowed_status=302),
+          method="POST", denied_status=403, allowed_status=302, redirect_to=_progress),
+    # A candidate's own progress page in their current cohort (the author's: the later one).
+    Route("reviews.my_progress", lambda w: "/reviews/progress", CANDIDATES, allowed_status=302,
+          outcomes=MY_PROGRESS),
     Route("reviews.cohort_audit", lambda w: f"/reviews/cohorts/{w.cohort.id}/audit", MANAGERS,
           denied_status=403, secret=lambda w: "Aisha Author"),
     Route("reviews.cohort_audit_csv", lambda w: f"/reviews/cohorts/{w.cohort.id}/audit.csv",
