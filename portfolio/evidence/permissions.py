@@ -15,6 +15,7 @@ from ..database import is_postgres
 from ..entries.models import Entry, EntryVersion
 from ..entries.permissions import visible_entries_filter
 from ..extensions import db
+from ..programmes.access import current_memberships
 from ..programmes.models import Cohort, CohortMembership, ProgrammeYear
 from .models import Evidence
 
@@ -53,7 +54,7 @@ def is_candidate(user) -> bool:
     """Anyone with a current candidate membership, even in an archived (read-only) year."""
     if user is None or not user.is_authenticated:
         return False
-    return bool(db.session.scalar(select(exists().where(*_candidate(user.id)))))
+    return bool(current_memberships(user.id, "candidate"))
 
 
 def can_use_library(user) -> bool:

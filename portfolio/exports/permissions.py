@@ -8,8 +8,7 @@ Everyone else gets a 404 from the loaders that use these as their `visible=` tes
 from __future__ import annotations
 
 from ..access import is_manager
-from ..extensions import db
-from ..programmes.access import developer_cohort_ids_query, is_developer_in
+from ..programmes.access import current_memberships, is_developer_in
 
 
 def _signed_in(user) -> bool:
@@ -20,7 +19,7 @@ def developer_cohort_ids(user) -> set[int]:
     """Cohorts where the user is a (not withdrawn) coach developer."""
     if not _signed_in(user):
         return set()
-    return set(db.session.scalars(developer_cohort_ids_query(user.id)))
+    return {item.cohort_id for item in current_memberships(user.id, "coach_developer")}
 
 
 def can_use_reports(user) -> bool:

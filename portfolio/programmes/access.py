@@ -17,8 +17,9 @@ and the viewer's membership are active (not invited, deferred, completed or with
 
 from __future__ import annotations
 
-from sqlalchemy import and_, or_, select, tuple_
-from sqlalchemy.orm import aliased
+from flask import g, has_request_context
+from sqlalchemy import and_, event, or_, select, tuple_
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from ..access import is_manager
 from ..extensions import db
@@ -139,24 +140,62 @@ def membership_in(cohort_id: int, user_id: int) -> CohortMembership | None:
         CohortMembership.cohort_id == cohort_id, CohortMembership.user_id == user_id))
 
 
+def current_membership_in(cohort_id: int, user_id: int) -> CohortMembership | None:
+    """The person's not-withdrawn membership of one cohort, from the request's facts."""
+    return next((item for item in current_memberships(user_id) if item.cohort_id == cohort_id),
+                None)
+
+
 def current_memberships(user_id: int, role: str | None = None) -> list[CohortMembership]:
-    statement = select(CohortMembership).where(CohortMembership.user_id == user_id, ACTIVE)
-    if role:
-        statement = statement.where(CohortMembership.role == role)
-    return list(db.session.scalars(statement.order_by(CohortMembership.id.desc())))
+    """A person's memberships that count for access (not withdrawn), newest first.
+
+    Read once per request per person with their cohorts and years: the navigation, the
+    permission checks and the page itself all ask, and they must all get the same answer. A
+    flush that changes any membership forgets the answer, so a request that writes one reads
+    its own write; outside a request nothing is kept."""
+    memberships = _request_memo().get(user_id)
+    if memberships is None:
+        statement = (select(CohortMembership)
+                     .where(CohortMembership.user_id == user_id, ACTIVE)
+                     .options(joinedload(CohortMembership.cohort).joinedload(Cohort.year))
+                     .order_by(CohortMembership.id.desc()))
+        memberships = list(db.session.scalars(statement))
+        if has_request_context():
+            _request_memo()[user_id] = memberships
+    return [item for item in memberships if role is None or item.role == role]
+
+
+def _request_memo() -> dict:
+    if not has_request_context():
+        return {}
+    return g.setdefault("current_memberships", {})
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_memberships(session, _context) -> None:
+    if has_request_context() and "current_memberships" in g and any(
+            isinstance(item, CohortMembership | Cohort | ProgrammeYear)
+            for item in (*session.new, *session.dirty, *session.deleted)):
+        g.pop("current_memberships", None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_memberships_on_rollback(_session, _previous_transaction) -> None:
+    """A rolled-back write may have been read already: ask the database again."""
+    if has_request_context():
+        g.pop("current_memberships", None)
 
 
 def can_see_cohort(user, cohort) -> bool:
     """Managers see every cohort; members (not withdrawn) see their own."""
     if is_manager(user):
         return True
-    membership = membership_in(cohort.id, user.id)
-    return membership is not None and membership.is_current
+    return current_membership_in(cohort.id, user.id) is not None
 
 
 def is_developer_in(user, cohort_id: int) -> bool:
-    membership = membership_in(cohort_id, user.id)
-    return bool(membership and membership.is_developer and membership.is_current)
+    membership = current_membership_in(cohort_id, user.id)
+    return bool(membership and membership.is_developer)
 
 
 def assert_cohort_writable(cohort) -> None:

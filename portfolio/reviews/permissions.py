@@ -8,14 +8,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from ..access import is_manager
 from ..database import utcnow
 from ..entries.permissions import can_view_entry, entry_relations, is_author
-from ..extensions import db
-from ..programmes.access import ACTIVE, is_developer_in
-from ..programmes.models import CohortMembership
+from ..programmes.access import current_memberships, is_developer_in
 
 COMMENT_EDIT_WINDOW = timedelta(minutes=15)
 
@@ -26,20 +22,12 @@ def _signed_in(user) -> bool:
 
 def is_coach_developer(user) -> bool:
     """A coach developer in at least one cohort (withdrawn memberships do not count)."""
-    if not _signed_in(user):
-        return False
-    return db.session.scalar(select(CohortMembership.id).where(
-        CohortMembership.user_id == user.id, CohortMembership.role == "coach_developer",
-        ACTIVE).limit(1)) is not None
+    return _signed_in(user) and bool(current_memberships(user.id, "coach_developer"))
 
 
 def is_candidate(user) -> bool:
     """A candidate in at least one cohort (withdrawn memberships do not count)."""
-    if not _signed_in(user):
-        return False
-    return db.session.scalar(select(CohortMembership.id).where(
-        CohortMembership.user_id == user.id, CohortMembership.role == "candidate",
-        ACTIVE).limit(1)) is not None
+    return _signed_in(user) and bool(current_memberships(user.id, "candidate"))
 
 
 def can_use_dashboard(user) -> bool:
