@@ -4,6 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from ..forms import ActionForm  # noqa: F401  (views import it from here)
+
 
 class InviteUserForm(FlaskForm):
     email = EmailField("Email address", validators=[
@@ -19,10 +21,6 @@ class InviteUserForm(FlaskForm):
 class RoleForm(FlaskForm):
     role = HiddenField(validators=[DataRequired()])
     action = HiddenField(validators=[DataRequired()])
-
-
-class ActionForm(FlaskForm):
-    """A bare form carrying only the CSRF token, for button-only POSTs."""
 
 
 class DetailsForm(FlaskForm):

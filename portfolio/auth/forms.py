@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 EMAIL_REQUIRED = DataRequired("Enter your email address.")
@@ -61,7 +62,8 @@ class AcceptInvitationForm(NewPasswordMixin, FlaskForm):
 class EmailPreferenceForm(FlaskForm):
     email_preference = RadioField(
         "Email me about activity",
-        choices=[("immediate", "Straight away"), ("daily", "Once a day, as a digest"),
-                 ("off", "Never (I will check in the app)")],
+        choices=[SelectChoice("immediate", "Straight away"),
+                 SelectChoice("daily", "Once a day, as a digest"),
+                 SelectChoice("off", "Never (I will check in the app)")],
     )
     submit = SubmitField("Save preference")

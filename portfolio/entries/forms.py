@@ -13,9 +13,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
+from ..forms import ActionForm, options  # noqa: F401  (views import ActionForm from here)
 from ..once import SentOnce
 from ..requests import database_id, whole_number
 from ..reviews.status import ENTRY_FILTER_WORDS
@@ -66,8 +66,7 @@ def within(limit: int, name: str):
     return check
 
 
-def choice_list(pairs) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
+choice_list = options
 
 
 def _tier_choices():
@@ -217,10 +216,6 @@ class GoalNoteForm(SentOnce, FlaskForm):
     body = WritingField("Add a progress note",
                         validators=[within(GOAL_TEXT_MAX_CHARS, "Progress note")],
                         description="What you did towards this goal, and what you noticed.")
-
-
-class ActionForm(FlaskForm):
-    """A bare form carrying only the CSRF token, for button-only POSTs."""
 
 
 def lock_or_blank(value):

@@ -4,6 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, MultipleFileField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..forms import ActionForm  # noqa: F401  (views import it from here)
+
 MAX_FILES_PER_UPLOAD = 20
 
 
@@ -50,6 +52,3 @@ class DetailsForm(FlaskForm):
 class ChooseEvidenceForm(FlaskForm):
     evidence_id = HiddenField(validators=[DataRequired()])
 
-
-class ActionForm(FlaskForm):
-    """A bare form carrying only the CSRF token, for button-only POSTs."""

@@ -7,6 +7,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..forms import ActionForm  # noqa: F401  (views import it from here)
 from ..requests import database_id
 from .services import MAX_SIGNOFFS
 
@@ -17,10 +18,6 @@ def optional_int(value):
         return database_id(value)
     except ValueError:
         return None
-
-
-class ActionForm(FlaskForm):
-    """A bare form carrying only the CSRF token, for button-only POSTs."""
 
 
 class MoveForm(FlaskForm):

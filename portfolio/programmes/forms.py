@@ -15,19 +15,14 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import ActionForm, options  # noqa: F401  (views import them from here)
 from ..requests import database_id
 from .membership import ROLE_LABELS, STATUS_LABELS
 
 CHOOSE_CANDIDATES = "Choose candidates from the list."
-
-
-def options(pairs) -> list[SelectChoice]:
-    """Choices for a select, radio or checkbox field from (value, label) pairs."""
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def optional_int(value):
@@ -55,10 +50,6 @@ class MultiCheckboxField(SelectMultipleField):
 
     def pre_validate(self, form):
         """Unknown values are refused by the service with a clearer message."""
-
-
-class ActionForm(FlaskForm):
-    """A bare form carrying only the CSRF token, for button-only POSTs."""
 
 
 class YearForm(FlaskForm):

@@ -15,13 +15,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
+from ..forms import ActionForm  # noqa: F401  (views import it from here)
 from ..once import SentOnce
 from ..requests import database_id
 from .models import DECISIONS
-
-
-class ActionForm(FlaskForm):
-    """A bare form carrying only the CSRF token, for button-only POSTs."""
 
 
 class CommentForm(SentOnce, FlaskForm):
