@@ -12,7 +12,9 @@ from .extensions import csrf, db, login_manager, migrate
 from .logs import configure_logging, install_request_ids
 from .requests import IdConverter, PortfolioRequest
 
-BLUEPRINTS = [
+# Each feature's `init_app` registers its blueprint, commands and what it plugs into the shared
+# pages (portfolio/registry.py), in this order.
+FEATURES = [
     "portfolio.main",
     "portfolio.auth",
     "portfolio.admin",
@@ -41,7 +43,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     load_config(app, overrides)
     _prepare_folders(app)
     register_extensions(app)
-    register_blueprints(app)
+    register_features(app)
     register_errorhandlers(app)
     register_request_hooks(app)
     register_template_helpers(app)
@@ -84,11 +86,14 @@ def _load_user(session_token: str):
     )
 
 
-def register_blueprints(app: Flask) -> None:
+def register_features(app: Flask) -> None:
     import importlib
 
-    for name in BLUEPRINTS:
-        app.register_blueprint(importlib.import_module(name).bp)
+    from .registry import init_registry
+
+    init_registry(app)
+    for name in FEATURES:
+        importlib.import_module(name).init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,6 +1,6 @@
 """Import every feature's models so SQLAlchemy and Alembic see the whole schema."""
 
-from .audit.models import APPEND_ONLY_TABLES as _AUDIT_APPEND_ONLY  # noqa: E402
+from .audit.models import APPEND_ONLY_TABLES as _AUDIT_APPEND_ONLY
 from .audit.models import AuditEvent  # noqa: F401
 from .auth.models import AccountToken, LoginAttempt, PasswordResetRequest, User  # noqa: F401
 from .entries.models import (  # noqa: F401
@@ -28,7 +28,7 @@ from .programmes.models import (  # noqa: F401
     ProgrammeYear,
     Specialism,
 )
-from .reviews.models import APPEND_ONLY_TABLES as _REVIEW_APPEND_ONLY  # noqa: E402
+from .reviews.models import APPEND_ONLY_TABLES as _REVIEW_APPEND_ONLY
 from .reviews.models import (  # noqa: F401
     Comment,
     ProgrammeCompletion,

@@ -1,28 +1,13 @@
-"""Role-aware navigation: features register links; the header shows those the user may use."""
+"""Role-aware navigation: features register links (`Registry.add_nav_item`); the header shows
+those the user may use."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from flask import request, url_for
 
-
-@dataclass(frozen=True)
-class NavItem:
-    label: str
-    endpoint: str
-    visible: Callable
-    order: int = 50
-
-
-NAV_ITEMS: list[NavItem] = []
-
-
-def add_nav_item(label: str, endpoint: str, visible: Callable, order: int = 50) -> None:
-    if all(item.endpoint != endpoint for item in NAV_ITEMS):
-        NAV_ITEMS.append(NavItem(label, endpoint, visible, order))
-        NAV_ITEMS.sort(key=lambda item: item.order)
+from .registry import NavItem, registry_of
 
 
 def navigation_for(user) -> list[dict]:
@@ -37,12 +22,9 @@ def navigation_for(user) -> list[dict]:
         return answers[item.visible]
 
     here = request.endpoint or ""
-    shown = [item for item in NAV_ITEMS if visible(item)]
+    shown = [item for item in registry_of().nav_items if visible(item)]
     # The most specific match wins: "Shared with me" rather than "My portfolio" on its page.
     current = next((item for item in shown if item.endpoint == here), None) or next(
         (item for item in shown if item.endpoint.split(".")[0] == here.split(".")[0]), None)
     return [{"label": item.label, "url": url_for(item.endpoint), "current": item is current}
             for item in shown]
-
-
-add_nav_item("Users", "admin.users", lambda user: user.is_admin, order=90)

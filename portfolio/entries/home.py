@@ -6,15 +6,12 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..main.views import LANDING_PAGES
-from ..navigation import add_nav_item
 from ..requests import database_id, page_arg
 from ..reviews.progress import STATES, candidate_progress
 from . import bp, keeping, queries
 from .authoring import (
     can_view_candidate,
     can_write_portfolio,
-    is_candidate,
     owned_visibility,
     writing_membership,
 )
@@ -22,9 +19,6 @@ from .forms import ENTRY_STATUS_FILTERS, EntryFilterForm, choice_list
 from .models import GOAL_STATUSES, PRIVACY_TIERS, SESSION_TYPES
 from .philosophy import latest_statement_version
 from .reflection_models import MODELS, model_name
-
-add_nav_item("My portfolio", "entries.home", is_candidate, order=10)
-LANDING_PAGES.append((is_candidate, "entries.home"))
 
 
 def _as_id(value) -> int | None:

@@ -6,13 +6,9 @@ from __future__ import annotations
 from flask import current_app, render_template, request
 from flask_login import current_user, login_required
 
-from ..navigation import add_nav_item
 from ..requests import page_arg
 from . import bp, queries
-from .authoring import is_candidate
 from .reflection_models import model_name
-
-add_nav_item("Shared with me", "entries.shared", is_candidate, order=12)
 
 
 @bp.route("/shared")

@@ -4,8 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint
 
-# `flask storage check` lives on this blueprint's command group.
-bp = Blueprint("evidence", __name__, url_prefix="/evidence", cli_group="storage")
+bp = Blueprint("evidence", __name__, url_prefix="/evidence")
 
 
 @bp.app_template_filter("filesize")

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import click
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 
 from .. import storage
 from ..wording import plural
 from . import queries
-from .blueprint import bp
+
+storage_group = AppGroup("storage", help="Evidence files on disk.")
 
 
-@bp.cli.command("check")
+@storage_group.command("check")
 @click.option("--repair", is_flag=True,
               help="Finish interrupted moves, delete orphan files and abandoned uploads.")
 @click.option("--grace-minutes", default=60, show_default=True, type=click.IntRange(min=0),

@@ -204,6 +204,3 @@ def delete(evidence_id):
     db.session.commit()
     flash(f"“{title}” deleted.", "success")
     return redirect(url_for("evidence.library"))
-
-
-from . import entry_views, file_views  # noqa: E402,F401

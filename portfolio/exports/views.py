@@ -193,5 +193,3 @@ def my_portfolio_archive():
     flash("Your portfolio archive is being made in the background.", "success")
     return redirect(url_for("exports.job", job_id=job.id))
 
-
-from . import job_views  # noqa: E402,F401 - registers the job routes on the same blueprint

@@ -1,7 +1,11 @@
 """Landing page and health checks."""
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 bp = Blueprint("main", __name__)
 
-from . import views  # noqa: E402,F401
+
+def init_app(app: Flask) -> None:
+    from . import views  # noqa: F401  (routes)
+
+    app.register_blueprint(bp)

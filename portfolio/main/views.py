@@ -4,11 +4,8 @@ from flask import jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import csrf
+from ..registry import registry_of
 from . import bp, health
-
-# Features add (predicate, endpoint) pairs here so the landing page sends each person to the
-# place they work most, without this module importing every feature.
-LANDING_PAGES: list[tuple] = []
 
 
 @bp.route("/")
@@ -21,9 +18,11 @@ def index():
 @bp.route("/home")
 @login_required
 def home():
-    for predicate, endpoint in LANDING_PAGES:
-        if predicate(current_user):
-            return redirect(url_for(endpoint))
+    # Features register landing pages so /home sends each person to the place they work most,
+    # without this module importing every feature.
+    for page in registry_of().landing_pages:
+        if page.admits(current_user):
+            return redirect(url_for(page.endpoint))
     return render_template("main/home.html")
 
 

@@ -1,12 +1,13 @@
 """In-app notifications (with email by each person's preference) and the header badge.
 
-Import-light for the same reason as `portfolio.reviews`: the blueprint loads on demand.
+Import-light for the same reason as `portfolio.reviews`: the blueprint loads in `init_app`.
 """
 
+from flask import Flask
 
-def __getattr__(name):
-    if name == "bp":
-        from .blueprint import bp
 
-        return bp
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+def init_app(app: Flask) -> None:
+    from . import views  # noqa: F401  (routes)
+    from .blueprint import bp
+
+    app.register_blueprint(bp)

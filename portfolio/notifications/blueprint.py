@@ -20,6 +20,3 @@ def unread_notification_count() -> int:
 @bp.app_context_processor
 def _header_helpers():
     return {"unread_notification_count": unread_notification_count}
-
-
-from . import views  # noqa: E402,F401

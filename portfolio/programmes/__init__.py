@@ -1,27 +1,21 @@
 """Programme years, cohorts, membership, peer groups and rollover."""
 
-from flask import Blueprint
+from flask import Blueprint, Flask
+
+from ..registry import registry_of
 
 bp = Blueprint("programmes", __name__, url_prefix="/programme")
 
 
-def _register_hooks() -> None:
-    """Plug this feature into the shared registries (reference data, landing page, nav)."""
+def init_app(app: Flask) -> None:
     from ..access import is_manager
-    from ..main.views import LANDING_PAGES
-    from ..navigation import add_nav_item
-    from ..reference_data import REFERENCE_SEEDERS
+    from . import confirm_views, member_views, views  # noqa: F401  (routes)
     from .permissions import has_cohort
     from .services import ensure_reference_lists
 
-    if ensure_reference_lists not in REFERENCE_SEEDERS:
-        REFERENCE_SEEDERS.append(ensure_reference_lists)
-    if (is_manager, "programmes.overview") not in LANDING_PAGES:
-        LANDING_PAGES.append((is_manager, "programmes.overview"))
-    add_nav_item("Programme", "programmes.overview", is_manager, order=20)
-    add_nav_item("My cohort", "programmes.my_cohort", has_cohort, order=15)
-
-
-_register_hooks()
-
-from . import confirm_views, member_views, views  # noqa: E402,F401
+    app.register_blueprint(bp)
+    registry = registry_of(app)
+    registry.add_reference_seeder(ensure_reference_lists)
+    registry.add_landing_page("programmes.overview", is_manager, order=10)
+    registry.add_nav_item("My cohort", "programmes.my_cohort", has_cohort, order=15)
+    registry.add_nav_item("Programme", "programmes.overview", is_manager, order=20)

@@ -5,7 +5,8 @@ import io
 import pytest
 from sqlalchemy import select
 
-from portfolio.entries.panels import ENTRY_PANELS, build_panels
+from portfolio.entries.panels import build_panels
+from portfolio.registry import registry_of
 from portfolio.evidence.models import EntryEvidence, Evidence
 from portfolio.evidence.panel import build_entry_panel
 from portfolio.extensions import db
@@ -90,7 +91,7 @@ def test_archived_entry_cannot_change_its_evidence(client, login, world):
 
 def test_panel_is_registered_for_the_entry_page(app, world):
     assert any(panel.name == "evidence" and panel.template == "evidence/_entry_panel.html"
-               for panel in ENTRY_PANELS)
+               for panel in registry_of(app).entry_panels)
     photo = store(world.author, "photo.jpg")
     entry = entry_with(world.author, [photo], cohort=world.cohort, privacy="peers")
     panels = build_panels(entry, entry.versions[-1], world.peer)
