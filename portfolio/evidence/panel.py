@@ -19,14 +19,18 @@ def build_entry_panel(entry, version, viewer) -> dict | None:
     listed = listed_evidence(version.content)
     if not listed and not author:
         return None
-    items = queries.visible_among(viewer, entry.owner_id, listed)
+    if author:
+        items, attached = queries.listed_and_attached(entry, listed)
+    else:
+        items, attached = queries.visible_among(viewer, entry.owner_id, listed), None
     panel = {"is_author": author, "evidence": items, "hidden": len(listed) - len(items),
              "version_number": version.number, "pending": None, "can_edit": False,
              "manage_url": None}
     if author and version.number == entry.latest_version_number:
         panel.update(can_edit=can_edit_entry(viewer, entry),
                      manage_url=url_for("evidence.attach_page", entry_id=entry.id),
-                     pending=pending_changes(entry, viewer, version, shown=items))
+                     pending=pending_changes(entry, viewer, version, attached=attached,
+                                             shown=items))
     return panel
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..entries.models import Entry, EntryVersion
@@ -68,6 +68,22 @@ def attached_to_entry(entry_id: int) -> list[Evidence]:
         .join(Entry, Entry.id == EntryEvidence.entry_id)
         .where(EntryEvidence.entry_id == entry_id, Evidence.owner_id == Entry.owner_id)
         .order_by(EntryEvidence.position, EntryEvidence.id)))
+
+
+def listed_and_attached(entry: Entry, evidence_ids: list[int]) -> tuple[list, list]:
+    """For the author, in one statement: the listed items of theirs that still exist (listed
+    order), and the working copy's evidence (the author's order)."""
+    rows = db.session.execute(
+        select(Evidence, EntryEvidence.position, EntryEvidence.id)
+        .outerjoin(EntryEvidence, and_(EntryEvidence.evidence_id == Evidence.id,
+                                       EntryEvidence.entry_id == entry.id))
+        .where(Evidence.owner_id == entry.owner_id,
+               or_(Evidence.id.in_(evidence_ids), EntryEvidence.id.is_not(None)))).all()
+    by_id = {row.Evidence.id: row.Evidence for row in rows}
+    attached = sorted((row for row in rows if row.id is not None),
+                      key=lambda row: (row.position, row.id))
+    return ([by_id[i] for i in evidence_ids if i in by_id],
+            [row.Evidence for row in attached])
 
 
 def visible_among(viewer, owner_id: int, evidence_ids: list[int]) -> list[Evidence]:
