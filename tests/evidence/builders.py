@@ -1,12 +1,21 @@
-"""Sample files of every accepted type (and some refused ones), plus evidence builders."""
+"""Sample files of every accepted type (and some refused ones), plus evidence builders.
+
+Each sample is made by a real encoder (Pillow, pypdf, FFmpeg through PyAV, python-docx,
+openpyxl, python-pptx, odfpy, the standard library's wave and zipfile), never by writing the
+few bytes the sniffer looks at, so the sniffer is tested against files as cameras, phones and
+office programs make them. Only the attack files (a pixel-flood PNG, a bare ZIP) are hand-made.
+"""
 
 from __future__ import annotations
 
 import io
+import math
 import struct
 import wave
 import zipfile
 import zlib
+from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 
 from flask import current_app
@@ -53,12 +62,84 @@ def png_header_only(width: int, height: int) -> bytes:
 
 
 def pdf_bytes(text="Session plan") -> bytes:
-    return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-            b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n% " + text.encode() + b"\n"
-            b"trailer<</Root 1 0 R>>\n%%EOF\n")
+    """A one-page A4 PDF (pypdf) showing `text`, which also appears uncompressed in the bytes."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = PdfWriter()
+    writer.metadata = None  # no /Info: a sample is about 570 bytes plus its text
+    page = writer.add_blank_page(width=595, height=842)
+    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"),
+                             NameObject("/Subtype"): NameObject("/Type1"),
+                             NameObject("/BaseFont"): NameObject("/Helvetica")})
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject(
+        {NameObject("/F1"): font})})
+    escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    contents = DecodedStreamObject()
+    contents.set_data(f"BT /F1 14 Tf 72 770 Td ({escaped}) Tj ET".encode("latin-1"))
+    page[NameObject("/Contents")] = writer._add_object(contents)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+# FFmpeg (through PyAV) makes the audio and video: a few frames of colour, a 440 Hz tone.
+RATE = 22050
+
+
+def _tone(samples: int, start: int) -> bytes:
+    return b"".join(struct.pack("<f", 0.3 * math.sin(2 * math.pi * 440 * (start + i) / RATE))
+                    for i in range(samples))
+
+
+def encoded_media(container_format: str, video: str | None = None, audio: str | None = None,
+                  options: dict | None = None, frames: int = 4) -> bytes:
+    import av
+
+    out = io.BytesIO()
+    with av.open(out, "w", format=container_format, options=options or {}) as container:
+        picture = container.add_stream(video, rate=10) if video else None
+        sound = container.add_stream(audio, rate=RATE) if audio else None
+        if picture:
+            picture.width, picture.height, picture.pix_fmt = 64, 48, "yuv420p"
+        if sound:
+            sound.layout = "mono"
+        if picture:
+            for number in range(frames):
+                frame = av.VideoFrame.from_image(Image.new("RGB", (64, 48),
+                                                           (40 * number, 120, 200)))
+                frame.pts = number
+                for packet in picture.encode(frame):
+                    container.mux(packet)
+            for packet in picture.encode():
+                container.mux(packet)
+        if sound:
+            size = sound.codec_context.frame_size or 1152
+            for number in range(max(1, RATE * frames // 10 // size)):
+                frame = av.AudioFrame(format="fltp", layout="mono", samples=size)
+                frame.planes[0].update(_tone(size, number * size)[:frame.planes[0].buffer_size])
+                frame.sample_rate, frame.pts = RATE, number * size
+                for packet in sound.encode(frame):
+                    container.mux(packet)
+            for packet in sound.encode():
+                container.mux(packet)
+    return out.getvalue()
+
+
+def mp4_bytes() -> bytes:
+    return encoded_media("mp4", video="libx264", audio="aac")
+
+
+def mov_bytes() -> bytes:
+    return encoded_media("mov", video="libx264", audio="aac")
+
+
+def m4a_bytes() -> bytes:
+    return encoded_media("ipod", audio="aac")  # FFmpeg's muxer for .m4a
 
 
 def iso_media(brand: bytes, compatible=(b"isom",)) -> bytes:
+    """A bare ftyp box with the given brands: for brands no encoder here makes (HEIC)."""
     body = brand + b"\x00\x00\x02\x00" + b"".join(compatible)
     ftyp = struct.pack(">I", 8 + len(body)) + b"ftyp" + body
     mdat = struct.pack(">I", 8 + 64) + b"mdat" + bytes(range(64))
@@ -66,12 +147,13 @@ def iso_media(brand: bytes, compatible=(b"isom",)) -> bytes:
 
 
 def webm_bytes() -> bytes:
-    return b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81\x01\x42\x82\x84webm" + bytes(64)
+    return encoded_media("webm", video="libvpx")
 
 
 def mp3_bytes(id3=True) -> bytes:
-    frame = b"\xff\xfb\x90\x64" + bytes(413)  # MPEG-1 Layer III, 128 kbit/s, 44.1 kHz
-    return (b"ID3\x03\x00\x00\x00\x00\x00\x00" + frame) if id3 else frame * 3
+    """LAME through FFmpeg; without the ID3 tag (and Xing header) the file opens on a frame."""
+    options = None if id3 else {"id3v2_version": "0", "write_xing": "0"}
+    return encoded_media("mp3", audio="libmp3lame", options=options)
 
 
 def wav_bytes() -> bytes:
@@ -93,46 +175,90 @@ def zip_bytes(members: dict[str, bytes]) -> bytes:
 
 
 def office_bytes(kind="docx") -> bytes:
-    main = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml",
-            "pptx": "ppt/presentation.xml"}[kind]
-    return zip_bytes({"[Content_Types].xml": b"<Types/>", "_rels/.rels": b"<Relationships/>",
-                      main: b"<doc/>"})
-
-
-def odt_bytes() -> bytes:
+    """A Word document, Excel workbook or PowerPoint deck as those libraries save them."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr(zipfile.ZipInfo("mimetype"), b"application/vnd.oasis.opendocument.text")
-        archive.writestr("content.xml", b"<office:document-content/>")
+    if kind == "docx":
+        from docx import Document
+
+        document = Document()
+        document.add_paragraph("Session plan: block starts, then 3 x 60 m.")
+        document.save(out)
+    elif kind == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        workbook.active.append(["athlete", "rep", "time"])
+        workbook.active.append(["A", 1, 12.3])
+        workbook.save(out)
+    else:
+        from pptx import Presentation
+
+        deck = Presentation()
+        deck.slides.add_slide(deck.slide_layouts[5]).shapes.title.text = "Acceleration"
+        deck.save(out)
     return out.getvalue()
 
 
-SAMPLES = {
-    # name: (bytes, expected media type, category)
-    "plan.pdf": (pdf_bytes(), "application/pdf", "document"),
-    "photo.jpg": (image_bytes("JPEG"), "image/jpeg", "image"),
-    "diagram.png": (image_bytes("PNG"), "image/png", "image"),
-    "cones.webp": (image_bytes("WEBP"), "image/webp", "image"),
-    "starts.mp4": (iso_media(b"isom", (b"isom", b"avc1")), "video/mp4", "video"),
-    "iphone.mov": (iso_media(b"qt  ", (b"qt  ",)), "video/quicktime", "video"),
-    "clip.webm": (webm_bytes(), "video/webm", "video"),
-    "debrief.mp3": (mp3_bytes(), "audio/mpeg", "audio"),
-    "raw.mp3": (mp3_bytes(id3=False), "audio/mpeg", "audio"),
-    "voice.m4a": (iso_media(b"M4A ", (b"M4A ", b"mp42")), "audio/mp4", "audio"),
-    "note.wav": (wav_bytes(), "audio/wav", "audio"),
-    "plan.docx": (office_bytes("docx"),
+def odt_bytes() -> bytes:
+    from odf.opendocument import OpenDocumentText
+    from odf.text import P
+
+    document = OpenDocumentText()
+    document.text.addElement(P(text="Session plan"))
+    out = io.BytesIO()
+    document.write(out)
+    return out.getvalue()
+
+
+_SAMPLE_MAKERS = {
+    # name: (how to make it, expected media type, category)
+    "plan.pdf": (pdf_bytes, "application/pdf", "document"),
+    "photo.jpg": (lambda: image_bytes("JPEG"), "image/jpeg", "image"),
+    "diagram.png": (lambda: image_bytes("PNG"), "image/png", "image"),
+    "cones.webp": (lambda: image_bytes("WEBP"), "image/webp", "image"),
+    "starts.mp4": (mp4_bytes, "video/mp4", "video"),
+    "iphone.mov": (mov_bytes, "video/quicktime", "video"),
+    "clip.webm": (webm_bytes, "video/webm", "video"),
+    "debrief.mp3": (mp3_bytes, "audio/mpeg", "audio"),
+    "raw.mp3": (lambda: mp3_bytes(id3=False), "audio/mpeg", "audio"),
+    "voice.m4a": (m4a_bytes, "audio/mp4", "audio"),
+    "note.wav": (wav_bytes, "audio/wav", "audio"),
+    "plan.docx": (lambda: office_bytes("docx"),
                   "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                   "document"),
-    "times.xlsx": (office_bytes("xlsx"),
+    "times.xlsx": (lambda: office_bytes("xlsx"),
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    "document"),
-    "talk.pptx": (office_bytes("pptx"),
+    "talk.pptx": (lambda: office_bytes("pptx"),
                   "application/vnd.openxmlformats-officedocument.presentationml.presentation",
                   "document"),
-    "plan.odt": (odt_bytes(), "application/vnd.oasis.opendocument.text", "document"),
-    "splits.csv": (b"athlete,rep,time\nA,1,12.3\nB,1,12.9\n", "text/csv", "document"),
-    "notes.txt": ("Warm-up went well — cue “tall hips”.\n".encode(), "text/plain", "document"),
+    "plan.odt": (odt_bytes, "application/vnd.oasis.opendocument.text", "document"),
+    "splits.csv": (lambda: b"athlete,rep,time\nA,1,12.3\nB,1,12.9\n", "text/csv", "document"),
+    "notes.txt": (lambda: "Warm-up went well — cue “tall hips”.\n".encode(), "text/plain",
+                  "document"),
 }
+
+
+class _Samples(Mapping):
+    """name -> (bytes, expected media type, category); each file is made once, when first used."""
+
+    def __getitem__(self, name):
+        make, media_type, category = _SAMPLE_MAKERS[name]
+        return _made(name), media_type, category
+
+    def __iter__(self):
+        return iter(_SAMPLE_MAKERS)
+
+    def __len__(self):
+        return len(_SAMPLE_MAKERS)
+
+
+@cache
+def _made(name: str) -> bytes:
+    return _SAMPLE_MAKERS[name][0]()
+
+
+SAMPLES = _Samples()
 
 
 # --- uploading ---------------------------------------------------------------------------
