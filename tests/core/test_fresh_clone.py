@@ -46,14 +46,18 @@ def test_fresh_clone_migrates_seeds_and_serves_the_login_page(tmp_path):
                               stderr=subprocess.DEVNULL)
     try:
         body = ""
-        for _ in range(60):
+        # Wait for the condition (the server answers, or it has exited), not for a fixed time:
+        # on a busy CI machine importing the app alone can take many seconds.
+        deadline = time.monotonic() + 180
+        while server.poll() is None and time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/account/login",
-                                            timeout=2) as response:
+                                            timeout=10) as response:
                     body = response.read().decode()
                     break
             except OSError:
                 time.sleep(0.25)
+        assert server.poll() is None, "the development server exited before answering"
         assert re.search(r"<h1[^>]*>Sign in</h1>", body)
     finally:
         server.terminate()
