@@ -101,10 +101,10 @@ def test_the_comparison_lists_evidence_added_and_removed_by_title(client, login,
     save(world)
     login(world.author)
     changes = page(client, f"/portfolio/entries/{world.entry.id}/compare/1/2")
-    assert "Evidence added: <ins><a href=\"/evidence/%d\">Starts video</a></ins>" % (
-        world.video.id) in changes
-    assert "Evidence removed: <del><a href=\"/evidence/%d\">Session plan</a></del>" % (
-        world.plan.id) in changes
+    video_link = f'<a href="/evidence/{world.video.id}">Starts video</a>'
+    plan_link = f'<a href="/evidence/{world.plan.id}">Session plan</a>'
+    assert f"Evidence added: <ins>{video_link}</ins>" in changes
+    assert f"Evidence removed: <del>{plan_link}</del>" in changes
     assert "These two versions say the same thing." not in changes
     # The peer may no longer open the removed plan, so its title is not shown to them.
     login(world.peer)
