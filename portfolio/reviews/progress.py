@@ -123,15 +123,23 @@ def _facts(candidate_ids: list[int]) -> dict[tuple[int, str], Facts]:
 def _progress(candidate_id: int, competencies: list[Competency], facts) -> CandidateProgress:
     progress = CandidateProgress(candidate_id)
     for competency in competencies:
-        fact = facts.get((candidate_id, competency.code), NOTHING)
-        item = CompetencyProgress(competency, developer_signoffs=fact.developer_signoffs,
-                                  peer_signoffs=fact.peer_signoffs)
-        item.state = _state(item, fact.awaiting_review, fact.claimed)
-        progress.items[competency.code] = item
+        progress.items[competency.code] = judge(
+            competency, facts.get((candidate_id, competency.code), NOTHING))
     return progress
 
 
 NOTHING = Facts()
+
+
+def judge(competency: Competency, fact: Facts = NOTHING) -> CompetencyProgress:
+    """One competency's progress from its stored facts, by the framework's rule (no query).
+
+    The result depends only on its arguments, so a page of many candidates may judge each
+    distinct (competency, facts) pair once and share the result."""
+    item = CompetencyProgress(competency, developer_signoffs=fact.developer_signoffs,
+                              peer_signoffs=fact.peer_signoffs)
+    item.state = _state(item, fact.awaiting_review, fact.claimed)
+    return item
 
 
 def _state(item: CompetencyProgress, awaiting: bool, claimed: bool) -> str:
