@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from portfolio.entries.panels import build_panels
-from portfolio.registry import registry_of
 from portfolio.evidence.models import EntryEvidence, Evidence
 from portfolio.evidence.panel import build_entry_panel
 from portfolio.extensions import db
+from portfolio.registry import registry_of
 from tests.evidence.builders import SAMPLES, entry_with, image_bytes, pdf_bytes, store
 from tests.factories import add_version, make_entry, make_scenario
 
