@@ -14,7 +14,6 @@ import pkgutil
 import shutil
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import event
 
 import tests
@@ -167,7 +166,3 @@ class WorldSnapshot(Snapshot):
     def restore_if_changed(self) -> None:
         if self.changed():
             self.restore()
-
-
-def upload_folder() -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"])

@@ -136,6 +136,23 @@ def site(database_template, tmp_path_factory):
         db.engine.dispose()
 
 
+def test_a_write_is_undone_before_the_next_case(site):
+    """The shared world is put back after a post that changed it, and only then."""
+    def row(method):
+        return next(index for index, route in enumerate(ROUTES)
+                    if (route.endpoint, route.method) == ("entries.delete_entry", method))
+
+    site.snapshot.restore_if_changed()
+    client = site.client("author")
+    assert client.get(site.requests[row("GET")].url).status_code == 200
+    assert not site.snapshot.changed()
+    assert client.post(site.requests[row("POST")].url).status_code == 302
+    assert client.get(site.requests[row("GET")].url).status_code == 404
+    assert site.snapshot.changed()
+    site.snapshot.restore_if_changed()
+    assert client.get(site.requests[row("GET")].url).status_code == 200
+
+
 def _target(location: str) -> str:
     parts = urlsplit(location)
     return parts.path + (f"?{parts.query}" if parts.query else "")
