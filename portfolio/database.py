@@ -61,15 +61,17 @@ def is_postgres() -> bool:
     return db.engine.dialect.name == "postgresql"
 
 
-def get_or_404(model, ident, *, visible=None):
-    """Load a row by primary key, answering 404 when absent or when `visible(row)` is false."""
+def get_or_404(model, ident, *, visible=None, options=()):
+    """Load a row by primary key, answering 404 when absent or when `visible(row)` is false.
+
+    `options` (e.g. joinedload) load what the page will read in the same statement."""
     try:
         ident = int(ident)
     except (TypeError, ValueError):
         abort(404)
     if ident <= 0 or ident > 2**31 - 1:  # primary keys are 32-bit integers
         abort(404)
-    row = db.session.get(model, ident)
+    row = db.session.get(model, ident, options=options)
     if row is None or (visible is not None and not visible(row)):
         abort(404)
     return row
