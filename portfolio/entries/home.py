@@ -7,7 +7,7 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required
 
 from ..requests import database_id, page_arg
-from ..reviews.progress import STATES, candidate_progress
+from ..reviews.progress import STATES, progress_for
 from . import bp, keeping, queries
 from .authoring import (
     can_view_candidate,
@@ -39,16 +39,17 @@ def _filters(form: EntryFilterForm) -> dict:
     }
 
 
-def coverage(user, membership) -> list[dict]:
-    """Areas × competencies of the candidate's framework, with each competency's state."""
-    if membership is None:
+def coverage(user, groups) -> list[dict]:
+    """Areas × competencies of the candidate's framework (`groups`, already loaded for the
+    filter), with each competency's state."""
+    competencies = [item for group in groups for item in group.competencies]
+    if not competencies:
         return []
-    framework = membership.cohort.framework
-    progress = candidate_progress(user.id, framework)
+    progress = progress_for([user.id], competencies)[user.id]
     return [{"area": group.area,
              "items": [progress.items[item.code] for item in group.competencies
                        if item.code in progress.items]}
-            for group in queries.competency_groups(framework.id)]
+            for group in groups]
 
 
 @bp.route("/")
@@ -65,7 +66,7 @@ def home():
     return render_template(
         "entries/home.html", membership=membership, form=form, entries=entries,
         filters={key: value for key, value in request.args.items() if key != "page"},
-        filtered=any(filters.values()), coverage=coverage(current_user, membership),
+        filtered=any(filters.values()), coverage=coverage(current_user, groups),
         states=STATES, goals=queries.goals_of(current_user.id),
         feedback=queries.recent_feedback(current_user.id),
         statement=queries.statement_with_owner(current_user.id),

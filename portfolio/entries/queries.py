@@ -30,13 +30,13 @@ class CompetencyGroup:
 
 
 def competency_groups(framework_id: int | None) -> list[CompetencyGroup]:
-    """A framework's competencies grouped by area, in order (two statements)."""
+    """A framework's competencies grouped by area, in order (one statement)."""
     if framework_id is None:
         return []
     areas = db.session.scalars(
         select(CompetencyArea).where(CompetencyArea.framework_id == framework_id)
-        .options(selectinload(CompetencyArea.competencies))
-        .order_by(CompetencyArea.position, CompetencyArea.id))
+        .options(joinedload(CompetencyArea.competencies))
+        .order_by(CompetencyArea.position, CompetencyArea.id)).unique()
     return [CompetencyGroup(area, list(area.competencies)) for area in areas]
 
 

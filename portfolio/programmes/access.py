@@ -136,8 +136,8 @@ def carried_into(cohort_id_column, cohort):
 
 
 def membership_in(cohort_id: int, user_id: int) -> CohortMembership | None:
-    return db.session.scalar(select(CohortMembership).where(
-        CohortMembership.cohort_id == cohort_id, CohortMembership.user_id == user_id))
+    """The person's membership of one cohort, whatever its status."""
+    return next((item for item in _memberships_of(user_id) if item.cohort_id == cohort_id), None)
 
 
 def current_membership_in(cohort_id: int, user_id: int) -> CohortMembership | None:
@@ -147,43 +147,54 @@ def current_membership_in(cohort_id: int, user_id: int) -> CohortMembership | No
 
 
 def current_memberships(user_id: int, role: str | None = None) -> list[CohortMembership]:
-    """A person's memberships that count for access (not withdrawn), newest first.
-
-    Read once per request per person with their cohorts and years: the navigation, the
-    permission checks and the page itself all ask, and they must all get the same answer. A
-    flush that changes any membership forgets the answer, so a request that writes one reads
-    its own write; outside a request nothing is kept."""
-    memberships = _request_memo().get(user_id)
-    if memberships is None:
-        statement = (select(CohortMembership)
-                     .where(CohortMembership.user_id == user_id, ACTIVE)
-                     .options(joinedload(CohortMembership.cohort).joinedload(Cohort.year))
-                     .order_by(CohortMembership.id.desc()))
-        memberships = list(db.session.scalars(statement))
-        if has_request_context():
-            _request_memo()[user_id] = memberships
-    return [item for item in memberships if role is None or item.role == role]
+    """A person's memberships that count for access (not withdrawn), newest first."""
+    return [item for item in _memberships_of(user_id)
+            if item.is_current and (role is None or item.role == role)]
 
 
-def _request_memo() -> dict:
+def _memberships_of(user_id: int) -> list[CohortMembership]:
+    """Every membership of a person, newest first, with its cohort and year.
+
+    Read once per request per person: the navigation, the permission checks and the page
+    itself all ask, and they must all get the same answer. A flush that changes any
+    membership, cohort or year forgets the answer, so a request that writes one reads its own
+    write; outside a request nothing is kept."""
+    memo = _request_memo("memberships")
+    if user_id not in memo:
+        memo[user_id] = list(db.session.scalars(
+            select(CohortMembership).where(CohortMembership.user_id == user_id)
+            .options(joinedload(CohortMembership.cohort).joinedload(Cohort.year))
+            .order_by(CohortMembership.id.desc())))
+    return memo[user_id]
+
+
+def _request_memo(kind: str) -> dict:
+    """This request's membership facts of one kind; a throwaway dict outside a request."""
     if not has_request_context():
         return {}
-    return g.setdefault("current_memberships", {})
+    return g.setdefault("membership_facts", {}).setdefault(kind, {})
 
 
 @event.listens_for(Session, "after_flush")
 def _forget_memberships(session, _context) -> None:
-    if has_request_context() and "current_memberships" in g and any(
+    if has_request_context() and "membership_facts" in g and any(
             isinstance(item, CohortMembership | Cohort | ProgrammeYear)
             for item in (*session.new, *session.dirty, *session.deleted)):
-        g.pop("current_memberships", None)
+        g.pop("membership_facts", None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_memberships_on_bulk_write(orm_execute_state) -> None:
+    """`update(...)`/`delete(...)` statements bypass the flush: forget on any of them."""
+    if (orm_execute_state.is_update or orm_execute_state.is_delete) and has_request_context():
+        g.pop("membership_facts", None)
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_memberships_on_rollback(_session, _previous_transaction) -> None:
     """A rolled-back write may have been read already: ask the database again."""
     if has_request_context():
-        g.pop("current_memberships", None)
+        g.pop("membership_facts", None)
 
 
 def can_see_cohort(user, cohort) -> bool:

@@ -91,3 +91,21 @@ def test_a_rolled_back_membership_stops_counting(app):
         assert is_candidate(user)
         db.session.rollback()
         assert not is_candidate(user)
+
+
+def test_a_bulk_update_in_the_same_request_takes_effect_at_once(app):
+    from sqlalchemy import update
+
+    from portfolio.programmes.models import CohortMembership
+
+    with app.app_context():
+        user = make_user("bulk@example.test")
+        add_member(make_cohort(), user, role="candidate")
+        db.session.commit()
+        user_id = user.id
+    with app.test_request_context("/"):
+        user = db.session.get(type(user), user_id)
+        assert is_candidate(user)
+        db.session.execute(update(CohortMembership).where(CohortMembership.user_id == user_id)
+                           .values(status="withdrawn"))
+        assert not is_candidate(user)
