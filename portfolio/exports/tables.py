@@ -9,14 +9,12 @@ import csv
 import io
 from datetime import datetime
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils import get_column_letter
-
 from ..timeutil import local
 from . import xlsx
 from .cells import neutralise, neutralise_row
 from .queries import CandidateRow, CohortReport
 from .signoffs import SignoffRecord
+from .xlsx import ILLEGAL_CHARACTERS_RE, get_column_letter
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

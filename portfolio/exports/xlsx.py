@@ -10,11 +10,10 @@ Values arrive already neutralised (see tables.spreadsheet_value).
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import date, datetime
 from xml.sax.saxutils import escape
-
-from openpyxl.utils import get_column_letter
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -23,6 +22,17 @@ EPOCH = datetime(1899, 12, 30)
 # Style ids in styles.xml below.
 PLAIN, HEADER, PERCENT, DATE, DATETIME = range(5)
 FORMATS = {"0%": PERCENT, "d mmm yyyy": DATE, "d mmm yyyy hh:mm": DATETIME}
+# Control characters XML 1.0 cannot hold (tab, newline and carriage return it can).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def get_column_letter(number: int) -> str:
+    """1 -> A, 26 -> Z, 27 -> AA."""
+    letters = ""
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
 
 
 class Sheet:
