@@ -1,7 +1,8 @@
-"""Pacing: entries and sign-offs by month, late-arrival flags and the geometry of small charts.
+"""Pacing: entries and sign-offs by month, late-arrival flags and the cohort chart's geometry.
 
-Charts are drawn by Jinja templates as inline SVG from the numbers computed here; nothing a
-user typed goes inside them except escaped labels.
+The cohort chart is drawn by a Jinja template as inline SVG from the numbers computed here, each
+candidate's small chart by `progress_html.Sparklines`; nothing a user typed goes inside them
+except escaped labels.
 """
 
 from __future__ import annotations
@@ -65,13 +66,6 @@ class LateCheck:
         return self.total >= LATE_MIN_ENTRIES and self.share > LATE_SHARE
 
 
-def late_check(arrivals: list[datetime], ends_on: date, weeks: int) -> LateCheck:
-    """How many entries arrived in the last `weeks` weeks before the cohort's end date."""
-    window_start = ends_on - timedelta(weeks=weeks)
-    late = sum(1 for moment in arrivals if window_start <= local(moment).date() <= ends_on)
-    return LateCheck(total=len(arrivals), late=late, window_start=window_start)
-
-
 @dataclass
 class Bar:
     x: float
@@ -94,26 +88,6 @@ class Chart:
     ticks: list[dict] = field(default_factory=list)
     maximum: int = 0
     cumulative_max: int = 0
-
-
-def sparkline(months: list[date], entries: Counter, signoffs: Counter) -> Chart:
-    """Entries as bars above a baseline, sign-offs as bars below it: told apart by place."""
-    step, half = 10, 16
-    chart = Chart(width=max(step * len(months), step), height=2 * half + 2, baseline=half + 1)
-    peak = max([*entries.values(), *signoffs.values(), 1])
-    for index, month in enumerate(months):
-        x = index * step + 1
-        up = round(half * entries.get(month, 0) / peak, 2)
-        down = round(half * signoffs.get(month, 0) / peak, 2)
-        name = month_label(month, short=False)
-        if up:
-            chart.bars.append(Bar(x, chart.baseline - up, step - 2, up, entries[month],
-                                  f"{name}: {entries[month]} entries"))
-        if down:
-            chart.lower_bars.append(Bar(x, chart.baseline, step - 2, down, signoffs[month],
-                                        f"{name}: {signoffs[month]} sign-offs"))
-    chart.maximum = peak
-    return chart
 
 
 def cohort_chart(months: list[date], signoffs: Counter, until: date | None = None) -> Chart:

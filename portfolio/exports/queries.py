@@ -1,17 +1,17 @@
 """Read-side queries for the cohort progress page and the spreadsheets built from it.
 
 Every function here runs a fixed number of statements however many candidates a cohort has;
-progress states come from the shared read-model in `portfolio.reviews.progress`.
+progress states come from the shared read-model in `portfolio.reviews.progress`. Rows are read
+as plain columns, not ORM objects: at 600 candidates building objects was most of the time.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from collections import defaultdict
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import literal_column, select, union_all
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..auth.models import User
 from ..database import utcnow
@@ -19,145 +19,17 @@ from ..entries.models import Entry, EntryVersion
 from ..entries.permissions import visible_entries_filter
 from ..extensions import db
 from ..frameworks.models import Competency, CompetencyArea
-from ..programmes.models import CohortMembership
+from ..programmes.models import CohortMembership, Specialism, membership_specialisms
 from ..reviews.models import Signoff, SignoffRevocation
-from ..reviews.progress import STATES, CandidateProgress, progress_for
-from . import pacing
-
-MEMBER_STATUS_LABELS = {
-    "invited": "Invited",
-    "active": "Active",
-    "deferred": "Deferred",
-    "completed": "Completed",
-    "withdrawn": "Withdrawn",
-}
-STATUS_FILTERS = {"current": "All but withdrawn", "all": "All, with withdrawn",
-                  **MEMBER_STATUS_LABELS}
-SORTS = {
-    "name": "Name",
-    "progress": "Progress, most signed off first",
-    "progress_low": "Progress, least signed off first",
-    "specialism": "Specialism",
-    "developer": "Coach developer",
-    "status": "Status",
-}
-
-
-@dataclass
-class Filters:
-    specialism: int | None = None
-    developer: int | None = None
-    status: str = "current"
-    sort: str = "name"
-
-    @classmethod
-    def from_args(cls, args) -> Filters:
-        """Read filters from the query string; anything unrecognised means 'no filter'."""
-        status = args.get("status", "current")
-        sort = args.get("sort", "name")
-        return cls(specialism=_positive_int(args.get("specialism")),
-                   developer=_positive_int(args.get("developer")),
-                   status=status if status in STATUS_FILTERS else "current",
-                   sort=sort if sort in SORTS else "name")
-
-    @property
-    def is_filtered(self) -> bool:
-        return bool(self.specialism or self.developer or self.status != "current")
-
-    def as_args(self) -> dict:
-        args = {"status": self.status, "sort": self.sort}
-        if self.specialism:
-            args["specialism"] = self.specialism
-        if self.developer:
-            args["developer"] = self.developer
-        return args
-
-
-def _positive_int(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**62 else None
-
-
-@dataclass
-class AreaGroup:
-    title: str
-    competencies: list[Competency]
-
-
-@dataclass
-class CandidateRow:
-    membership: CohortMembership
-    progress: CandidateProgress
-    arrivals: list[datetime] = field(default_factory=list)
-    signoff_times: list[datetime] = field(default_factory=list)
-    late: pacing.LateCheck | None = None
-    chart: pacing.Chart | None = None
-
-    @property
-    def user(self) -> User:
-        return self.membership.user
-
-    @property
-    def name(self) -> str:
-        return self.membership.user.display_name
-
-    @property
-    def status_label(self) -> str:
-        return MEMBER_STATUS_LABELS.get(self.membership.status, self.membership.status)
-
-    @property
-    def specialisms(self) -> list[str]:
-        return [specialism.name for specialism in self.membership.specialisms]
-
-    @property
-    def developer_name(self) -> str:
-        developer = self.membership.coach_developer
-        return developer.display_name if developer else ""
-
-    @property
-    def entries(self) -> int:
-        return len(self.arrivals)
-
-    @property
-    def last_entry_at(self) -> datetime | None:
-        return max(self.arrivals) if self.arrivals else None
-
-
-@dataclass
-class CohortReport:
-    cohort: object
-    filters: Filters
-    areas: list[AreaGroup]
-    competencies: list[Competency]
-    rows: list[CandidateRow]
-    all_rows: list[CandidateRow]
-    months: list[date]
-    late_window_weeks: int
-    specialism_choices: list[tuple[int, str]]
-    developer_choices: list[tuple[int, str]]
-    cohort_chart: pacing.Chart | None = None
-    signoff_months: Counter = field(default_factory=Counter)
-
-    @property
-    def state_totals(self) -> dict[str, dict[str, int]]:
-        """competency code -> state -> number of candidates shown in that state."""
-        totals: dict[str, dict[str, int]] = {c.code: dict.fromkeys(STATES, 0)
-                                             for c in self.competencies}
-        for row in self.rows:
-            for code, item in row.progress.items.items():
-                totals[code][item.state] += 1
-        return totals
-
-    @property
-    def complete_count(self) -> int:
-        return sum(row.progress.is_complete for row in self.rows)
-
-    @property
-    def late_rows(self) -> list[CandidateRow]:
-        return [row for row in self.rows if row.late and row.late.is_late]
+from ..reviews.progress import (
+    CandidateProgress,
+    CompetencyProgress,
+    judge,
+    refresh_pending_progress,
+)
+from ..reviews.progress_table import CompetencyProgressRow, Facts
+from . import pacing, timeline
+from .report import MEMBER_STATUS_LABELS, AreaGroup, CandidateRow, CohortReport, Filters, Member
 
 
 def candidate_memberships(cohort_id: int) -> list[CohortMembership]:
@@ -170,83 +42,161 @@ def candidate_memberships(cohort_id: int) -> list[CohortMembership]:
     ).unique())
 
 
+def candidate_members(cohort_id: int) -> list[Member]:
+    """Every candidate of a cohort with name, coach developer and specialisms (one statement)."""
+    developer = aliased(User)
+    rows = db.session.execute(
+        select(CohortMembership.id, CohortMembership.user_id, CohortMembership.status,
+               CohortMembership.coach_developer_id, CohortMembership.completed_at,
+               User.display_name, developer.display_name, Specialism.id, Specialism.name,
+               Specialism.position)
+        .join(User, User.id == CohortMembership.user_id)
+        .outerjoin(developer, developer.id == CohortMembership.coach_developer_id)
+        .outerjoin(membership_specialisms,
+                   membership_specialisms.c.membership_id == CohortMembership.id)
+        .outerjoin(Specialism, Specialism.id == membership_specialisms.c.specialism_id)
+        .where(CohortMembership.cohort_id == cohort_id, CohortMembership.role == "candidate")
+        .order_by(CohortMembership.id, Specialism.position, Specialism.id))
+    members: dict[int, Member] = {}
+    for (membership_id, user_id, status, developer_id, completed_at, name, developer_name,
+         specialism_id, specialism, position) in rows:
+        member = members.get(membership_id)
+        if member is None:
+            member = members[membership_id] = Member(
+                membership_id, user_id, status, developer_id, completed_at, name,
+                developer_name or "")
+        if specialism_id is not None:
+            member.specialisms.append((specialism_id, specialism, position))
+    return list(members.values())
+
+
 def framework_areas(framework_id: int) -> tuple[list[AreaGroup], list[Competency]]:
-    """The framework's areas with their competencies, in order (two statements)."""
-    areas = list(db.session.scalars(select(CompetencyArea).where(
-        CompetencyArea.framework_id == framework_id).order_by(CompetencyArea.position,
-                                                             CompetencyArea.id)))
-    competencies = list(db.session.scalars(select(Competency).where(
-        Competency.framework_id == framework_id).order_by(Competency.position, Competency.id)))
-    by_area = defaultdict(list)
-    for competency in competencies:
-        by_area[competency.area_id].append(competency)
-    groups = [AreaGroup(area.title, by_area[area.id]) for area in areas if by_area[area.id]]
-    return groups, [competency for group in groups for competency in group.competencies]
+    """The framework's areas with their competencies, in order (one statement)."""
+    groups: dict[int, AreaGroup] = {}
+    for competency, area in db.session.execute(
+            select(Competency, CompetencyArea)
+            .join(CompetencyArea, CompetencyArea.id == Competency.area_id)
+            .where(Competency.framework_id == framework_id)
+            .order_by(CompetencyArea.position, CompetencyArea.id, Competency.position,
+                      Competency.id)):
+        groups.setdefault(area.id, AreaGroup(area.title, [])).competencies.append(competency)
+    areas = list(groups.values())
+    return areas, [competency for group in areas for competency in group.competencies]
 
 
-def entry_arrivals(candidate_ids: list[int], viewer) -> dict[int, list[datetime]]:
-    """When each shared entry the viewer may read was first saved, per candidate."""
-    result: dict[int, list[datetime]] = defaultdict(list)
+def judged_grid(candidate_ids: list[int], competencies: list[Competency]
+                ) -> tuple[list[CompetencyProgress], dict[int, tuple[int, ...]]]:
+    """Each candidate's progress as indexes into one list of judged states (one statement).
+
+    Most cells of a large cohort repeat a few (competency, facts) pairs, so each distinct pair
+    is judged once and shared; a candidate with no stored facts shares the 'nothing' row.
+    """
+    judged = [judge(competency) for competency in competencies]
+    plain = tuple(range(len(competencies)))
+    column = {competency.code: index for index, competency in enumerate(competencies)}
+    seen: dict[tuple, int] = {}
+    changed: dict[int, dict[int, int]] = defaultdict(dict)
+    for candidate, code, *fact in stored_fact_rows(candidate_ids):
+        position = column.get(code)
+        if position is None:
+            continue
+        key = (position, *fact)
+        index = seen.get(key)
+        if index is None:
+            index = seen[key] = len(judged)
+            judged.append(judge(competencies[position], Facts(*fact)))
+        changed[candidate][position] = index
+    grid = {}
+    for candidate in candidate_ids:
+        cells = plain
+        if candidate in changed:
+            cells = list(plain)
+            for position, index in changed[candidate].items():
+                cells[position] = index
+            cells = tuple(cells)
+        grid[candidate] = cells
+    return judged, grid
+
+
+def stored_fact_rows(candidate_ids: list[int]) -> list[tuple]:
+    """(candidate, code, claimed, awaiting review, developer sign-offs, peer sign-offs) rows.
+
+    The same read as `progress_table.stored_facts`, as plain tuples: a page of 600 candidates
+    judges a handful of distinct facts, so building a Facts object per row was wasted time.
+    """
+    refresh_pending_progress()
     if not candidate_ids:
-        return result
-    rows = db.session.execute(
-        select(Entry.owner_id, func.min(EntryVersion.created_at))
-        .join(EntryVersion, EntryVersion.entry_id == Entry.id)
+        return []
+    table = CompetencyProgressRow
+    return [(candidate, code, bool(claimed), bool(awaiting), developer, peer)
+            for candidate, code, claimed, awaiting, developer, peer in db.session.execute(
+                select(table.candidate_id, table.competency_code, table.claimed,
+                       table.awaiting_review, table.developer_signoffs, table.peer_signoffs)
+                .where(table.candidate_id.in_(candidate_ids)))]
+
+
+def pacing_moments(candidate_ids: list[int], viewer
+                   ) -> tuple[dict[int, list[datetime]], dict[int, list[datetime]]]:
+    """Per candidate, sorted: when each shared entry the viewer may read was first saved, and
+    when each unrevoked 'signed off' decision was made (one statement)."""
+    arrivals: dict[int, list[datetime]] = defaultdict(list)
+    signoffs: dict[int, list[datetime]] = defaultdict(list)
+    if not candidate_ids:
+        return arrivals, signoffs
+    # Version 1 is the first save (numbers only grow): one indexed row per entry, no grouping.
+    first_saved = (
+        select(Entry.owner_id, EntryVersion.created_at, literal_column("0"))
+        .join(EntryVersion, (EntryVersion.entry_id == Entry.id) & (EntryVersion.number == 1))
         .where(Entry.owner_id.in_(candidate_ids), Entry.privacy != "private",
-               Entry.status == "published", visible_entries_filter(viewer))
-        .group_by(Entry.id, Entry.owner_id))
-    for owner_id, first_saved in rows:
-        result[owner_id].append(first_saved)
-    return result
-
-
-def valid_signoff_times(candidate_ids: list[int]) -> dict[int, list[datetime]]:
-    """When each unrevoked 'signed off' decision was made, per candidate."""
-    result: dict[int, list[datetime]] = defaultdict(list)
-    if not candidate_ids:
-        return result
-    rows = db.session.execute(
-        select(Signoff.candidate_id, Signoff.created_at)
+               Entry.status == "published", visible_entries_filter(viewer)))
+    signed = (
+        select(Signoff.candidate_id, Signoff.created_at, literal_column("1"))
         .outerjoin(SignoffRevocation, SignoffRevocation.signoff_id == Signoff.id)
         .where(Signoff.candidate_id.in_(candidate_ids), Signoff.decision == "signed_off",
                SignoffRevocation.id.is_(None)))
-    for candidate_id, moment in rows:
-        result[candidate_id].append(moment)
-    return result
+    for candidate_id, moment, kind in db.session.execute(union_all(first_saved, signed)):
+        (signoffs if kind else arrivals)[candidate_id].append(moment)
+    for moments in (*arrivals.values(), *signoffs.values()):
+        moments.sort()
+    return arrivals, signoffs
 
 
 def cohort_report(cohort, viewer, filters: Filters, late_window_weeks: int) -> CohortReport:
     """Everything the progress page, CSV and XLSX show for one cohort, as the viewer may see it."""
-    memberships = candidate_memberships(cohort.id)
+    members = candidate_members(cohort.id)
     areas, competencies = framework_areas(cohort.framework_id)
-    ids = [membership.user_id for membership in memberships]
-    progress = progress_for(ids, competencies)
-    arrivals = entry_arrivals(ids, viewer)
-    signoffs = valid_signoff_times(ids)
-    all_rows = [CandidateRow(membership, progress[membership.user_id],
-                             sorted(arrivals.get(membership.user_id, [])),
-                             sorted(signoffs.get(membership.user_id, [])))
-                for membership in memberships]
+    ids = [member.user_id for member in members]
+    judged, grid = judged_grid(ids, competencies)
+    arrivals, signoffs = pacing_moments(ids, viewer)
+    codes = [competency.code for competency in competencies]
+    all_rows = []
+    for member in members:
+        cells = grid[member.user_id]
+        items = [judged[index] for index in cells]
+        all_rows.append(CandidateRow(
+            member, CandidateProgress(member.user_id, dict(zip(codes, items, strict=True))),
+            cells, sum(item.is_met for item in items), arrivals.get(member.user_id, []),
+            signoffs.get(member.user_id, [])))
     rows = sort_rows([row for row in all_rows if _matches(row, filters)], filters.sort)
     report = CohortReport(
         cohort=cohort, filters=filters, areas=areas, competencies=competencies, rows=rows,
         all_rows=all_rows, months=[], late_window_weeks=late_window_weeks,
-        specialism_choices=_specialism_choices(memberships),
-        developer_choices=_developer_choices(memberships))
+        specialism_choices=_specialism_choices(members),
+        developer_choices=_developer_choices(members), judged=judged)
     _add_pacing(report, cohort)
     return report
 
 
 def _matches(row: CandidateRow, filters: Filters) -> bool:
-    membership = row.membership
-    if filters.status == "current" and membership.status == "withdrawn":
+    member = row.membership
+    if filters.status == "current" and member.status == "withdrawn":
         return False
-    if filters.status not in ("current", "all") and membership.status != filters.status:
+    if filters.status not in ("current", "all") and member.status != filters.status:
         return False
-    if filters.developer and membership.coach_developer_id != filters.developer:
+    if filters.developer and member.coach_developer_id != filters.developer:
         return False
     return not (filters.specialism and filters.specialism not in
-                {specialism.id for specialism in membership.specialisms})
+                {specialism_id for specialism_id, _, _ in member.specialisms})
 
 
 STATUS_ORDER = {status: index for index, status in enumerate(MEMBER_STATUS_LABELS)}
@@ -258,9 +208,9 @@ def sort_rows(rows: list[CandidateRow], sort: str) -> list[CandidateRow]:
 
     rows = sorted(rows, key=by_name)
     if sort == "progress":
-        return sorted(rows, key=lambda row: -row.progress.met)
+        return sorted(rows, key=lambda row: -row.met)
     if sort == "progress_low":
-        return sorted(rows, key=lambda row: row.progress.met)
+        return sorted(rows, key=lambda row: row.met)
     if sort == "specialism":
         return sorted(rows, key=lambda row: (not row.specialisms,
                                              ", ".join(row.specialisms).casefold()))
@@ -272,29 +222,36 @@ def sort_rows(rows: list[CandidateRow], sort: str) -> list[CandidateRow]:
     return rows
 
 
-def _specialism_choices(memberships) -> list[tuple[int, str]]:
-    seen = {specialism.id: specialism for membership in memberships
-            for specialism in membership.specialisms}
-    return [(item.id, item.name) for item in sorted(seen.values(),
-                                                    key=lambda s: (s.position, s.name))]
+def _specialism_choices(members: list[Member]) -> list[tuple[int, str]]:
+    seen = {item[0]: item for member in members for item in member.specialisms}
+    return [(item_id, name) for item_id, name, _ in
+            sorted(seen.values(), key=lambda item: (item[2], item[1]))]
 
 
-def _developer_choices(memberships) -> list[tuple[int, str]]:
-    seen = {m.coach_developer.id: m.coach_developer.display_name for m in memberships
-            if m.coach_developer is not None}
+def _developer_choices(members: list[Member]) -> list[tuple[int, str]]:
+    seen = {m.coach_developer_id: m.developer_name for m in members
+            if m.coach_developer_id is not None}
     return sorted(seen.items(), key=lambda item: item[1].casefold())
 
 
 def _add_pacing(report: CohortReport, cohort) -> None:
-    moments = [moment for row in report.rows for moment in (*row.arrivals, *row.signoff_times)]
-    start = min([cohort.onboarding_on, *(pacing.month_of(m) for m in moments)])
-    end = max([cohort.ends_on, *(pacing.month_of(m) for m in moments)])
+    """Months to chart, late flags and the cohort's sign-offs per month, for the rows shown."""
+    firsts = [moments[0] for row in report.rows
+              for moments in (row.arrivals, row.signoff_times) if moments]
+    lasts = [moments[-1] for row in report.rows
+             for moments in (row.arrivals, row.signoff_times) if moments]
+    start = min(cohort.onboarding_on, pacing.month_of(min(firsts)) if firsts else date.max)
+    end = max(cohort.ends_on, pacing.month_of(max(lasts)) if lasts else date.min)
     report.months = pacing.month_range(start, end)
+    months = timeline.Months(report.months)
+    weeks = report.late_window_weeks
+    window_start = cohort.ends_on - timedelta(weeks=weeks)
+    window = timeline.day_span(window_start, cohort.ends_on)
+    report.signoff_months = months.count(
+        [moment for row in report.rows for moment in row.signoff_times])
     for row in report.rows:
-        entries = Counter(pacing.month_of(moment) for moment in row.arrivals)
-        signed = Counter(pacing.month_of(moment) for moment in row.signoff_times)
-        report.signoff_months.update(signed)
-        row.chart = pacing.sparkline(report.months, entries, signed)
-        row.late = pacing.late_check(row.arrivals, cohort.ends_on, report.late_window_weeks)
+        row.late = pacing.LateCheck(total=len(row.arrivals),
+                                    late=timeline.count_within(row.arrivals, window),
+                                    window_start=window_start)
     this_month = pacing.month_of(utcnow())
     report.cohort_chart = pacing.cohort_chart(report.months, report.signoff_months, this_month)

@@ -14,19 +14,21 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import joinedload
 
 from ..database import get_or_404, utcnow
 from ..extensions import db
 from ..programmes.models import Cohort, CohortMembership
 from ..reviews.progress import STATES
 from ..timeutil import local
-from . import bp, listing, services, tables
+from . import bp, listing, progress_html, services, tables
 from .document import build_document
 from .downloads import attachment, cohort_words, dated_name
 from .pacing import late_window_weeks
 from .permissions import can_export_portfolio, can_report_on_cohort, can_use_reports
-from .queries import SORTS, STATUS_FILTERS, Filters, cohort_report
+from .queries import cohort_report
 from .render import render_html, render_pdf
+from .report import SORTS, STATUS_FILTERS, Filters, page_number
 from .signoffs import signoff_log
 from .workload import developer_workload
 
@@ -35,8 +37,9 @@ def _today():
     return local(utcnow()).date()
 
 
-def _cohort_or_404(cohort_id: int) -> Cohort:
-    return get_or_404(Cohort, cohort_id, visible=lambda c: can_report_on_cohort(current_user, c))
+def _cohort_or_404(cohort_id: int, *options) -> Cohort:
+    return get_or_404(Cohort, cohort_id, visible=lambda c: can_report_on_cohort(current_user, c),
+                      options=options)
 
 
 def _membership_or_404(membership_id: int) -> CohortMembership:
@@ -64,16 +67,22 @@ def index():
 @bp.route("/cohorts/<int:cohort_id>/progress")
 @login_required
 def progress(cohort_id):
-    cohort = _cohort_or_404(cohort_id)
+    cohort = _cohort_or_404(cohort_id, joinedload(Cohort.year), joinedload(Cohort.framework))
     report = _report(cohort)
+    page = report.page(page_number(request.args.get("page")))
     workload = developer_workload(cohort, [row.membership for row in report.all_rows], _today())
     # The reviews feature's per-candidate page, when it is installed, is where a name leads.
     candidate_page = "reviews.candidate_progress_page"
-    return render_template("exports/progress.html", cohort=cohort, report=report,
+    links = {"pdf": progress_html.id_links("exports.portfolio_pdf", "membership_id"),
+             "html": progress_html.id_links("exports.portfolio_html", "membership_id")}
+    if candidate_page in current_app.view_functions:
+        links["candidate"] = progress_html.id_links(candidate_page, "user_id",
+                                                    cohort_id=cohort.id)
+    return render_template("exports/progress.html", cohort=cohort, report=report, page=page,
+                           cells=progress_html.matrix_cells(report, page.rows),
+                           charts=progress_html.sparklines(report, page.rows), links=links,
                            workload=workload, states=STATES, sorts=SORTS,
-                           statuses=STATUS_FILTERS, action_form=FlaskForm(),
-                           candidate_page=candidate_page
-                           if candidate_page in current_app.view_functions else None)
+                           statuses=STATUS_FILTERS, action_form=FlaskForm())
 
 
 @bp.route("/cohorts/<int:cohort_id>/progress.csv")

@@ -1,0 +1,63 @@
+"""UK months and date windows as UTC instants, so many moments are placed by comparison.
+
+Converting each of thousands of moments to UK time costs more than the rest of the progress
+page; a month (or a run of UK dates) is instead turned once into the UTC instants where it
+starts and ends, and each moment is placed with a binary search. The results are the ones
+`pacing.month_of` gives moment by moment.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
+
+
+def day_start(day: date, zone: ZoneInfo | None = None) -> datetime:
+    """The UTC instant at which a UK date begins."""
+    return datetime.combine(day, time(), tzinfo=zone or _zone()).astimezone(UTC)
+
+
+class Months:
+    """Consecutive UK months, with the instants that bound them."""
+
+    def __init__(self, months: list[date]):
+        zone = _zone()
+        self.months = months
+        following = (months[-1] + timedelta(days=32)).replace(day=1) if months else None
+        self.bounds = [day_start(month, zone) for month in months]
+        if following:
+            self.bounds.append(day_start(following, zone))
+
+    def index(self, moment: datetime) -> int | None:
+        """Position of the month the moment falls in, or None outside the months."""
+        position = bisect_right(self.bounds, moment) - 1
+        return position if 0 <= position < len(self.months) else None
+
+    def count(self, moments: list[datetime]) -> Counter:
+        """Moments per month (first day of the month -> number), outside months left out."""
+        counts = Counter()
+        for moment in moments:
+            position = self.index(moment)
+            if position is not None:
+                counts[self.months[position]] += 1
+        return counts
+
+
+def day_span(first_day: date, last_day: date) -> tuple[datetime, datetime]:
+    """The instants from the start of first_day to the end of last_day (UK dates)."""
+    zone = _zone()
+    return day_start(first_day, zone), day_start(last_day + timedelta(days=1), zone)
+
+
+def count_within(sorted_moments: list[datetime], span: tuple[datetime, datetime]) -> int:
+    """How many of the (sorted) moments fall within the span."""
+    start, end = span
+    return bisect_left(sorted_moments, end) - bisect_left(sorted_moments, start)
