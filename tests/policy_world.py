@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import shutil
+import time
 from pathlib import Path
 
 from sqlalchemy import event
@@ -166,3 +167,49 @@ class WorldSnapshot(Snapshot):
     def restore_if_changed(self) -> None:
         if self.changed():
             self.restore()
+
+
+class PolicySite:
+    """One app serving the policy world for a whole test module.
+
+    `prepare()` before each case puts the snapshot back if the last case changed anything, and
+    builds the world anew once it is older than MAX_AGE: the app has rules that run on the
+    clock (a comment may be edited for 15 minutes after it is posted), so a world seeded long
+    ago would answer differently from a fresh one.
+    """
+
+    MAX_AGE = 10 * 60  # seconds, under the app's shortest clock rule
+
+    def __init__(self, app, database_template, folder: Path, read):
+        self.app, self.template, self.folder, self.read = app, database_template, folder, read
+        self.snapshot: WorldSnapshot | None = None
+        self.generation = 0
+        self.build()
+
+    def build(self) -> None:
+        from portfolio.reference_data import ensure_reference_data
+        from tests.conftest import fresh_database_uri
+
+        db.session.remove()
+        db.engine.dispose()
+        if self.snapshot:
+            event.remove(db.engine, "before_cursor_execute", self.snapshot._note)
+        for key in ("UPLOAD_FOLDER", "EXPORT_FOLDER"):
+            shutil.rmtree(self.app.config[key], ignore_errors=True)
+        for suffix in ("-wal", "-shm"):
+            (self.folder / f"test.sqlite{suffix}").unlink(missing_ok=True)
+        fresh_database_uri(self.template, self.folder)  # the app's own database, emptied
+        ensure_reference_data()
+        self.data = self.read(build_world())
+        db.session.remove()
+        self.generation += 1
+        snapshot_folder = self.folder / f"snapshot-{self.generation}"
+        snapshot_folder.mkdir()
+        self.snapshot = WorldSnapshot(self.app, snapshot_folder)
+        self.built_at = time.monotonic()
+
+    def prepare(self) -> None:
+        if time.monotonic() - self.built_at > self.MAX_AGE:
+            self.build()
+        else:
+            self.snapshot.restore_if_changed()

@@ -16,12 +16,12 @@ import pytest
 
 from portfolio import create_app
 from portfolio.extensions import db
-from portfolio.reference_data import ensure_reference_data
 from tests.conftest import IsolatedClient, base_config, fresh_database_uri
 from tests.policy import FOREIGN_NAMES, MATRIX_ROLES, TREATED_AS, Route
 from tests.policy_world import (  # noqa: F401 - re-exported for the security tests
     MODULES,
     ROUTES,
+    PolicySite,
     WorldSnapshot,
     add_cross_cohort_actors,
     add_stale_sign_ins,
@@ -88,17 +88,28 @@ class Request:
 
 @dataclass
 class Site:
-    app: object
-    snapshot: WorldSnapshot
-    requests: list[Request]
-    cookies: dict  # role -> session token
-    names: dict  # role -> display name
+    policy: PolicySite
+
+    @property
+    def snapshot(self) -> WorldSnapshot:
+        return self.policy.snapshot
+
+    @property
+    def requests(self) -> list[Request]:
+        return self.policy.data[0]
+
+    @property
+    def names(self) -> dict:  # role -> display name
+        return self.policy.data[2]
+
+    def prepare(self):
+        self.policy.prepare()
 
     def client(self, role):
-        client = self.app.test_client()
+        client = self.policy.app.test_client()
         if role != "anonymous":
             with client.session_transaction() as session:
-                session["_user_id"] = self.cookies[role]
+                session["_user_id"] = self.policy.data[1][role]
                 session["_fresh"] = True
         return client
 
@@ -116,22 +127,22 @@ def _read(world, route: Route) -> Request:
                    secret=route.secret(world) if route.secret else None, locations=locations)
 
 
+def _read_world(world):
+    """Every row's request, and each role's session token and name, before any request."""
+    roles = [role for role in MATRIX_ROLES if role != "anonymous"]
+    cookies = {role: getattr(world, f"{role}_cookie", None)
+               or getattr(world, role).session_token for role in roles}
+    names = {role: getattr(world, role).display_name for role in roles}
+    return [_read(world, route) for route in ROUTES], cookies, names
+
+
 @pytest.fixture(scope="module")
 def site(database_template, tmp_path_factory):
     folder = tmp_path_factory.mktemp("matrix")
     app = create_app(base_config(folder, fresh_database_uri(database_template, folder)))
     app.test_client_class = IsolatedClient
     with app.app_context():
-        ensure_reference_data()
-        world = build_world()
-        requests = [_read(world, route) for route in ROUTES]
-        roles = [role for role in MATRIX_ROLES if role != "anonymous"]
-        cookies = {role: getattr(world, f"{role}_cookie", None)
-                   or getattr(world, role).session_token for role in roles}
-        names = {role: getattr(world, role).display_name for role in roles}
-        db.session.remove()
-        snapshot = WorldSnapshot(app, folder)
-        yield Site(app, snapshot, requests, cookies, names)
+        yield Site(PolicySite(app, database_template, folder, _read_world))
         db.session.remove()
         db.engine.dispose()
 
@@ -142,15 +153,25 @@ def test_a_write_is_undone_before_the_next_case(site):
         return next(index for index, route in enumerate(ROUTES)
                     if (route.endpoint, route.method) == ("entries.delete_entry", method))
 
-    site.snapshot.restore_if_changed()
+    site.prepare()
     client = site.client("author")
     assert client.get(site.requests[row("GET")].url).status_code == 200
     assert not site.snapshot.changed()
     assert client.post(site.requests[row("POST")].url).status_code == 302
     assert client.get(site.requests[row("GET")].url).status_code == 404
     assert site.snapshot.changed()
-    site.snapshot.restore_if_changed()
+    site.prepare()
     assert client.get(site.requests[row("GET")].url).status_code == 200
+
+
+def test_an_old_world_is_built_anew(site):
+    """Past MAX_AGE the clock rules (a comment's edit window) would answer differently."""
+    generation = site.policy.generation
+    site.policy.built_at -= PolicySite.MAX_AGE + 1
+    site.prepare()
+    assert site.policy.generation == generation + 1
+    request = site.requests[ROUTE_IDS.index("GET reviews.edit_comment")]
+    assert site.client("peer").get(request.url).status_code == 200
 
 
 def _target(location: str) -> str:
@@ -160,7 +181,7 @@ def _target(location: str) -> str:
 
 @pytest.mark.parametrize(("index", "actual_role"), CASES)
 def test_route_answers_the_role_as_the_policy_says(site, index, actual_role):
-    site.snapshot.restore_if_changed()
+    site.prepare()
     route, request = ROUTES[index], site.requests[index]
     role = TREATED_AS.get(actual_role, actual_role)
     client = site.client(actual_role)
