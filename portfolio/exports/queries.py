@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import literal_column, select, union_all
+from sqlalchemy import Select, literal_column, select, union_all
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..auth.models import User
@@ -22,7 +22,6 @@ from ..frameworks.models import Competency, CompetencyArea
 from ..programmes.models import CohortMembership, Specialism, membership_specialisms
 from ..reviews.models import Signoff, SignoffRevocation
 from ..reviews.progress import (
-    CandidateProgress,
     CompetencyProgress,
     judge,
     refresh_pending_progress,
@@ -84,19 +83,26 @@ def framework_areas(framework_id: int) -> tuple[list[AreaGroup], list[Competency
     return areas, [competency for group in areas for competency in group.competencies]
 
 
-def judged_grid(candidate_ids: list[int], competencies: list[Competency]
-                ) -> tuple[list[CompetencyProgress], dict[int, tuple[int, ...]]]:
-    """Each candidate's progress as indexes into one list of judged states (one statement).
+def candidate_ids(cohort_id: int) -> Select:
+    """The user ids of a cohort's candidates, as a subquery (no list of ids to send)."""
+    return select(CohortMembership.user_id).where(CohortMembership.cohort_id == cohort_id,
+                                                  CohortMembership.role == "candidate")
+
+
+def judged_grid(candidates: Select, competencies: list[Competency]
+                ) -> tuple[list[CompetencyProgress], tuple[int, ...], dict[int, tuple[int, ...]]]:
+    """Progress as indexes into one list of judged states (one statement): the cells of a
+    candidate with no stored facts, and of each candidate with some.
 
     Most cells of a large cohort repeat a few (competency, facts) pairs, so each distinct pair
-    is judged once and shared; a candidate with no stored facts shares the 'nothing' row.
+    is judged once and shared.
     """
     judged = [judge(competency) for competency in competencies]
     plain = tuple(range(len(competencies)))
     column = {competency.code: index for index, competency in enumerate(competencies)}
     seen: dict[tuple, int] = {}
-    changed: dict[int, dict[int, int]] = defaultdict(dict)
-    for candidate, code, *fact in stored_fact_rows(candidate_ids):
+    changed: dict[int, list[int]] = {}
+    for candidate, code, *fact in stored_fact_rows(candidates):
         position = column.get(code)
         if position is None:
             continue
@@ -105,54 +111,44 @@ def judged_grid(candidate_ids: list[int], competencies: list[Competency]
         if index is None:
             index = seen[key] = len(judged)
             judged.append(judge(competencies[position], Facts(*fact)))
-        changed[candidate][position] = index
-    grid = {}
-    for candidate in candidate_ids:
-        cells = plain
-        if candidate in changed:
-            cells = list(plain)
-            for position, index in changed[candidate].items():
-                cells[position] = index
-            cells = tuple(cells)
-        grid[candidate] = cells
-    return judged, grid
+        cells = changed.get(candidate)
+        if cells is None:
+            cells = changed[candidate] = list(plain)
+        cells[position] = index
+    return judged, plain, {candidate: tuple(cells) for candidate, cells in changed.items()}
 
 
-def stored_fact_rows(candidate_ids: list[int]) -> list[tuple]:
+def stored_fact_rows(candidates: Select) -> list[tuple]:
     """(candidate, code, claimed, awaiting review, developer sign-offs, peer sign-offs) rows.
 
     The same read as `progress_table.stored_facts`, as plain tuples: a page of 600 candidates
     judges a handful of distinct facts, so building a Facts object per row was wasted time.
     """
     refresh_pending_progress()
-    if not candidate_ids:
-        return []
     table = CompetencyProgressRow
     return [(candidate, code, bool(claimed), bool(awaiting), developer, peer)
             for candidate, code, claimed, awaiting, developer, peer in db.session.execute(
                 select(table.candidate_id, table.competency_code, table.claimed,
                        table.awaiting_review, table.developer_signoffs, table.peer_signoffs)
-                .where(table.candidate_id.in_(candidate_ids)))]
+                .where(table.candidate_id.in_(candidates)))]
 
 
-def pacing_moments(candidate_ids: list[int], viewer
+def pacing_moments(candidates: Select, viewer
                    ) -> tuple[dict[int, list[datetime]], dict[int, list[datetime]]]:
     """Per candidate, sorted: when each shared entry the viewer may read was first saved, and
     when each unrevoked 'signed off' decision was made (one statement)."""
     arrivals: dict[int, list[datetime]] = defaultdict(list)
     signoffs: dict[int, list[datetime]] = defaultdict(list)
-    if not candidate_ids:
-        return arrivals, signoffs
     # Version 1 is the first save (numbers only grow): one indexed row per entry, no grouping.
     first_saved = (
         select(Entry.owner_id, EntryVersion.created_at, literal_column("0"))
         .join(EntryVersion, (EntryVersion.entry_id == Entry.id) & (EntryVersion.number == 1))
-        .where(Entry.owner_id.in_(candidate_ids), Entry.privacy != "private",
+        .where(Entry.owner_id.in_(candidates), Entry.privacy != "private",
                Entry.status == "published", visible_entries_filter(viewer)))
     signed = (
         select(Signoff.candidate_id, Signoff.created_at, literal_column("1"))
         .outerjoin(SignoffRevocation, SignoffRevocation.signoff_id == Signoff.id)
-        .where(Signoff.candidate_id.in_(candidate_ids), Signoff.decision == "signed_off",
+        .where(Signoff.candidate_id.in_(candidates), Signoff.decision == "signed_off",
                SignoffRevocation.id.is_(None)))
     for candidate_id, moment, kind in db.session.execute(union_all(first_saved, signed)):
         (signoffs if kind else arrivals)[candidate_id].append(moment)
@@ -165,18 +161,18 @@ def cohort_report(cohort, viewer, filters: Filters, late_window_weeks: int) -> C
     """Everything the progress page, CSV and XLSX show for one cohort, as the viewer may see it."""
     members = candidate_members(cohort.id)
     areas, competencies = framework_areas(cohort.framework_id)
-    ids = [member.user_id for member in members]
-    judged, grid = judged_grid(ids, competencies)
-    arrivals, signoffs = pacing_moments(ids, viewer)
-    codes = [competency.code for competency in competencies]
+    candidates = candidate_ids(cohort.id)
+    judged, plain, grid = judged_grid(candidates, competencies)
+    arrivals, signoffs = pacing_moments(candidates, viewer)
+    met = [item.is_met for item in judged]
+    plain_met = sum(met[index] for index in plain)
     all_rows = []
     for member in members:
-        cells = grid[member.user_id]
-        items = [judged[index] for index in cells]
-        all_rows.append(CandidateRow(
-            member, CandidateProgress(member.user_id, dict(zip(codes, items, strict=True))),
-            cells, sum(item.is_met for item in items), arrivals.get(member.user_id, []),
-            signoffs.get(member.user_id, [])))
+        cells = grid.get(member.user_id)
+        count = sum(met[index] for index in cells) if cells else plain_met
+        all_rows.append(CandidateRow(member, judged, cells or plain, count,
+                                     arrivals.get(member.user_id, []),
+                                     signoffs.get(member.user_id, [])))
     rows = sort_rows([row for row in all_rows if _matches(row, filters)], filters.sort)
     report = CohortReport(
         cohort=cohort, filters=filters, areas=areas, competencies=competencies, rows=rows,

@@ -97,15 +97,22 @@ class Member:
     specialisms: list[tuple[int, str, int]] = field(default_factory=list)  # id, name, position
 
 
-@dataclass(slots=True)
+@dataclass
 class CandidateRow:
     membership: Member
-    progress: CandidateProgress
-    cells: tuple[int, ...]  # per competency, the index of its judged state in report.judged
+    judged: list[CompetencyProgress]  # the report's distinct judged states, shared by all rows
+    cells: tuple[int, ...]  # per competency, the index of its judged state in `judged`
     met: int = 0
     arrivals: list[datetime] = field(default_factory=list)
     signoff_times: list[datetime] = field(default_factory=list)
     late: pacing.LateCheck | None = None
+
+    @cached_property
+    def progress(self) -> CandidateProgress:
+        """The row as the shared progress type (what the spreadsheets read), made when asked."""
+        items = [self.judged[index] for index in self.cells]
+        return CandidateProgress(self.membership.user_id,
+                                 {item.competency.code: item for item in items})
 
     @property
     def name(self) -> str:
