@@ -18,12 +18,12 @@ from sqlalchemy import func, select, text
 
 from portfolio import create_app
 from portfolio.extensions import db
-from portfolio.reference_data import ensure_reference_data
 from tests.conftest import USE_POSTGRES, IsolatedClient, base_config, fresh_database_uri
 from tests.policy import MATRIX_ROLES
+from tests.policy_world import PolicySite
 from tests.security.corpus import INVALID_UTF8, TEXT_PAYLOADS, live_markup_in
 from tests.security.forms import filled, forms_on
-from tests.test_authorization_matrix import ROUTE_IDS, ROUTES, WorldSnapshot, build_world
+from tests.test_authorization_matrix import ROUTE_IDS, ROUTES
 
 # Tables a refused request may still write to, by design: the audit trail and login throttle
 # record refusals, and a too-large post rescues the author's text so it is never lost.
@@ -89,28 +89,24 @@ def _form_pages():
 @pytest.fixture(scope="module")
 def site(database_template, tmp_path_factory):
     """The policy world, built once; each page's test starts from it as seeded."""
+    def read(world):
+        tokens = {role: getattr(world, role).session_token for role in ROLE_PREFERENCE
+                  if role != "anonymous" and hasattr(world, role)}
+        return [route.url(world) for route in ROUTES], tokens
+
     folder = tmp_path_factory.mktemp("hostile")
     app = create_app(base_config(folder, fresh_database_uri(database_template, folder)))
     app.test_client_class = IsolatedClient
     with app.app_context():
-        ensure_reference_data()
-        world = build_world()
-        urls = [route.url(world) for route in ROUTES]
-        users = {role: getattr(world, role) for role in ROLE_PREFERENCE
-                 if role != "anonymous" and hasattr(world, role)}
-        tokens = {role: user.session_token for role, user in users.items()}
-        db.session.remove()
-        snapshot = WorldSnapshot(app, folder)
-        yield app, urls, tokens, snapshot
+        yield PolicySite(app, database_template, folder, read)
         db.session.remove()
         db.engine.dispose()
 
 
 @pytest.fixture
-def app(site):  # the module's app and its world, put back if the last page changed it
-    app, _, _, snapshot = site
-    snapshot.restore_if_changed()
-    return app
+def app(site):  # the module's app and its world, as seeded
+    site.prepare()
+    return site.app
 
 
 def row_counts() -> dict[str, int]:
@@ -176,7 +172,7 @@ def test_every_page_row_is_sorted_into_pages_or_files():
 
 @pytest.mark.parametrize(("index", "role"), _form_pages())
 def test_every_form_survives_hostile_text(app, site, index, role):
-    _, urls, tokens, _ = site
+    urls, tokens = site.data
     name, url = ROUTE_IDS[index], urls[index]
     client = app.test_client()
     if role != "anonymous":
