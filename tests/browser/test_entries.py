@@ -104,12 +104,15 @@ def test_text_typed_while_the_server_is_unreachable_is_offered_back(page, live_s
     s, base = portfolio_world, live_server.url
     sign_in(page, base, s.author.email, PASSWORD)
     page.goto(f"{base}/portfolio/entries/{s.entry.id}/edit")
-    page.route("**/autosave", lambda route: route.abort())
+    # Really offline (not a blocked route): the save the closing tab sends must fail too.
+    page.context.set_offline(True)
     page.get_by_label("What?", exact=True).fill("Words written on a train with no signal.")
     page.get_by_label("Tags").focus()
     page.locator("[data-autosave-status]").get_by_text("kept in this browser").wait_for()
     page.once("dialog", lambda dialog: dialog.accept())  # the unsaved-changes warning
-    page.close(run_before_unload=True)  # the tab is closed while still offline
+    with page.expect_event("close"):  # the tab is closed while still offline, and is gone
+        page.close(run_before_unload=True)
+    page.context.set_offline(False)
     later = page.context.new_page()
     later.goto(f"{base}/portfolio/entries/{s.entry.id}/edit")
     later.get_by_role("button", name="Put my kept text back").click()
