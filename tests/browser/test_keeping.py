@@ -126,12 +126,15 @@ def test_text_kept_in_a_closed_tab_is_offered_in_a_new_one(page, live_server, po
     sign_in(page, base, s.author.email, PASSWORD)
     edit = f"{base}/portfolio/entries/{s.entry.id}/edit"
     page.goto(edit)
-    page.route("**/autosave", lambda route: route.abort())
+    # Really offline (not a blocked route): the save the closing tab sends must fail too.
+    page.context.set_offline(True)
     page.get_by_label("What?", exact=True).fill("Words written with no signal.")
     page.get_by_label("Tags").focus()
     expect(page.locator("[data-autosave-status]")).to_contain_text("kept in this browser")
     page.once("dialog", lambda dialog: dialog.accept())
-    page.close(run_before_unload=True)
+    with page.expect_event("close"):  # the tab is gone before the next one opens
+        page.close(run_before_unload=True)
+    page.context.set_offline(False)
     later = page.context.new_page()
     later.goto(edit)
     later.get_by_role("button", name=KEPT_PROMPT).click()
