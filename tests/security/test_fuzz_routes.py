@@ -8,7 +8,10 @@ values: huge, negative and fractional numbers, digits int() refuses, impossible 
 unicode, very long and oversized text, several values for one name, broken files, and ids past
 every column's range in the path. The role the route is for also gets fixed sweeps: each
 dangerous value in every field at once, then one field at a time for each submit button.
-Examples are derandomized, so CI sees the same requests.
+Examples are derandomized, so CI sees the same requests. The world is built once for the
+module and put back before a route only when an earlier request changed it (tests/policy_world.py).
+On PostgreSQL fewer examples are drawn (the SQLite pass draws the depth); the fixed sweeps,
+which carry the values PostgreSQL refuses and SQLite keeps (ids past bigint, NUL), run in full.
 """
 
 from __future__ import annotations
@@ -30,24 +33,22 @@ from werkzeug.datastructures import MultiDict
 from portfolio import create_app
 from portfolio.extensions import db
 from portfolio.reference_data import ensure_reference_data
-from tests import test_authorization_matrix as matrix
-from tests.conftest import IsolatedClient, base_config, fresh_database_uri
-from tests.factories import make_scenario
+from tests.conftest import USE_POSTGRES, IsolatedClient, base_config, fresh_database_uri
+from tests.policy_world import WorldSnapshot, build_world
 from tests.security.forms import FormParser
 from tests.security.fuzzing import (
     READ,
-    Snapshot,
     build_fields,
     field_values,
     names_in_source,
     noting_request_class,
     sweeps,
 )
-from tests.test_authorization_matrix import EXEMPT_ENDPOINTS, MODULES, ROUTES
+from tests.test_authorization_matrix import EXEMPT_ENDPOINTS, ROUTES
 
 # Drawn examples per route for the role it is for, and for each other role (raise them for a
 # deeper local run: PORTFOLIO_FUZZ_EXAMPLES=200).
-EXAMPLES = int(os.environ.get("PORTFOLIO_FUZZ_EXAMPLES", "3"))
+EXAMPLES = int(os.environ.get("PORTFOLIO_FUZZ_EXAMPLES", "1" if USE_POSTGRES else "3"))
 OTHER_ROLE_EXAMPLES = max(1, EXAMPLES // 2)
 ROLES = ("anonymous", "author", "developer", "lead", "admin")
 # Who finds a route's parameters: the first of these the policy lets in.
@@ -110,7 +111,7 @@ class FuzzWorld:
                 data = route.data(world) if route.data else {}
                 self.policy[key] = (route.url(world), _as_lists(data), route.allowed)
                 self.data_of[key] = route.data
-        self.snapshot = Snapshot(app, folder)
+        self.snapshot = WorldSnapshot(app, folder)
 
     def client(self, role):
         client = self.app.test_client()
@@ -168,7 +169,7 @@ class FuzzWorld:
                                              for value in values] + [("fuzz_probe", "1")]))
             _add_names(plan.query, READ["args"])
             _add_names(plan.form, READ["form"] - plan.files - {"fuzz_probe"})
-            self.snapshot.restore()
+            self.snapshot.restore_if_changed()
 
     def page_forms(self, client, url, plan):
         """The forms on the GET page at `url` that send to this route, by this method."""
@@ -264,17 +265,6 @@ def _as_lists(data) -> dict[str, list[str]]:
     return out
 
 
-def build_world():
-    """The authorization matrix's world: every role, and every object its policy URLs name."""
-    world = make_scenario()
-    for extra in ("add_stale_sign_ins", "add_cross_cohort_actors"):
-        getattr(matrix, extra, lambda world: None)(world)
-    for module in MODULES:
-        if hasattr(module, "setup"):
-            module.setup(world)
-    return world
-
-
 @pytest.fixture(scope="module")
 def fuzz_world(database_template, tmp_path_factory):
     folder = tmp_path_factory.mktemp("fuzz")
@@ -287,7 +277,6 @@ def fuzz_world(database_template, tmp_path_factory):
     with app.app_context():
         ensure_reference_data()
         world = build_world()
-        db.session.commit()
         fuzz = FuzzWorld(app, world, folder)
         fuzz.errors = errors
         yield fuzz
@@ -298,7 +287,7 @@ def fuzz_world(database_template, tmp_path_factory):
 
 @pytest.mark.parametrize(("endpoint", "method"), _targets())
 def test_route_never_answers_5xx(fuzz_world, endpoint, method):
-    fuzz_world.snapshot.restore()
+    fuzz_world.snapshot.restore_if_changed()
     plan = fuzz_world.plan(endpoint, method)
     # A route that reads nothing has only its path to vary: the role it is for sends each path
     # once (every role's plain request is the authorization matrix's; some, like the PDF
