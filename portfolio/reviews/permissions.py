@@ -97,10 +97,6 @@ def can_withdraw_request(user, review_request) -> bool:
     return _signed_in(user) and review_request.candidate_id == user.id
 
 
-def can_revoke_signoff(user, signoff) -> bool:
-    return is_manager(user)
-
-
 # --- progress, completion and audit -----------------------------------------------------
 
 def can_view_progress(user, membership) -> bool:
@@ -113,7 +109,3 @@ def can_view_progress(user, membership) -> bool:
 
 def can_record_completion(user, membership) -> bool:
     return is_manager(user) and membership is not None and membership.is_candidate
-
-
-def can_view_cohort_audit(user, cohort) -> bool:
-    return is_manager(user)
