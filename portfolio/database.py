@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
+from .requests import is_database_id
 
 
 def utcnow() -> datetime:
@@ -69,7 +70,7 @@ def get_or_404(model, ident, *, visible=None, options=()):
         ident = int(ident)
     except (TypeError, ValueError):
         abort(404)
-    if ident <= 0 or ident > 2**31 - 1:  # primary keys are 32-bit integers
+    if not is_database_id(ident):  # primary keys are 32-bit integers
         abort(404)
     row = db.session.get(model, ident, options=options)
     if row is None or (visible is not None and not visible(row)):

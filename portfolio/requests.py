@@ -74,6 +74,12 @@ def whole_number(value, *, low: int = 0, high: int = MAX_ID) -> int | None:
     return number if low <= number <= high else None
 
 
+def is_database_id(value) -> bool:
+    """An int a primary key or version number could be (1 to MAX_ID): a larger number in a
+    URL names nothing, and must answer 404 rather than a database error."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
 def database_id(value) -> int:
     """Coerce a submitted id to int, refusing (ValueError) anything no row could have.
 

@@ -11,16 +11,11 @@ from wtforms.fields.choices import SelectChoice
 from ..auth.models import User
 from ..extensions import db
 from ..frameworks.models import Competency, CompetencyArea, in_framework_order
+from ..requests import is_database_id
 from .models import Entry, EntryCompetency, EntryRead, EntryVersion, Goal, PhilosophyStatement
 from .permissions import visible_entries_filter
 
-# Integer primary keys and version numbers are 32-bit in PostgreSQL: a larger number in a URL
-# can name nothing, and must answer 404 rather than a database error.
-MAX_ID = 2**31 - 1
-
-
-def valid_id(value) -> bool:
-    return isinstance(value, int) and 0 < value <= MAX_ID
+valid_id = is_database_id  # the one id-range check (portfolio/requests.py)
 
 
 @dataclass
