@@ -13,7 +13,7 @@ import json
 import logging
 import os
 import queue
-import subprocess
+import subprocess  # runs only our own PDF script (see _started)  # nosec B404
 import sys
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -48,7 +48,7 @@ class _Child:
     def _started(self) -> subprocess.Popen:
         if self._process is None or self._process.poll() is not None:
             # Our own interpreter and script, with fixed arguments: no input reaches the command.
-            self._process = subprocess.Popen(  # noqa: S603
+            self._process = subprocess.Popen(  # noqa: S603  # nosec B603
                 self._args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
                 encoding="ascii", close_fds=True)
         return self._process

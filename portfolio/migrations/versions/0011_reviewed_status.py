@@ -21,18 +21,26 @@ down_revision = '0010'
 branch_labels = None
 depends_on = None
 
-LATEST_REQUEST_STATUS = """
-    (SELECT r.status FROM review_requests r
-      WHERE r.entry_id = entries.id AND r.status != 'withdrawn'
-      ORDER BY r.created_at DESC, r.id DESC LIMIT 1)
+# Entries whose latest review request that was not withdrawn has the given status.
+UPGRADE = """
+UPDATE entries SET review_status = 'reviewed'
+ WHERE review_status = 'returned'
+   AND (SELECT r.status FROM review_requests r
+         WHERE r.entry_id = entries.id AND r.status != 'withdrawn'
+         ORDER BY r.created_at DESC, r.id DESC LIMIT 1) = 'completed'
+"""
+DOWNGRADE = """
+UPDATE entries SET review_status = 'returned'
+ WHERE review_status = 'reviewed'
+   AND (SELECT r.status FROM review_requests r
+         WHERE r.entry_id = entries.id AND r.status != 'withdrawn'
+         ORDER BY r.created_at DESC, r.id DESC LIMIT 1) = 'completed'
 """
 
 
 def upgrade():
-    op.execute(f"UPDATE entries SET review_status = 'reviewed' "
-               f"WHERE review_status = 'returned' AND {LATEST_REQUEST_STATUS} = 'completed'")
+    op.execute(UPGRADE)
 
 
 def downgrade():
-    op.execute(f"UPDATE entries SET review_status = 'returned' "
-               f"WHERE review_status = 'reviewed' AND {LATEST_REQUEST_STATUS} = 'completed'")
+    op.execute(DOWNGRADE)
