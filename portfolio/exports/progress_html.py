@@ -15,6 +15,7 @@ from datetime import date, datetime
 from flask import url_for
 from markupsafe import Markup, escape
 
+from ..requests import MAX_ID
 from ..reviews.progress import CompetencyProgress
 from . import timeline
 from .report import CandidateRow, CohortReport
@@ -103,7 +104,7 @@ def id_links(endpoint: str, key: str, **values) -> Callable[[int], str]:
     The URL is built once with a marker number in place of the id and split around it, so it
     suits routes whose id is an <int:...> part.
     """
-    marker = str(2**31 - 1)
+    marker = str(MAX_ID)  # an id no row has
     head, tail = url_for(endpoint, **values, **{key: marker}).split(marker, 1)
     return lambda ident: f"{head}{int(ident)}{tail}"
 
