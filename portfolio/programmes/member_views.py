@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..access import is_manager, role_required
 from ..database import get_or_404
-from ..errors import DomainError, apply_to_form
-from ..extensions import db
+from ..handlers import attempt, button_post
 from . import bp, member_import, membership, queries
 from .confirm_views import confirm_withdrawal
 from .csvtools import read_limited, write_csv
@@ -45,17 +44,17 @@ def invite(cohort_id):
             developer_id=form.developer_id.data)
         if details.role != "candidate":
             details.specialism_ids, details.developer_id = [], None
-        try:
-            added, created = membership.add_member(current_user, cohort, details)
-        except DomainError as error:
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            flash(f"Invitation sent to {added.user.email}." if created else
-                  f"{added.user.display_name} already has an account and has been added to "
-                  "the cohort.", "success")
+        if attempt(lambda: membership.add_member(current_user, cohort, details), form=form,
+                   success=_invited_message):
             return redirect(url_for("programmes.cohort", cohort_id=cohort.id))
     return render_template("programmes/invite.html", form=form, cohort=cohort)
+
+
+def _invited_message(answer) -> str:
+    added, created = answer
+    return (f"Invitation sent to {added.user.email}." if created else
+            f"{added.user.display_name} already has an account and has been added to the "
+            "cohort.")
 
 
 @bp.route("/cohorts/<int:cohort_id>/import", methods=["GET", "POST"])
@@ -65,19 +64,17 @@ def import_upload(cohort_id):
     if refusal := refuse_if_archived(cohort):
         return refusal
     form = ImportForm()
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            data = read_limited(upload.stream, member_import.MAX_BYTES)
-            staged = member_import.stage_import(current_user, cohort, upload.filename, data)
-        except DomainError as error:
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            return redirect(url_for("programmes.import_preview", cohort_id=cohort.id,
-                                    import_id=staged.id))
+    if form.validate_on_submit() and (staged := attempt(
+            lambda: _stage(cohort, form.file.data), form=form)):
+        return redirect(url_for("programmes.import_preview", cohort_id=cohort.id,
+                                import_id=staged.value.id))
     return render_template("programmes/import_upload.html", form=form, cohort=cohort,
                            limit=member_import.MAX_ROWS, header=member_import.TEMPLATE_HEADER)
+
+
+def _stage(cohort: Cohort, upload) -> MemberImport:
+    data = read_limited(upload.stream, member_import.MAX_BYTES)
+    return member_import.stage_import(current_user, cohort, upload.filename, data)
 
 
 def _staged_import(cohort_id: int, import_id: int) -> MemberImport:
@@ -104,19 +101,16 @@ def import_confirm(cohort_id, import_id):
     staged = _staged_import(cohort_id, import_id)
     if refusal := refuse_if_archived(staged.cohort):
         return refusal
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        checks = member_import.confirm_import(current_user, staged)
-    except DomainError as error:
-        flash(error.message, "error")
-        return redirect(url_for("programmes.import_preview", cohort_id=cohort_id,
-                                import_id=import_id))
-    db.session.commit()
+    return button_post(
+        lambda: member_import.confirm_import(current_user, staged), success=_imported_message,
+        to=lambda checks: url_for("programmes.cohort", cohort_id=cohort_id) if checks is not None
+        else url_for("programmes.import_preview", cohort_id=cohort_id, import_id=import_id))
+
+
+def _imported_message(checks) -> str:
     invited = sum(check.existing_user is None for check in checks)
-    flash(f"Imported {len(checks)} people: {invited} invited by email, "
-          f"{len(checks) - invited} added with their existing account.", "success")
-    return redirect(url_for("programmes.cohort", cohort_id=cohort_id))
+    return (f"Imported {len(checks)} people: {invited} invited by email, "
+            f"{len(checks) - invited} added with their existing account.")
 
 
 @bp.route("/import-template.csv")
@@ -148,13 +142,8 @@ def member(cohort_id, membership_id):
         changes = membership.MembershipChanges(
             role=form.role.data, status=form.status.data, developer_id=form.developer_id.data,
             specialism_ids=[i for i in form.specialism_ids.data or () if i])
-        try:
-            membership.update_membership(current_user, member, changes)
-        except DomainError as error:
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            flash(f"{member.user.display_name}'s membership saved.", "success")
+        if attempt(lambda: membership.update_membership(current_user, member, changes),
+                   form=form, success=lambda _: f"{member.user.display_name}'s membership saved."):
             return redirect(url_for("programmes.cohort", cohort_id=cohort_id))
     return render_template("programmes/member_form.html", form=form, member=member,
                            cohort=member.cohort, action_form=ActionForm())
@@ -167,17 +156,10 @@ def resend_invitation(cohort_id, membership_id):
     member = get_or_404(CohortMembership, membership_id, visible=_in_cohort(cohort_id))
     if refusal := refuse_if_archived(member.cohort):
         return refusal
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        membership.resend_invitation(current_user, member)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"Invitation sent again to {member.user.email}.", "success")
-    return redirect(url_for("programmes.member", cohort_id=cohort_id,
-                            membership_id=membership_id))
+    return button_post(lambda: membership.resend_invitation(current_user, member),
+                       success=lambda _: f"Invitation sent again to {member.user.email}.",
+                       to=url_for("programmes.member", cohort_id=cohort_id,
+                                  membership_id=membership_id))
 
 
 # --- peer groups ------------------------------------------------------------------------------
@@ -207,17 +189,11 @@ def _peer_group_form(cohort: Cohort, group: PeerGroup | None):
     form.membership_ids.choices = options((m.id, m.user.display_name) for m in eligible)
     if request.method == "GET" and group is not None:
         form.membership_ids.data = [link.membership_id for link in group.members]
-    if form.validate_on_submit():
-        try:
-            saved = membership.save_peer_group(current_user, cohort, group, form.name.data,
-                                               form.membership_ids.data)
-        except DomainError as error:
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            flash(f"Peer group “{saved.name}” saved.", "success")
-            return redirect(url_for("programmes.cohort", cohort_id=cohort.id,
-                                    _anchor="peer-groups"))
+    if form.validate_on_submit() and attempt(
+            lambda: membership.save_peer_group(current_user, cohort, group, form.name.data,
+                                               form.membership_ids.data),
+            form=form, success=lambda saved: f"Peer group “{saved.name}” saved."):
+        return redirect(url_for("programmes.cohort", cohort_id=cohort.id, _anchor="peer-groups"))
     return render_template("programmes/peer_group_form.html", form=form, cohort=cohort,
                            group=group, action_form=ActionForm(), eligible=eligible)
 
@@ -228,14 +204,8 @@ def delete_peer_group(cohort_id, group_id):
     group = get_or_404(PeerGroup, group_id, visible=_in_cohort(cohort_id))
     if refusal := refuse_if_archived(group.cohort):
         return refusal
-    if not ActionForm().validate_on_submit():
-        abort(400)
     name = group.name
-    try:
-        membership.delete_peer_group(current_user, group)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"Peer group “{name}” deleted. Its candidates are still in the cohort.", "success")
-    return redirect(url_for("programmes.cohort", cohort_id=cohort_id, _anchor="peer-groups"))
+    return button_post(
+        lambda: membership.delete_peer_group(current_user, group),
+        success=f"Peer group “{name}” deleted. Its candidates are still in the cohort.",
+        to=url_for("programmes.cohort", cohort_id=cohort_id, _anchor="peer-groups"))

@@ -9,8 +9,7 @@ from flask_login import current_user, login_required
 
 from ..access import role_required
 from ..database import get_or_404
-from ..errors import DomainError, apply_to_form
-from ..extensions import db
+from ..handlers import attempt, button_post, refuse
 from ..wording import plural
 from . import bp, queries, rollover, services
 from .forms import (
@@ -32,10 +31,20 @@ MANAGE = "programme_lead"  # role_required admits programme leads and admins
 def refuse_if_archived(cohort: Cohort):
     """A redirect with a clear message when the cohort's year is archived, else None."""
     if cohort.is_read_only:
-        flash(f"The {cohort.year.label} programme year is archived, so nothing in it can be "
-              "changed.", "error")
-        return redirect(url_for("programmes.cohort", cohort_id=cohort.id))
+        return refuse(_archived_message(cohort.year),
+                      url_for("programmes.cohort", cohort_id=cohort.id))
     return None
+
+
+def refuse_if_year_archived(year: ProgrammeYear):
+    """A redirect to the overview when the programme year is archived, else None."""
+    if year.is_archived:
+        return refuse(_archived_message(year), url_for("programmes.overview"))
+    return None
+
+
+def _archived_message(year: ProgrammeYear) -> str:
+    return f"The {year.label} programme year is archived, so nothing in it can be changed."
 
 
 # --- overview and years -----------------------------------------------------------------------
@@ -55,15 +64,10 @@ def new_year():
     form = YearForm()
     if request.method == "GET":
         _suggest_next_year(form)
-    if form.validate_on_submit():
-        try:
-            year = services.create_year(current_user, _year_details(form))
-        except DomainError as error:
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            flash(f"Programme year {year.label} added. Add its cohorts next.", "success")
-            return redirect(url_for("programmes.overview", _anchor=f"year-{year.id}"))
+    if form.validate_on_submit() and (done := attempt(
+            lambda: services.create_year(current_user, _year_details(form)), form=form,
+            success=lambda year: f"Programme year {year.label} added. Add its cohorts next.")):
+        return redirect(url_for("programmes.overview", _anchor=f"year-{done.value.id}"))
     return render_template("programmes/year_form.html", form=form, year=None)
 
 
@@ -71,20 +75,13 @@ def new_year():
 @role_required(MANAGE)
 def edit_year(year_id):
     year = get_or_404(ProgrammeYear, year_id)
-    if year.is_archived:
-        flash(f"The {year.label} programme year is archived, so nothing in it can be changed.",
-              "error")
-        return redirect(url_for("programmes.overview"))
+    if refusal := refuse_if_year_archived(year):
+        return refusal
     form = YearForm(obj=year)
-    if form.validate_on_submit():
-        try:
-            services.update_year(current_user, year, _year_details(form))
-        except DomainError as error:
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            flash("Programme year saved.", "success")
-            return redirect(url_for("programmes.overview", _anchor=f"year-{year.id}"))
+    if form.validate_on_submit() and attempt(
+            lambda: services.update_year(current_user, year, _year_details(form)), form=form,
+            success="Programme year saved."):
+        return redirect(url_for("programmes.overview", _anchor=f"year-{year.id}"))
     return render_template("programmes/year_form.html", form=form, year=year)
 
 
@@ -93,17 +90,11 @@ def edit_year(year_id):
 def year_status(year_id):
     year = get_or_404(ProgrammeYear, year_id)
     form = YearStatusForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        services.change_year_status(current_user, year, form.status.data)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"{year.label} is now {services.YEAR_STATUS_LABELS[year.status].lower()}.",
-              "success")
-    return redirect(url_for("programmes.overview", _anchor=f"year-{year.id}"))
+    return button_post(
+        lambda: services.change_year_status(current_user, year, form.status.data), form=form,
+        success=lambda _: f"{year.label} is now "
+                          f"{services.YEAR_STATUS_LABELS[year.status].lower()}.",
+        to=url_for("programmes.overview", _anchor=f"year-{year.id}"))
 
 
 def _year_details(form) -> services.YearDetails:
@@ -123,24 +114,18 @@ def _suggest_next_year(form) -> None:
 @role_required(MANAGE)
 def new_cohort(year_id):
     year = get_or_404(ProgrammeYear, year_id)
-    if year.is_archived:
-        flash(f"The {year.label} programme year is archived, so nothing in it can be changed.",
-              "error")
-        return redirect(url_for("programmes.overview"))
+    if refusal := refuse_if_year_archived(year):
+        return refusal
     form = CohortForm()
     _cohort_choices(form)
     if request.method == "GET":
         form.onboarding_on.data, form.ends_on.data = year.starts_on, year.ends_on
         form.turnaround_days.data, form.capacity.data = 14, 30
-    if form.validate_on_submit():
-        try:
-            cohort = services.create_cohort(current_user, year, _cohort_details(form))
-        except DomainError as error:
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            flash(f"Cohort {cohort.name} added. Invite its members next.", "success")
-            return redirect(url_for("programmes.cohort", cohort_id=cohort.id))
+    if form.validate_on_submit() and (done := attempt(
+            lambda: services.create_cohort(current_user, year, _cohort_details(form)),
+            form=form, success=lambda cohort: f"Cohort {cohort.name} added. Invite its "
+                                              "members next.")):
+        return redirect(url_for("programmes.cohort", cohort_id=done.value.id))
     return render_template("programmes/cohort_form.html", form=form, year=year, cohort=None)
 
 
@@ -164,15 +149,10 @@ def edit_cohort(cohort_id):
         return refusal
     form = CohortForm(obj=cohort)
     _cohort_choices(form, cohort)
-    if form.validate_on_submit():
-        try:
-            services.update_cohort(current_user, cohort, _cohort_details(form))
-        except DomainError as error:
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            flash("Cohort saved.", "success")
-            return redirect(url_for("programmes.cohort", cohort_id=cohort.id))
+    if form.validate_on_submit() and attempt(
+            lambda: services.update_cohort(current_user, cohort, _cohort_details(form)),
+            form=form, success="Cohort saved."):
+        return redirect(url_for("programmes.cohort", cohort_id=cohort.id))
     return render_template("programmes/cohort_form.html", form=form, year=cohort.year,
                            cohort=cohort)
 
@@ -216,24 +196,28 @@ def start_next_year(cohort_id):
     _rollover_choices(form, cohort, years)
     plan = None
     if form.validate_on_submit():
-        try:
-            plan = rollover.plan_rollover(cohort, form.year_id.data, form.framework_id.data,
-                                          form.name.data, form.membership_ids.data)
-            if request.form.get("action") == "confirm" and form.digest.data == plan.digest:
-                new_cohort = rollover.execute_rollover(current_user, plan)
-                db.session.commit()
-                flash(f"{new_cohort.label} started with {plural(len(plan.members), 'member')} carried "
-                      f"over. You can now close and archive {cohort.year.label}.", "success")
-                return redirect(url_for("programmes.cohort", cohort_id=new_cohort.id))
+        plan, new_cohort = attempt(lambda: _plan_or_start(cohort, form), form=form).value or (
+            None, None)
+        if new_cohort is not None:
+            flash(f"{new_cohort.label} started with {plural(len(plan.members), 'member')} "
+                  f"carried over. You can now close and archive {cohort.year.label}.", "success")
+            return redirect(url_for("programmes.cohort", cohort_id=new_cohort.id))
+        if plan is not None:
             if request.form.get("action") == "confirm":
                 flash("The choices changed since the preview. Check the preview below and "
                       "confirm again.", "warning")
             form.digest.data = plan.digest
-        except DomainError as error:
-            apply_to_form(error, form)
-            plan = None
     return render_template("programmes/rollover.html", form=form, cohort=cohort, plan=plan,
                            years=years, candidates=rollover.rollover_candidates(cohort))
+
+
+def _plan_or_start(cohort: Cohort, form):
+    """The rollover plan, and the new cohort when the confirmed plan is the one previewed."""
+    plan = rollover.plan_rollover(cohort, form.year_id.data, form.framework_id.data,
+                                  form.name.data, form.membership_ids.data)
+    if request.form.get("action") == "confirm" and form.digest.data == plan.digest:
+        return plan, rollover.execute_rollover(current_user, plan)
+    return plan, None
 
 
 def _rollover_choices(form, cohort: Cohort, years) -> None:
@@ -266,15 +250,10 @@ def add_list_item(kind):
     if kind not in services.LIST_MODELS:
         abort(404)
     form = ListItemForm(prefix=kind)
-    if form.validate_on_submit():
-        try:
-            item = services.add_list_item(current_user, kind, form.name.data)
-        except DomainError as error:
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            flash(f"“{item.name}” added.", "success")
-            return redirect(url_for("programmes.lists", _anchor=kind))
+    if form.validate_on_submit() and attempt(
+            lambda: services.add_list_item(current_user, kind, form.name.data), form=form,
+            success=lambda item: f"“{item.name}” added."):
+        return redirect(url_for("programmes.lists", _anchor=kind))
     forms = {name: ListItemForm(prefix=name, formdata=None) for name in services.LIST_MODELS}
     forms[kind] = form
     return render_template("programmes/lists.html", lists=queries.reference_lists(),
@@ -288,14 +267,9 @@ def edit_list_item(kind, item_id):
         abort(404)
     item = get_or_404(services.LIST_MODELS[kind], item_id)
     form = ListItemEditForm(obj=item)
-    if form.validate_on_submit():
-        try:
-            services.update_list_item(current_user, kind, item, form.name.data,
-                                      form.position.data, form.active.data)
-        except DomainError as error:
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            flash(f"“{item.name}” saved.", "success")
-            return redirect(url_for("programmes.lists", _anchor=kind))
+    if form.validate_on_submit() and attempt(
+            lambda: services.update_list_item(current_user, kind, item, form.name.data,
+                                              form.position.data, form.active.data),
+            form=form, success=lambda _: f"“{item.name}” saved."):
+        return redirect(url_for("programmes.lists", _anchor=kind))
     return render_template("programmes/list_item_form.html", form=form, item=item, kind=kind)

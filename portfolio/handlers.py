@@ -1,0 +1,116 @@
+"""The one shape of a writing request: load, check access, act, commit once, answer.
+
+A view loads its object with `get_or_404(..., visible=...)`, asks its guards (each answers a
+refusal page or None), then hands one service call to `attempt`. `attempt` is the only place a
+view catches `DomainError`: a refusal rolls the request back and is shown next to the form field
+it names (or flashed when there is no form); success commits once and flashes. Button-only POSTs
+(`button_post`) add the token check and the redirect. Views catch a `DomainError` subclass
+themselves only when it answers a different page (a 409 with the writer's text, a spent link).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import abort, current_app, flash, redirect
+from flask_wtf.csrf import CSRFError
+
+from .errors import DomainError, apply_to_form
+from .extensions import csrf, db
+from .forms import ActionForm
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What `attempt` did: `value` is the service's answer, `error` its refusal (falsy then)."""
+
+    value: Any = None
+    error: DomainError | None = None
+
+    def __bool__(self) -> bool:
+        return self.error is None
+
+
+def _say(message, value) -> None:
+    text = message(value) if callable(message) else message
+    if text:
+        flash(text, "success")
+
+
+def attempt(action: Callable[[], Any], *, form=None, success=None,
+            refusal_category: str | Callable[[DomainError], str] = "error",
+            leave: tuple[type[DomainError], ...] = ()) -> Outcome:
+    """Run one service call; commit and flash `success`, or roll back and show the refusal.
+
+    The refusal goes onto `form` when one is given, else into a flash of `refusal_category`
+    (a category, or a function of the error). Errors of a type in `leave` are rolled back and
+    returned unshown, for the view to answer with its own page.
+    """
+    try:
+        value = action()
+    except DomainError as error:
+        db.session.rollback()
+        if not isinstance(error, leave):
+            _show_refusal(error, form, refusal_category)
+        return Outcome(error=error)
+    db.session.commit()
+    _say(success, value)
+    return Outcome(value=value)
+
+
+def _show_refusal(error: DomainError, form, category) -> None:
+    if form is not None:
+        apply_to_form(error, form)
+    else:
+        flash(error.message, category(error) if callable(category) else category)
+
+
+def button_post(action: Callable[[], Any], *, success, to, form=None, **options):
+    """A button-only POST: refuse a bad token (400), `attempt` the action, then redirect.
+
+    `to` is the address to go to, or a function of the service's answer (None if refused).
+    """
+    if not (form if form is not None else ActionForm()).validate_on_submit():
+        abort(400)
+    outcome = attempt(action, success=success, **options)
+    return redirect(to(outcome.value) if callable(to) else to)
+
+
+def refuse(message: str, to: str, category: str = "error"):
+    """A guard's answer: say why the action cannot happen here and go to `to`."""
+    flash(message, category)
+    return redirect(to)
+
+
+def first_refusal(*guards: Callable[[], Any]):
+    """The first guard's refusal page, or None when every guard lets the request through."""
+    for guard in guards:
+        if (answer := guard()) is not None:
+            return answer
+    return None
+
+
+# --- writing routes that check the CSRF token themselves ---------------------------------------
+
+def checks_token_by_hand(view):
+    """Exempt a writing view from the automatic CSRF check; it must call `token_problem()`.
+
+    Only for the never-lose-a-word routes (entries, autosave, philosophy): an expired token
+    there must answer the form again with the writer's text, not a bare 400 that drops it.
+    The marker lets a test prove every exempt POST route is one of these.
+    """
+    view.checks_token_by_hand = True
+    return csrf.exempt(view)
+
+
+def token_problem() -> str | None:
+    """Check this request's CSRF token; return what is wrong with it, or None."""
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return None
+    try:
+        csrf.protect()
+    except CSRFError as error:
+        return error.description or "The form token is not valid."
+    return None
