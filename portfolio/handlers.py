@@ -70,12 +70,12 @@ def _show_refusal(error: DomainError, form, category) -> None:
 def button_post(action: Callable[[], Any], *, success, to, form=None, **options):
     """A button-only POST: refuse a bad token (400), `attempt` the action, then redirect.
 
-    `to` is the address to go to, or a function of the service's answer (None if refused).
+    `to` is the address to go to, or a function of the `Outcome` that returns one.
     """
     if not (form if form is not None else ActionForm()).validate_on_submit():
         abort(400)
     outcome = attempt(action, success=success, **options)
-    return redirect(to(outcome.value) if callable(to) else to)
+    return redirect(to(outcome) if callable(to) else to)
 
 
 def refuse(message: str, to: str, category: str = "error"):

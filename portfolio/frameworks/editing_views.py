@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ..access import role_required
 from ..database import get_or_404
-from ..errors import DomainError, apply_to_form
-from ..extensions import db
+from ..handlers import attempt, button_post
 from . import bp, services
-from .forms import ActionForm, AreaForm, CompetencyForm, MoveForm
+from .forms import AreaForm, CompetencyForm, MoveForm
 from .models import Competency, CompetencyArea, Framework
 from .views import MANAGE, refuse_if_published
 
@@ -44,16 +43,11 @@ def _area_form(framework: Framework, area: CompetencyArea | None):
     if refusal := refuse_if_published(framework):
         return refusal
     form = AreaForm(obj=area)
-    if form.validate_on_submit():
-        try:
-            saved = services.save_area(current_user, framework, area, form.title.data,
-                                       form.description.data)
-        except DomainError as error:
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            flash(f"Area “{saved.title}” saved.", "success")
-            return _back(framework, f"area-{saved.id}")
+    if form.validate_on_submit() and (saved := attempt(
+            lambda: services.save_area(current_user, framework, area, form.title.data,
+                                       form.description.data),
+            form=form, success=lambda saved: f"Area “{saved.title}” saved.")):
+        return _back(framework, f"area-{saved.value.id}")
     return render_template("frameworks/area_form.html", form=form, framework=framework,
                            area=area)
 
@@ -107,14 +101,10 @@ def _competency_form(framework: Framework, competency: Competency | None):
             evidence_guidance=form.evidence_guidance.data,
             developer_signoffs_required=form.developer_signoffs_required.data,
             peer_signoffs_required=form.peer_signoffs_required.data, area_id=form.area_id.data)
-        try:
-            saved = services.save_competency(current_user, framework, competency, details)
-        except DomainError as error:
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            flash(f"Competency {saved.code} saved.", "success")
-            return _back(framework, f"competency-{saved.id}")
+        if saved := attempt(
+                lambda: services.save_competency(current_user, framework, competency, details),
+                form=form, success=lambda saved: f"Competency {saved.code} saved."):
+            return _back(framework, f"competency-{saved.value.id}")
     return render_template("frameworks/competency_form.html", form=form, framework=framework,
                            competency=competency)
 
@@ -136,26 +126,12 @@ def move_competency(framework_id, competency_id):
 
 
 def _post_action(framework: Framework, action, target, message: str):
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        action(current_user, target)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
-    return _back(framework)
+    return button_post(lambda: action(current_user, target), success=message,
+                       to=url_for("frameworks.detail", framework_id=framework.id))
 
 
 def _move(framework: Framework, action, target, anchor: str):
     form = MoveForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        action(current_user, target, form.direction.data)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-    return _back(framework, anchor)
+    return button_post(lambda: action(current_user, target, form.direction.data), form=form,
+                       success=None, to=url_for("frameworks.detail", framework_id=framework.id,
+                                                _anchor=anchor))

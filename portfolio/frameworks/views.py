@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..access import role_required
 from ..database import get_or_404
-from ..errors import DomainError, apply_to_form
-from ..extensions import db
+from ..handlers import attempt, button_post, refuse
 from ..programmes.csvtools import read_limited
 from . import bp, diff, queries, services, transfer
 from .forms import ActionForm, FrameworkForm, ImportForm
@@ -29,16 +28,11 @@ def index():
 @role_required(MANAGE)
 def new():
     form = FrameworkForm()
-    if form.validate_on_submit():
-        try:
-            framework = services.create_framework(current_user, form.name.data,
-                                                  form.description.data)
-        except DomainError as error:
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            flash("Framework created as a draft. Add its areas and competencies.", "success")
-            return redirect(url_for("frameworks.detail", framework_id=framework.id))
+    if form.validate_on_submit() and (created := attempt(
+            lambda: services.create_framework(current_user, form.name.data,
+                                              form.description.data),
+            form=form, success="Framework created as a draft. Add its areas and competencies.")):
+        return redirect(url_for("frameworks.detail", framework_id=created.value.id))
     return render_template("frameworks/framework_form.html", form=form, framework=None)
 
 
@@ -47,22 +41,18 @@ def new():
 def import_file():
     form, problems = ImportForm(), []
     if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            data = read_limited(upload.stream, transfer.MAX_BYTES)
-            framework = transfer.import_framework(current_user, data, upload.filename,
-                                                  form.name.data or "")
-        except transfer.ImportProblems as error:
-            apply_to_form(error, form)
-            problems = error.problems
-        except DomainError as error:
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            flash(f"Imported as a draft: {framework.label}. Check it, then publish it.",
-                  "success")
-            return redirect(url_for("frameworks.detail", framework_id=framework.id))
+        imported = attempt(lambda: _import(form), form=form, success=lambda framework: (
+            f"Imported as a draft: {framework.label}. Check it, then publish it."))
+        if imported:
+            return redirect(url_for("frameworks.detail", framework_id=imported.value.id))
+        problems = getattr(imported.error, "problems", [])
     return render_template("frameworks/import.html", form=form, problems=problems)
+
+
+def _import(form) -> Framework:
+    upload = form.file.data
+    data = read_limited(upload.stream, transfer.MAX_BYTES)
+    return transfer.import_framework(current_user, data, upload.filename, form.name.data or "")
 
 
 @bp.route("/<int:framework_id>")
@@ -84,16 +74,11 @@ def edit(framework_id):
     if refusal := refuse_if_published(framework):
         return refusal
     form = FrameworkForm(obj=framework)
-    if form.validate_on_submit():
-        try:
-            services.update_framework(current_user, framework, form.name.data,
-                                      form.description.data)
-        except DomainError as error:
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            flash("Framework saved.", "success")
-            return redirect(url_for("frameworks.detail", framework_id=framework.id))
+    if form.validate_on_submit() and attempt(
+            lambda: services.update_framework(current_user, framework, form.name.data,
+                                              form.description.data),
+            form=form, success="Framework saved."):
+        return redirect(url_for("frameworks.detail", framework_id=framework.id))
     return render_template("frameworks/framework_form.html", form=form, framework=framework)
 
 
@@ -101,26 +86,22 @@ def refuse_if_published(framework: Framework):
     """A redirect explaining that published versions never change, else None."""
     if framework.is_editable:
         return None
-    flash(f"{framework.label} is {framework.status}, so it cannot be changed. Make a new "
-          "version to edit it.", "error")
-    return redirect(url_for("frameworks.detail", framework_id=framework.id))
+    return refuse(f"{framework.label} is {framework.status}, so it cannot be changed. Make a "
+                  "new version to edit it.", url_for("frameworks.detail", framework_id=framework.id))
 
 
 def _framework_action(framework_id, action, message):
     framework = get_or_404(Framework, framework_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        result = action(current_user, framework)
-    except DomainError as error:
-        flash(error.message, "error")
-        return redirect(url_for("frameworks.detail", framework_id=framework.id))
-    db.session.commit()
-    flash(message.format(framework=framework), "success")
-    target = result if isinstance(result, Framework) else framework
-    if target is framework and action is services.delete_draft:
-        return redirect(url_for("frameworks.index"))
-    return redirect(url_for("frameworks.detail", framework_id=target.id))
+    detail_url = url_for("frameworks.detail", framework_id=framework.id)
+
+    def after(done) -> str:
+        if isinstance(done.value, Framework):
+            return url_for("frameworks.detail", framework_id=done.value.id)
+        deleted = done and action is services.delete_draft
+        return url_for("frameworks.index") if deleted else detail_url
+
+    return button_post(lambda: action(current_user, framework),
+                       success=lambda _: message.format(framework=framework), to=after)
 
 
 @bp.route("/<int:framework_id>/publish", methods=["POST"])

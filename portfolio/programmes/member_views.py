@@ -103,7 +103,7 @@ def import_confirm(cohort_id, import_id):
         return refusal
     return button_post(
         lambda: member_import.confirm_import(current_user, staged), success=_imported_message,
-        to=lambda checks: url_for("programmes.cohort", cohort_id=cohort_id) if checks is not None
+        to=lambda done: url_for("programmes.cohort", cohort_id=cohort_id) if done
         else url_for("programmes.import_preview", cohort_id=cohort_id, import_id=import_id))
 
 
