@@ -3,17 +3,16 @@ confirmation pages for role changes and deactivation (each says what will happen
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..access import role_required
 from ..auth.models import User
 from ..confirmation import Confirmation, confirmation_page
 from ..database import get_or_404
-from ..errors import DomainError, apply_to_form
-from ..extensions import db
+from ..handlers import attempt, button_post
 from . import bp, services
-from .forms import ActionForm, DetailsForm
+from .forms import DetailsForm
 
 ROLE_NAMES = {"admin": "admin", "programme_lead": "programme lead"}
 ROLE_POWERS = {
@@ -74,18 +73,12 @@ def confirm_deactivate(user_id):
 def edit_details(user_id):
     user = _person(user_id)
     form = DetailsForm(obj=user)
-    if form.validate_on_submit():
-        try:
-            changed = services.update_details(current_user, user, form.display_name.data,
-                                              form.email.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            flash("Name and email address saved." if changed else "Nothing was changed.",
-                  "success" if changed else "info")
-            return redirect(_back(user))
+    if form.validate_on_submit() and (saved := attempt(
+            lambda: services.update_details(current_user, user, form.display_name.data,
+                                            form.email.data), form=form)):
+        flash("Name and email address saved." if saved.value else "Nothing was changed.",
+              "success" if saved.value else "info")
+        return redirect(_back(user))
     return render_template("admin/details.html", form=form, user=user)
 
 
@@ -93,13 +86,6 @@ def edit_details(user_id):
 @role_required("admin")
 def send_reset(user_id):
     user = _person(user_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        services.send_reset(current_user, user)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"A password reset link is on its way to {user.email}.", "success")
-    return redirect(_back(user))
+    return button_post(lambda: services.send_reset(current_user, user),
+                       success=lambda _: f"A password reset link is on its way to {user.email}.",
+                       to=_back(user))

@@ -1,13 +1,13 @@
 """Admin pages: list and search users, invite, deactivate and reactivate, global roles."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import role_required
 from ..auth.models import User
 from ..database import get_or_404
-from ..errors import DomainError, apply_to_form
-from ..extensions import db
+from ..errors import DomainError
+from ..handlers import attempt, button_post
 from ..programmes.membership import STATUS_LABELS
 from ..requests import page_arg
 from . import bp, queries, services
@@ -30,17 +30,17 @@ def invite():
     if form.validate_on_submit():
         roles = [r for r, on in (("programme_lead", form.programme_lead.data),
                                  ("admin", form.admin.data)) if on]
-        try:
-            user, created = services.invite(current_user, form.email.data,
-                                            form.display_name.data or "", roles)
-        except DomainError as error:
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            flash(f"Invitation sent to {user.email}." if created else
-                  f"{user.email} already has an account; roles updated.", "success")
-            return redirect(url_for("admin.user_detail", user_id=user.id))
+        if invited := attempt(lambda: services.invite(current_user, form.email.data,
+                                                      form.display_name.data or "", roles),
+                              form=form, success=_invited_message):
+            return redirect(url_for("admin.user_detail", user_id=invited.value[0].id))
     return render_template("admin/invite.html", form=form)
+
+
+def _invited_message(answer) -> str:
+    user, created = answer
+    return (f"Invitation sent to {user.email}." if created else
+            f"{user.email} already has an account; roles updated.")
 
 
 @bp.route("/users/<int:user_id>")
@@ -57,16 +57,11 @@ def user_detail(user_id):
 def change_role(user_id):
     user = get_or_404(User, user_id)
     form = RoleForm()
-    if not form.validate_on_submit() or form.action.data not in ("grant", "revoke"):
+    if form.action.data not in ("grant", "revoke"):
         abort(400)
-    try:
-        services.set_role(current_user, user, form.role.data, form.action.data == "grant")
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash("Roles updated.", "success")
-    return redirect(url_for("admin.user_detail", user_id=user.id))
+    return button_post(
+        lambda: services.set_role(current_user, user, form.role.data, form.action.data == "grant"),
+        form=form, success="Roles updated.", to=url_for("admin.user_detail", user_id=user.id))
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
@@ -95,13 +90,5 @@ def resend_invitation(user_id):
 
 def _account_action(user_id, action, message):
     user = get_or_404(User, user_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        action(current_user, user)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
-    return redirect(url_for("admin.user_detail", user_id=user.id))
+    return button_post(lambda: action(current_user, user), success=message,
+                       to=url_for("admin.user_detail", user_id=user.id))
