@@ -5,6 +5,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import DomainError, apply_to_form
 from ..extensions import db
+from ..handlers import attempt
 from ..security import safe_next
 from . import bp, resets, services
 from .forms import (
@@ -70,17 +71,12 @@ def logout():
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
-        except DomainError as error:
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            start_session(current_user._get_current_object())
-            flash("Your password has been changed. Other devices have been signed out.",
-                  "success")
-            return redirect(url_for("auth.settings"))
+    if form.validate_on_submit() and attempt(
+            lambda: services.change_password(current_user, form.current_password.data,
+                                             form.password.data), form=form):
+        start_session(current_user._get_current_object())
+        flash("Your password has been changed. Other devices have been signed out.", "success")
+        return redirect(url_for("auth.settings"))
     return render_template("auth/change_password.html", form=form)
 
 
@@ -119,14 +115,11 @@ def reset_password(token):
         return link_spent("reset")
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
-            services.reset_password(account_token, form.password.data)
-        except services.LinkUsedError:
+        reset = attempt(lambda: services.reset_password(account_token, form.password.data),
+                        form=form, leave=(services.LinkUsedError,))
+        if isinstance(reset.error, services.LinkUsedError):
             return link_spent("reset")
-        except DomainError as error:
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
+        if reset:
             if current_user.is_authenticated:
                 logout_user()
             flash("Your password has been reset. Sign in with your new password.", "success")
@@ -143,16 +136,13 @@ def accept_invitation(token):
     if request.method == "GET" and account_token.user.display_name:
         form.display_name.data = account_token.user.display_name
     if form.validate_on_submit():
-        try:
-            user = services.accept_invitation(account_token, form.display_name.data,
-                                              form.password.data)
-        except services.LinkUsedError:
+        accepted = attempt(lambda: services.accept_invitation(
+            account_token, form.display_name.data, form.password.data),
+            form=form, leave=(services.LinkUsedError,))
+        if isinstance(accepted.error, services.LinkUsedError):
             return link_spent("invite")
-        except DomainError as error:
-            apply_to_form(error, form)
-        else:
-            start_session(user)
-            db.session.commit()
+        if accepted:
+            start_session(accepted.value)
             flash("Welcome! Your account is ready.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/accept_invitation.html", form=form,
