@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, exists, false, func, literal, or_, select, union_all
+from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..access import is_manager
@@ -60,12 +60,13 @@ class CandidateRow:
         return self.membership.user
 
 
-@dataclass
+@dataclass(frozen=True)
 class Activity:
     when: datetime
     kind: str  # "version" or "comment"
-    actor: User | None
-    entry: Entry
+    actor_name: str | None  # None: the account was removed
+    entry_id: int
+    entry_title: str
     detail: str = ""
     anchor: str | None = None
 
@@ -240,30 +241,61 @@ def awaiting_counts(user, candidate_ids: list[int], today: date
 
 # --- recent activity ------------------------------------------------------------------------
 
+# Above this many candidates in scope, the newest versions and comments are found by walking the
+# created_at index backwards until enough visible ones turn up (a lead's dashboard: most rows
+# qualify, so few are read). Below it, each candidate's rows are gathered through the owner
+# index and sorted (a coach developer's: cost follows their candidates' volume, even when
+# they have written nothing yet and a walk would read the whole table).
+BROAD_SCOPE = 300
+
+
 def recent_activity(user, filters: Filters, limit: int = 10) -> list[Activity]:
-    """Entries shared and comments in my cohorts that I may see, newest first (three queries)."""
-    # The candidates are fetched first so the planner sees the real, short list of owners and
-    # walks the owner index; given a subquery it misjudges the rows and scans every entry.
+    """Entries shared and comments in my cohorts that I may see, newest first (three queries),
+    read as plain rows: the page shows names, titles and times, never the texts."""
+    if not user.is_authenticated:
+        return []
     candidates = db.session.scalars(_candidate_memberships(user, filters).with_only_columns(
-        CohortMembership.user_id)).all() if user.is_authenticated else []
+        CohortMembership.user_id)).all()
+    if not candidates:
+        return []
+    # Work in a cohort outside the scope (last year's, for a candidate who is back this year)
+    # is not this dashboard's, even where the viewer may read it.
     visible = and_(visible_entries_filter(user), Entry.owner_id.in_(candidates),
-                   Entry.privacy != "private") if user.is_authenticated else false()
-    versions = db.session.execute(
-        select(EntryVersion, Entry, User)
+                   Entry.cohort_id.in_(_cohorts_in_scope(user, filters)),
+                   Entry.privacy != "private")
+    broad = len(candidates) > BROAD_SCOPE
+    versions = _newest(EntryVersion, EntryVersion.entry_id, EntryVersion.created_at, visible,
+                       limit, broad)
+    comments = _newest(Comment, Comment.entry_id, Comment.created_at,
+                       and_(visible, Comment.removed_at.is_(None)), limit, broad)
+    version_rows = db.session.execute(
+        select(EntryVersion.created_at, EntryVersion.number, Entry.id, Entry.title,
+               User.display_name)
         .join(Entry, Entry.id == EntryVersion.entry_id)
         .join(User, User.id == Entry.owner_id)
-        .where(visible).order_by(EntryVersion.created_at.desc(), EntryVersion.id.desc())
-        .limit(limit)).all()
-    comments = db.session.execute(
-        select(Comment, Entry)
-        .options(joinedload(Comment.author))
+        .where(EntryVersion.id.in_(versions))).all()
+    comment_rows = db.session.execute(
+        select(Comment.created_at, Comment.id, Comment.kind, Comment.parent_id, Entry.id,
+               Entry.title, User.display_name)
         .join(Entry, Entry.id == Comment.entry_id)
-        .where(visible, Comment.removed_at.is_(None))
-        .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(limit)).all()
-    items = [Activity(version.created_at, "version", owner, entry,
-                      f"version {version.number}") for version, entry, owner in versions]
-    items += [Activity(comment.created_at, "comment", comment.author, entry,
-                       "peer feedback" if comment.kind == "peer_feedback" else
-                       ("a reply" if comment.parent_id else "a comment"),
-                       f"comment-{comment.id}") for comment, entry in comments]
+        .outerjoin(User, User.id == Comment.author_id)
+        .where(Comment.id.in_(comments))).all()
+    items = [Activity(when, "version", name, entry_id, title or "Untitled entry",
+                      f"version {number}") for when, number, entry_id, title, name in version_rows]
+    items += [Activity(when, "comment", name, entry_id, title or "Untitled entry",
+                       "peer feedback" if kind == "peer_feedback" else
+                       ("a reply" if parent_id else "a comment"), f"comment-{comment_id}")
+              for when, comment_id, kind, parent_id, entry_id, title, name in comment_rows]
     return sorted(items, key=lambda item: item.when, reverse=True)[:limit]
+
+
+def _newest(model, entry_column, created_column, visible, limit: int, broad: bool):
+    """A subquery of the ids of the `limit` newest visible rows of `model`."""
+    if broad:
+        # Only `model` is in the outer FROM, so the planner walks its created_at index.
+        where = exists().where(Entry.id == entry_column, visible)
+        statement = select(model.id).where(where)
+    else:
+        statement = select(model.id).join(Entry, Entry.id == entry_column).where(visible)
+    newest = statement.order_by(created_column.desc(), model.id.desc()).limit(limit).subquery()
+    return select(newest.c.id)
