@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask import abort, flash, render_template
 from flask_login import current_user, login_required
 
-from ...errors import DomainError, apply_to_form
-from ...extensions import db
+from ...handlers import attempt
 from .. import services
 from ..blueprint import bp
 from ..forms import ActionForm, CommentForm, PeerFeedbackForm, ReplyForm
 from ..permissions import can_edit_comment, can_give_peer_feedback
-from .common import back_to_entry, comment_for, entry_for
+from .common import ALREADY, already_recorded, back_to_entry, comment_for, entry_for
 
 
 @bp.route("/entries/<int:entry_id>/comments", methods=["POST"])
@@ -20,18 +19,11 @@ def add_comment(entry_id):
     entry = entry_for(entry_id)
     form = CommentForm(prefix="comment")
     if form.validate_on_submit():
-        try:
-            comment = services.add_comment(entry, current_user, form.body.data,
-                                           form_key=form.submission_key.data)
-        except services.AlreadyRecorded as error:
-            return _already_posted(entry_id, error)
-        except DomainError as error:
-            db.session.rollback()
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            flash("Your comment has been posted.", "success")
-            return back_to_entry(entry.id, f"comment-{comment.id}")
+        posted = attempt(lambda: services.add_comment(entry, current_user, form.body.data,
+                                                      form_key=form.submission_key.data),
+                         form=form, leave=ALREADY, success="Your comment has been posted.")
+        if answer := _after_posting(entry_id, posted):
+            return answer
     return render_template("reviews/comment_form.html", form=form, entry=entry,
                            heading="Add a comment", parent=None), 400
 
@@ -42,18 +34,12 @@ def reply(comment_id):
     parent = comment_for(comment_id, lambda user, row: True)
     form = ReplyForm(prefix="reply")
     if form.validate_on_submit():
-        try:
-            comment = services.add_comment(parent.entry, current_user, form.body.data, parent,
-                                           form_key=form.submission_key.data)
-        except services.AlreadyRecorded as error:
-            return _already_posted(parent.entry_id, error)
-        except DomainError as error:
-            db.session.rollback()
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            flash("Your reply has been posted.", "success")
-            return back_to_entry(parent.entry_id, f"comment-{comment.id}")
+        posted = attempt(lambda: services.add_comment(parent.entry, current_user,
+                                                      form.body.data, parent,
+                                                      form_key=form.submission_key.data),
+                         form=form, leave=ALREADY, success="Your reply has been posted.")
+        if answer := _after_posting(parent.entry_id, posted):
+            return answer
     return render_template("reviews/comment_form.html", form=form, entry=parent.entry,
                            heading="Reply to a comment", parent=parent), 400
 
@@ -64,27 +50,23 @@ def add_feedback(entry_id):
     entry = entry_for(entry_id, can_give_peer_feedback)
     form = PeerFeedbackForm(prefix="feedback")
     if form.validate_on_submit():
-        try:
-            comment = services.add_peer_feedback(entry, current_user, form.what_worked.data,
-                                                 form.what_to_try.data, form.question.data,
-                                                 form_key=form.submission_key.data)
-        except services.AlreadyRecorded as error:
-            return _already_posted(entry_id, error)
-        except DomainError as error:
-            db.session.rollback()
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            flash("Your feedback has been posted.", "success")
-            return back_to_entry(entry.id, f"comment-{comment.id}")
+        posted = attempt(lambda: services.add_peer_feedback(
+            entry, current_user, form.what_worked.data, form.what_to_try.data,
+            form.question.data, form_key=form.submission_key.data),
+            form=form, leave=ALREADY, success="Your feedback has been posted.")
+        if answer := _after_posting(entry_id, posted):
+            return answer
     return render_template("reviews/feedback_form.html", form=form, entry=entry), 400
 
 
-def _already_posted(entry_id, error):
-    """The same form was sent twice at once: the other copy was stored, so show the thread."""
-    db.session.rollback()
-    flash(error.message, "info")
-    return back_to_entry(entry_id, "comments")
+def _after_posting(entry_id, posted):
+    """The thread at the new comment; at the comments when the same form was sent twice at
+    once (the other copy was stored); None when the form must be shown again."""
+    if posted:
+        return back_to_entry(entry_id, f"comment-{posted.value.id}")
+    if already_recorded(posted):
+        return back_to_entry(entry_id, "comments")
+    return None
 
 
 def _own_comment(user, comment) -> bool:
@@ -99,17 +81,12 @@ def edit_comment(comment_id):
     form_class = PeerFeedbackForm if is_feedback else CommentForm
     form = form_class(obj=comment)
     editable = can_edit_comment(current_user, comment)
-    if editable and form.validate_on_submit():
-        try:
-            services.edit_comment(comment, current_user, **{
+    if editable and form.validate_on_submit() and attempt(
+            lambda: services.edit_comment(comment, current_user, **{
                 name: form[name].data for name in form.data
-                if name not in ("csrf_token", "submission_key")})
-        except DomainError as error:
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            flash("Your comment has been updated.", "success")
-            return back_to_entry(comment.entry_id, f"comment-{comment.id}")
+                if name not in ("csrf_token", "submission_key")}),
+            form=form, success="Your comment has been updated."):
+        return back_to_entry(comment.entry_id, f"comment-{comment.id}")
     status = 400 if form.errors else 200
     return render_template("reviews/edit_comment.html", form=form, comment=comment,
                            editable=editable, is_feedback=is_feedback), status
@@ -124,12 +101,8 @@ def remove_comment(comment_id):
                           or is_manager(user))
     if not ActionForm().validate_on_submit():
         abort(400)
-    if comment.removed_at is None:
-        try:
-            services.remove_comment(comment, current_user)
-        except DomainError as error:
-            flash(error.message, "error")
-            return back_to_entry(comment.entry_id, f"comment-{comment.id}")
-        db.session.commit()
+    if comment.removed_at is None and not attempt(
+            lambda: services.remove_comment(comment, current_user)):
+        return back_to_entry(comment.entry_id, f"comment-{comment.id}")
     flash("The comment has been removed.", "success")
     return back_to_entry(comment.entry_id, f"comment-{comment.id}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect
+from flask import abort, flash, redirect
 from flask_login import current_user
 
 from ...database import get_or_404
@@ -10,6 +10,7 @@ from ...entries.models import Entry
 from ..links import entry_path
 from ..models import Comment
 from ..permissions import can_comment
+from ..services import AlreadyRecorded
 
 
 def entry_for(entry_id, visible=None) -> Entry:
@@ -18,6 +19,24 @@ def entry_for(entry_id, visible=None) -> Entry:
     if visible is not None and not visible(current_user, entry):
         abort(404)
     return entry
+
+
+# A second copy of the same action (a double click, a retried send) lost the race: handlers
+# leave this refusal to the view, which says so as news rather than as an error.
+ALREADY = (AlreadyRecorded,)
+
+
+def already_recorded(outcome) -> bool:
+    """Whether `attempt` found the action already done by another request (and say so)."""
+    if isinstance(outcome.error, AlreadyRecorded):
+        flash(outcome.error.message, "info")
+        return True
+    return False
+
+
+def info_if_already(error) -> str:
+    """The flash category of a refusal: news when the action was already done, else an error."""
+    return "info" if isinstance(error, AlreadyRecorded) else "error"
 
 
 def comment_for(comment_id, visible) -> Comment:

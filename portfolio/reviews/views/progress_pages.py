@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ...access import role_required
-from ...errors import DomainError
-from ...extensions import db
+from ...handlers import attempt
 from ...programmes.access import current_memberships
 from .. import queries, services
 from ..blueprint import bp
@@ -61,15 +60,9 @@ def record_completion(cohort_id, user_id):
     membership = membership_for(cohort_id, user_id, can_record_completion)
     form = CompletionForm()
     if form.validate_on_submit():
-        try:
-            services.record_completion(membership, current_user, form.note.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(f"Programme completion recorded for {membership.user.display_name}.",
-                  "success")
+        attempt(lambda: services.record_completion(membership, current_user, form.note.data),
+                success=lambda _: "Programme completion recorded for "
+                                  f"{membership.user.display_name}.")
         return redirect(url_for("reviews.candidate_progress_page", cohort_id=cohort_id,
                                 user_id=user_id))
     return _render(membership, form, 400)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from ...errors import ConflictError, DomainError, ReadOnlyError, apply_to_form
+from ...errors import ConflictError, ReadOnlyError
 from ...extensions import db
+from ...handlers import attempt, button_post
 from ...programmes.access import assert_cohort_writable
 from .. import queries, services
 from ..blueprint import bp
@@ -21,7 +22,7 @@ from ..permissions import (
 from ..previews import evidence_previews
 from ..services.common import assert_entry_writable, latest_version, local_today
 from ..status import tally
-from .common import back_to_entry, entry_for
+from .common import ALREADY, already_recorded, back_to_entry, entry_for, info_if_already
 
 
 def request_for(request_id, visible):
@@ -40,21 +41,14 @@ def submit_for_review(entry_id):
     claimed = queries.competencies_by_id(version.competency_ids if version else [])
     form.competencies.choices = competency_choices(claimed.values())
     if form.validate_on_submit():
-        try:
-            review_request = services.submit_for_review(entry, current_user,
-                                                        form.competencies.data, form.message.data)
-        except services.AlreadyRecorded as error:
-            db.session.rollback()
-            flash(error.message, "info")
+        sent = attempt(lambda: services.submit_for_review(
+            entry, current_user, form.competencies.data, form.message.data),
+            form=form, leave=ALREADY, success="Your entry has been sent for review. You will "
+                                              "be told when it has been reviewed.")
+        if already_recorded(sent):
             return back_to_entry(entry_id)
-        except DomainError as error:
-            db.session.rollback()
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            flash("Your entry has been sent for review. You will be told when it has been "
-                  "reviewed.", "success")
-            return redirect(url_for("reviews.request_detail", request_id=review_request.id))
+        if sent:
+            return redirect(url_for("reviews.request_detail", request_id=sent.value.id))
     return render_template("reviews/submit.html", form=form, entry=entry, version=version), 400
 
 
@@ -124,17 +118,9 @@ def start(request_id):
 
 
 def _simple_action(review_request, action, message):
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        action(review_request, current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "info" if isinstance(error, services.AlreadyRecorded) else "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
-    return redirect(url_for("reviews.request_detail", request_id=review_request.id))
+    return button_post(lambda: action(review_request, current_user), success=message,
+                       refusal_category=info_if_already,
+                       to=url_for("reviews.request_detail", request_id=review_request.id))
 
 
 @bp.route("/requests/<int:request_id>/decision", methods=["POST"])
@@ -145,25 +131,16 @@ def decide(request_id):
     form = decision_form_class(competencies)()
     if not form.validate_on_submit():
         return _render_request(review_request, form, 400)
-    try:
-        services.complete_review(
-            review_request, current_user, _decisions(form), form.overall_feedback.data,
-            form.lock_version.data, return_for_revision=form.action.data == "return")
-    except services.AlreadyRecorded as error:
-        db.session.rollback()
-        flash(error.message, "info")
-    except ConflictError as error:
-        db.session.rollback()
-        return _conflict(request_id, form, error)
-    except DomainError as error:
-        db.session.rollback()
-        apply_to_form(error, form)
+    decided = attempt(lambda: services.complete_review(
+        review_request, current_user, _decisions(form), form.overall_feedback.data,
+        form.lock_version.data, return_for_revision=form.action.data == "return"),
+        form=form, leave=(*ALREADY, ConflictError),
+        success="Entry returned for revision. The candidate has been told what to change."
+        if form.action.data == "return" else "Your decisions have been recorded.")
+    if isinstance(decided.error, ConflictError):
+        return _conflict(request_id, form, decided.error)
+    if not decided and not already_recorded(decided):
         return _render_request(queries.load_request(request_id), form, 400)
-    else:
-        db.session.commit()
-        flash("Entry returned for revision. The candidate has been told what to change."
-              if form.action.data == "return" else "Your decisions have been recorded.",
-              "success")
     return redirect(url_for("reviews.request_detail", request_id=request_id))
 
 

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ...access import role_required
 from ...database import get_or_404
-from ...errors import DomainError, apply_to_form
-from ...extensions import db
+from ...handlers import attempt
 from .. import queries, services
 from ..blueprint import bp
 from ..forms import PeerSignoffForm, RevokeForm, competency_choices
 from ..models import Signoff
 from ..permissions import can_peer_signoff
 from ..services.common import latest_version
-from .common import back_to_entry, entry_for
+from .common import ALREADY, already_recorded, back_to_entry, entry_for
 
 
 @bp.route("/entries/<int:entry_id>/peer-signoffs", methods=["POST"])
@@ -27,21 +26,13 @@ def peer_signoff(entry_id):
     form = PeerSignoffForm(prefix="peer")
     form.competency.choices = competency_choices(claimed.values())
     if form.validate_on_submit():
-        try:
-            signoff = services.peer_signoff(entry, current_user, form.competency.data,
-                                            form.note.data)
-        except services.AlreadyRecorded as error:
-            db.session.rollback()
-            flash(error.message, "info")
+        signed = attempt(lambda: services.peer_signoff(entry, current_user, form.competency.data,
+                                                       form.note.data),
+                         form=form, leave=ALREADY, success=lambda signoff: (
+                             f"You signed off {signoff.competency_code} on version "
+                             f"{signoff.version_number}."))
+        if signed or already_recorded(signed):
             return back_to_entry(entry_id, "signoffs")
-        except DomainError as error:
-            db.session.rollback()
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            flash(f"You signed off {signoff.competency_code} on version "
-                  f"{signoff.version_number}.", "success")
-            return back_to_entry(entry.id, "signoffs")
     return render_template("reviews/peer_signoff.html", form=form, entry=entry,
                            version=version), 400
 
@@ -52,18 +43,12 @@ def revoke(signoff_id):
     signoff = get_or_404(Signoff, signoff_id)
     form = RevokeForm()
     if signoff.revocation is None and form.validate_on_submit():
-        try:
-            services.revoke_signoff(signoff, current_user, form.reason.data)
-        except services.AlreadyRecorded as error:
-            db.session.rollback()
-            flash(error.message, "info")
+        revoked = attempt(lambda: services.revoke_signoff(signoff, current_user, form.reason.data),
+                          form=form, leave=ALREADY, success=lambda _: (
+                              f"The sign-off of {signoff.competency_code} has been revoked."))
+        if already_recorded(revoked):
             return redirect(url_for("reviews.revoke", signoff_id=signoff_id))
-        except DomainError as error:
-            db.session.rollback()
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            flash(f"The sign-off of {signoff.competency_code} has been revoked.", "success")
+        if revoked:
             cohort_id = signoff.entry.cohort_id
             if cohort_id is None:
                 return redirect(url_for("reviews.revoke", signoff_id=signoff.id))
