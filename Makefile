@@ -40,6 +40,7 @@ worker: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check portfolio tests wsgi.py
 	$(BIN)/bandit -q -c pyproject.toml -r portfolio
+	$(BIN)/lint-imports
 
 # wrk drives the load from C, so the load generator does not take the server's CPU; without it
 # the benchmark falls back to its Python load generator and says so. BENCH_DATABASE_URL (a

@@ -30,8 +30,8 @@ from sqlalchemy.engine import make_url
 
 from .. import storage
 from ..errors import DomainError
+from ..evidence.models import Evidence
 from ..extensions import db
-from ..models import Evidence
 
 MANIFEST = "manifest.json"
 DATABASE_FILES = {"sqlite": "database.sqlite", "postgresql": "database.dump"}
