@@ -41,30 +41,33 @@ def _say(message, value) -> None:
 
 def attempt(action: Callable[[], Any], *, form=None, success=None,
             refusal_category: str | Callable[[DomainError], str] = "error",
+            refusal_text: Callable[[DomainError], str] | None = None,
             leave: tuple[type[DomainError], ...] = ()) -> Outcome:
     """Run one service call; commit and flash `success`, or roll back and show the refusal.
 
     The refusal goes onto `form` when one is given, else into a flash of `refusal_category`
-    (a category, or a function of the error). Errors of a type in `leave` are rolled back and
-    returned unshown, for the view to answer with its own page.
+    (a category, or a function of the error), worded by `refusal_text` when the page says
+    more than the service. Errors of a type in `leave` are rolled back and returned unshown,
+    for the view to answer with its own page.
     """
     try:
         value = action()
     except DomainError as error:
         db.session.rollback()
         if not isinstance(error, leave):
-            _show_refusal(error, form, refusal_category)
+            _show_refusal(error, form, refusal_category, refusal_text)
         return Outcome(error=error)
     db.session.commit()
     _say(success, value)
     return Outcome(value=value)
 
 
-def _show_refusal(error: DomainError, form, category) -> None:
+def _show_refusal(error: DomainError, form, category, text) -> None:
     if form is not None:
         apply_to_form(error, form)
     else:
-        flash(error.message, category(error) if callable(category) else category)
+        flash(text(error) if text else error.message,
+              category(error) if callable(category) else category)
 
 
 def button_post(action: Callable[[], Any], *, success, to, form=None, **options):

@@ -6,8 +6,8 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..database import get_or_404
-from ..errors import ConflictError, DomainError, apply_to_form
-from ..extensions import db
+from ..errors import ConflictError
+from ..handlers import attempt
 from . import bp, goals, queries
 from .authoring import can_view_owned, can_write_portfolio, writing_membership
 from .forms import ActionForm, GoalForm, GoalNoteForm
@@ -61,18 +61,13 @@ def new_goal():
         abort(403)
     form = _goal_form()
     if form.validate_on_submit():
-        try:
-            goal = goals.create_goal(current_user, form.to_data(),
-                                     form_key=form.submission_key.data)
-        except goals.AlreadyAdded as error:
-            return _already_added(error, url_for("entries.goal_list"))
-        except DomainError as error:
-            db.session.rollback()
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            flash("Goal added.", "success")
-            return redirect(url_for("entries.show_goal", goal_id=goal.id))
+        added = attempt(lambda: goals.create_goal(current_user, form.to_data(),
+                                                  form_key=form.submission_key.data),
+                        form=form, leave=(goals.AlreadyAdded,), success="Goal added.")
+        if added:
+            return redirect(url_for("entries.show_goal", goal_id=added.value.id))
+        if isinstance(added.error, goals.AlreadyAdded):
+            return _already_added(added.error, url_for("entries.goal_list"))
     return _render_form(form)
 
 
@@ -92,21 +87,14 @@ def edit_goal(goal_id):
     goal = _load_own_goal(goal_id)
     form = _goal_form(goal)
     if form.validate_on_submit():
-        try:
-            goals.update_goal(goal, form.to_data(), current_user,
-                              expected_lock=form.expected_lock())
-        except ConflictError as error:
-            db.session.rollback()
-            apply_to_form(error, form)
+        updated = attempt(lambda: goals.update_goal(goal, form.to_data(), current_user,
+                                                    expected_lock=form.expected_lock()),
+                          form=form, success="Goal updated.")
+        if updated:
+            return redirect(url_for("entries.show_goal", goal_id=goal.id))
+        if isinstance(updated.error, ConflictError):
             form.lock_version.data = str(goal.lock_version)  # saving again is now a choice
             return _render_form(form, goal), 409
-        except DomainError as error:
-            db.session.rollback()
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            flash("Goal updated.", "success")
-            return redirect(url_for("entries.show_goal", goal_id=goal.id))
     return _render_form(form, goal)
 
 
@@ -116,19 +104,14 @@ def add_goal_note(goal_id):
     goal = _load_own_goal(goal_id)
     form = GoalNoteForm()
     if form.validate_on_submit():
-        try:
-            goals.add_note(goal, form.body.data, current_user,
-                           form_key=form.submission_key.data)
-        except goals.AlreadyAdded as error:
-            return _already_added(error, url_for("entries.show_goal", goal_id=goal_id,
-                                                 _anchor="notes"))
-        except DomainError as error:
-            db.session.rollback()
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            flash("Progress note added.", "success")
+        added = attempt(lambda: goals.add_note(goal, form.body.data, current_user,
+                                               form_key=form.submission_key.data),
+                        form=form, leave=(goals.AlreadyAdded,), success="Progress note added.")
+        if added:
             return redirect(url_for("entries.show_goal", goal_id=goal.id, _anchor="notes"))
+        if isinstance(added.error, goals.AlreadyAdded):
+            return _already_added(added.error, url_for("entries.show_goal", goal_id=goal_id,
+                                                       _anchor="notes"))
     return render_template("entries/goal.html", goal=goal, mine=True,
                            can_write=can_write_portfolio(current_user), note_form=form,
                            statuses=GOAL_STATUSES, tiers=PRIVACY_TIERS)
@@ -136,7 +119,6 @@ def add_goal_note(goal_id):
 
 def _already_added(error, next_url):
     """The same form's other copy was stored first: show it rather than an error."""
-    db.session.rollback()
     flash(error.message, "info")
     return redirect(next_url)
 
@@ -147,13 +129,8 @@ def delete_goal(goal_id):
     goal = _load_own_goal(goal_id)
     form = ActionForm()
     if form.validate_on_submit():
-        try:
-            goals.delete_goal(goal, current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return redirect(url_for("entries.show_goal", goal_id=goal_id))
-        db.session.commit()
-        flash("The goal has been deleted.", "success")
-        return redirect(url_for("entries.goal_list"))
+        deleted = attempt(lambda: goals.delete_goal(goal, current_user),
+                          success="The goal has been deleted.")
+        return redirect(url_for("entries.goal_list") if deleted else
+                        url_for("entries.show_goal", goal_id=goal_id))
     return render_template("entries/goal_delete.html", goal=goal, form=form)

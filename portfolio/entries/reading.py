@@ -8,9 +8,10 @@ from types import SimpleNamespace
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..errors import ConflictError, DomainError
+from ..errors import ConflictError
 from ..evidence import panel as evidence_panel
 from ..extensions import db
+from ..handlers import attempt, button_post
 from ..text import render_sections
 from . import bp, queries, services, sharing
 from .authoring import can_edit, can_view_version, entry_is_writable, readable_versions
@@ -150,25 +151,24 @@ def save_working_copy(entry_id):
     if not is_author(current_user, entry):
         abort(404)
     form = RestoreForm()
-    if not form.validate_on_submit():
-        abort(400)
-    lock = int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else None
-    try:
-        services.check_lock(entry, lock)
-        version = services.save_version(entry, current_user)
-    except ConflictError:
-        db.session.rollback()
-        flash("The entry changed in another window since you opened that page, so no version "
-              "was saved. Check the entry below, then save again.", "error")
-        return redirect(url_for("entries.show_entry", entry_id=entry_id))
-    except DomainError as error:
-        db.session.rollback()
-        flash(f"No version was saved: {error.message}", "error")
-        return redirect(url_for("entries.show_entry", entry_id=entry_id))
-    db.session.commit()
-    flash(f"Saved as version {version.number}. Readers now see its evidence." if version else
-          f"Nothing has changed since version {entry.latest_version_number}.", "success")
-    return redirect(url_for("entries.show_entry", entry_id=entry_id))
+    return button_post(
+        lambda: _save_if_unchanged(entry, _posted_lock(form)), form=form,
+        success=lambda version: f"Saved as version {version.number}. Readers now see its "
+        "evidence." if version else
+        f"Nothing has changed since version {entry.latest_version_number}.",
+        refusal_text=lambda error: "The entry changed in another window since you opened that "
+        "page, so no version was saved. Check the entry below, then save again."
+        if isinstance(error, ConflictError) else f"No version was saved: {error.message}",
+        to=url_for("entries.show_entry", entry_id=entry_id))
+
+
+def _posted_lock(form) -> int | None:
+    return int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else None
+
+
+def _save_if_unchanged(entry: Entry, lock: int | None):
+    services.check_lock(entry, lock)
+    return services.save_version(entry, current_user)
 
 
 @bp.route("/entries/<int:entry_id>/versions/<int:number>/restore", methods=["POST"])
@@ -178,23 +178,16 @@ def restore_version(entry_id, number):
     if not is_author(current_user, entry) or not queries.valid_id(number):
         abort(404)
     form = RestoreForm()
-    if not form.validate_on_submit():
-        abort(400)
-    lock = int(form.lock_version.data) if (form.lock_version.data or "").isdigit() else None
-    try:
-        version = services.restore_version(entry, number, current_user, expected_lock=lock)
-    except ConflictError:
-        db.session.rollback()
-        flash("The entry changed in another window since you opened this page, so nothing "
-              "was restored. Check the history below and try again.", "error")
-        return redirect(url_for("entries.versions", entry_id=entry_id))
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("entries.versions", entry_id=entry_id))
-    db.session.commit()
-    flash(f"Version {number} has been restored as version {version.number}.", "success")
-    return redirect(url_for("entries.show_entry", entry_id=entry_id))
+    return button_post(
+        lambda: services.restore_version(entry, number, current_user,
+                                         expected_lock=_posted_lock(form)), form=form,
+        success=lambda version: f"Version {number} has been restored as version "
+        f"{version.number}.",
+        refusal_text=lambda error: "The entry changed in another window since you opened this "
+        "page, so nothing was restored. Check the history below and try again."
+        if isinstance(error, ConflictError) else error.message,
+        to=lambda done: url_for("entries.show_entry" if done else "entries.versions",
+                                entry_id=entry_id))
 
 
 @bp.route("/entries/<int:entry_id>/delete", methods=["GET", "POST"])
@@ -208,14 +201,8 @@ def delete_entry(entry_id):
         flash("This entry is read-only, so it cannot be deleted.", "error")
         return redirect(url_for("entries.show_entry", entry_id=entry_id))
     if form.validate_on_submit():
-        try:
-            services.delete_entry(entry, current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return redirect(url_for("entries.show_entry", entry_id=entry_id))
-        db.session.commit()
-        flash("The entry has been deleted. Its evidence is still in your evidence library.",
-              "success")
-        return redirect(url_for("entries.home"))
+        deleted = attempt(lambda: services.delete_entry(entry, current_user), success=(
+            "The entry has been deleted. Its evidence is still in your evidence library."))
+        return redirect(url_for("entries.home") if deleted else
+                        url_for("entries.show_entry", entry_id=entry_id))
     return render_template("entries/delete.html", entry=entry, form=form)
