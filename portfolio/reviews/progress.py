@@ -10,20 +10,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from ..extensions import db
+from ..frameworks.models import Competency, CompetencyArea, Framework
 from .progress_table import (  # noqa: F401  (rollover reads valid_signoff_counts here)
     Facts,
     refresh_pending_progress,
     stored_facts,
     valid_signoff_counts,
 )
-
-if TYPE_CHECKING:
-    from ..frameworks.models import Competency, Framework
 
 STATES = {
     "not_started": ("Not started", "○"),
@@ -171,7 +168,3 @@ def competencies_by_framework(framework_ids) -> dict[int, list[Competency]]:
         result[competency.framework_id].append(competency)
     return result
 
-
-# Imported last on purpose: other features import this module while their own packages are
-# still loading, and these imports can lead back here; by now every name above exists.
-from ..frameworks.models import Competency, CompetencyArea, Framework  # noqa: E402,F811
