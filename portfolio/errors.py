@@ -5,12 +5,13 @@ from __future__ import annotations
 import errno
 import logging
 
-from flask import jsonify, render_template, request
+from flask import g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
+from .extensions import db, login_manager
 from .logs import log_request_error, request_id
 
 log = logging.getLogger(__name__)
@@ -129,16 +130,10 @@ def is_out_of_space(error: BaseException) -> bool:
 
 def _forget_signed_in_user():
     """Render the 503 page as for a visitor: showing the account would need the database."""
-    from flask import g
-
-    from .extensions import login_manager
-
     g._login_user = login_manager.anonymous_user()
 
 
 def _rollback_quietly():
-    from .extensions import db
-
     try:
         db.session.rollback()
     except Exception:  # noqa: BLE001 - the database may be the thing that failed

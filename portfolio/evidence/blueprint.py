@@ -4,13 +4,13 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint
 
+from .services import human_size
+
 bp = Blueprint("evidence", __name__, url_prefix="/evidence")
 
 
 @bp.app_template_filter("filesize")
 def filesize(value) -> str:
-    from .services import human_size
-
     return human_size(int(value or 0))
 
 

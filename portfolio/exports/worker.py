@@ -19,6 +19,7 @@ from ..extensions import db
 from ..mail.worker import run_mail_worker, start_mail_thread
 from ..wording import plural
 from . import jobs, pdf_cache
+from .builders import RUNNERS
 from .models import Job
 
 log = logging.getLogger(__name__)
@@ -27,8 +28,6 @@ CLEANUP_EVERY_SECONDS = 600
 
 def run_job(job_id: int, worker_id: str) -> str:
     """Run one claimed job to its end; return the status it finished with."""
-    from .builders import RUNNERS
-
     job = db.session.get(Job, job_id, populate_existing=True)
     if job is None:
         return "lost"  # deleted (with its requester's account) since it was claimed

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..programmes.models import Cohort, ProgrammeYear
 from .models import CompetencyArea, Framework
 
 
@@ -27,15 +28,11 @@ def framework_index() -> list[tuple[str, list[Framework]]]:
 
 
 def cohort_counts() -> dict[int, int]:
-    from ..programmes.models import Cohort
-
     return dict(db.session.execute(select(Cohort.framework_id, func.count())
                                    .group_by(Cohort.framework_id)).all())
 
 
 def cohorts_using(framework: Framework):
-    from ..programmes.models import Cohort, ProgrammeYear
-
     return list(db.session.scalars(
         select(Cohort).join(ProgrammeYear, ProgrammeYear.id == Cohort.year_id)
         .where(Cohort.framework_id == framework.id)

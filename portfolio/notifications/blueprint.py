@@ -3,6 +3,8 @@
 from flask import Blueprint, g
 from flask_login import current_user
 
+from .services import unread_count
+
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 
@@ -11,8 +13,6 @@ def unread_notification_count() -> int:
     if not current_user.is_authenticated:
         return 0
     if "unread_notification_count" not in g:
-        from .services import unread_count
-
         g.unread_notification_count = unread_count(current_user)
     return g.unread_notification_count
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..access import is_manager
-from .access import can_see_cohort, current_memberships
+from .access import can_see_cohort, current_memberships, is_developer_in
 
 
 def can_manage_programme(user) -> bool:
@@ -18,8 +18,6 @@ def can_view_cohort(user, cohort) -> bool:
 
 def can_see_member_emails(user, cohort) -> bool:
     """Email addresses on a cohort page are for managers and the cohort's coach developers."""
-    from .access import is_developer_in
-
     return is_manager(user) or is_developer_in(user, cohort.id)
 
 

@@ -8,6 +8,10 @@ import click
 from flask.cli import with_appcontext
 
 from ..extensions import db
+from ..mail.services import send_outbox
+from ..notifications.services import send_daily_digests
+from .reminders import remind_overdue_reviews
+from .services.common import local_today
 
 
 @click.command("send-reminders")
@@ -16,10 +20,6 @@ from ..extensions import db
 @with_appcontext
 def send_reminders_command(today_text):
     """Remind reviewers of overdue reviews, tell leads about long-overdue ones, send digests."""
-    from ..notifications.services import send_daily_digests
-    from .reminders import remind_overdue_reviews
-    from .services.common import local_today
-
     try:
         today = date.fromisoformat(today_text) if today_text else local_today()
     except ValueError as error:
@@ -27,8 +27,6 @@ def send_reminders_command(today_text):
     report = remind_overdue_reviews(today)
     digests = send_daily_digests()
     db.session.commit()
-    from ..mail.services import send_outbox
-
     sent, waiting = send_outbox()
     click.echo(f"Overdue reminders: {report.nudged}; escalations: {report.escalated}; "
                f"daily digests: {digests}; emails sent: {sent} ({waiting} still waiting).")
