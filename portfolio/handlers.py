@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
-from flask import abort, current_app, flash, redirect
+from flask import abort, current_app, flash, g, has_request_context, jsonify, redirect, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
-from .errors import DomainError, apply_to_form
+from .errors import ConflictError, DomainError, apply_to_form
 from .extensions import csrf, db
 from .forms import ActionForm
 
@@ -57,6 +59,7 @@ def attempt(action: Callable[[], Any], *, form=None, success=None,
         if not isinstance(error, leave):
             _show_refusal(error, form, refusal_category, refusal_text)
         return Outcome(error=error)
+    _require_token_check()
     db.session.commit()
     _say(success, value)
     return Outcome(value=value)
@@ -102,14 +105,33 @@ def checks_token_by_hand(view):
 
     Only for the never-lose-a-word routes (entries, autosave, philosophy): an expired token
     there must answer the form again with the writer's text, not a bare 400 that drops it.
-    The marker lets a test prove every exempt POST route is one of these.
+    A signed-in POST that reaches `attempt`'s commit, or answers, without having checked the
+    token is a bug, and fails loudly instead of writing; the marker lets a test prove every
+    exempt POST route is one of these.
     """
-    view.checks_token_by_hand = True
-    return csrf.exempt(view)
+    @wraps(view)
+    def checked(*args, **kwargs):
+        g.token_check_due = True
+        answer = view(*args, **kwargs)
+        _require_token_check()
+        return answer
+
+    checked.checks_token_by_hand = True
+    return csrf.exempt(checked)
+
+
+def _require_token_check() -> None:
+    if not has_request_context() or not g.get("token_check_due"):
+        return
+    if (request.method == "POST" and current_user.is_authenticated
+            and not g.get("token_checked_by_hand")):
+        db.session.rollback()
+        raise RuntimeError(f"{request.endpoint} wrote or answered a POST without token_problem()")
 
 
 def token_problem() -> str | None:
     """Check this request's CSRF token; return what is wrong with it, or None."""
+    g.token_checked_by_hand = True
     if not current_app.config.get("WTF_CSRF_ENABLED", True):
         return None
     try:
@@ -117,3 +139,10 @@ def token_problem() -> str | None:
     except CSRFError as error:
         return error.description or "The form token is not valid."
     return None
+
+
+def refusal_json(error: DomainError):
+    """An autosave's answer to a refusal: 409 when someone else saved first, else 403."""
+    if isinstance(error, ConflictError):
+        return jsonify(error="conflict", message=error.message), 409
+    return jsonify(error="refused", message=error.message), 403

@@ -8,9 +8,8 @@ from functools import wraps
 
 from flask import current_app, flash, jsonify, redirect, request, session, url_for
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
 
-from ..extensions import csrf, db
+from ..extensions import db
 from ..timeutil import format_time
 from . import rescue
 
@@ -32,17 +31,6 @@ NOT_KEPT_MESSAGE = ("You had been signed out and your text could not be kept on 
 def allow_long_text() -> None:
     configured = current_app.config.get("MAX_FORM_MEMORY_SIZE") or 0
     request.max_form_memory_size = max(WRITING_FORM_BYTES, configured)
-
-
-def token_problem() -> str | None:
-    """Check this request's CSRF token; return what is wrong with it, or None."""
-    if not current_app.config.get("WTF_CSRF_ENABLED", True):
-        return None
-    try:
-        csrf.protect()
-    except CSRFError as error:
-        return error.description or "The form token is not valid."
-    return None
 
 
 def writer_login_required(target: str, page_url):

@@ -7,7 +7,8 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
 from ..errors import ConflictError, DomainError, apply_to_form
-from ..extensions import csrf, db
+from ..extensions import db
+from ..handlers import attempt, button_post, checks_token_by_hand, refusal_json, token_problem
 from . import bp, keeping
 from .authoring import can_write_portfolio
 from .diff import word_diff
@@ -56,7 +57,7 @@ def _initial_form(statement):
 
 
 @bp.route("/philosophy", methods=["GET", "POST"])
-@csrf.exempt
+@checks_token_by_hand
 @keeping.writer_login_required("philosophy", _page_url)
 def philosophy():
     statement = _own_statement_or_403()
@@ -71,33 +72,33 @@ def philosophy():
 def _save_from_post(statement):
     keeping.allow_long_text()
     form = PhilosophyForm(formdata=request.form)
-    if keeping.token_problem():
+    if token_problem():
         return _render(form, statement, 400, notice=keeping.EXPIRED_FORM_MESSAGE)
     if not form.validate():
         return _render(form, statement)
     action = request.form.get("action", "save")
+    saved = attempt(lambda: _save_statement(form, action), form=form, leave=(ConflictError,),
+                    success=lambda version: "Draft saved. Only you can see drafts."
+                    if action != "save" else f"Saved as version {version.number}." if version
+                    else "Nothing has changed since your last saved version.")
+    if isinstance(saved.error, ConflictError):
+        return _render(form, statement_of(current_user.id), 409, conflict=True)
+    if not saved:
+        return _render(form, statement)
+    return redirect(url_for("entries.philosophy"))
+
+
+def _save_statement(form, action: str):
+    """Save a version (action "save") or the draft; None when only the draft was written."""
     arguments = {"body": form.body.data, "privacy": form.privacy.data,
                  "expected_lock": form.expected_lock()}
-    try:
-        if action == "save":
-            version = save_statement(current_user, **arguments)
-        else:
-            update_statement(current_user, **arguments)
-    except ConflictError:
-        db.session.rollback()
-        return _render(form, statement_of(current_user.id), 409, conflict=True)
-    except DomainError as error:
-        db.session.rollback()
-        apply_to_form(error, form)
-        return _render(form, statement)
-    keeping.forget_rescue_for("philosophy")
-    db.session.commit()
+    version = None
     if action == "save":
-        flash(f"Saved as version {version.number}." if version else
-              "Nothing has changed since your last saved version.", "success")
+        version = save_statement(current_user, **arguments)
     else:
-        flash("Draft saved. Only you can see drafts.", "success")
-    return redirect(url_for("entries.philosophy"))
+        update_statement(current_user, **arguments)
+    keeping.forget_rescue_for("philosophy")
+    return version
 
 
 def _apply_rescue(statement, kept):
@@ -124,35 +125,35 @@ def _apply_rescue(statement, kept):
 
 
 @bp.route("/philosophy/autosave", methods=["POST"])
-@csrf.exempt
+@checks_token_by_hand
 def autosave_philosophy():
     if not current_user.is_authenticated:
         return keeping.signed_out_json("philosophy", _page_url())
     if not can_write_portfolio(current_user):
         abort(403)
     keeping.allow_long_text()
-    if keeping.token_problem():
+    if token_problem():
         return jsonify(error="token", csrf_token=generate_csrf(),
                        message="Your session changed; trying again."), 400
     form = PhilosophyForm(formdata=request.form)
     form.validate()
     if form.body.errors:
         return jsonify(error="invalid", message=" ".join(form.body.errors)), 422
-    try:
-        statement = update_statement(
-            current_user, body=form.body.data,
-            privacy=form.privacy.data if form.privacy.raw_data and not form.privacy.errors
-            else UNCHANGED, expected_lock=form.expected_lock(), deliberate=False)
-    except ConflictError as error:
-        db.session.rollback()
-        return jsonify(error="conflict", message=error.message), 409
-    except DomainError as error:
-        db.session.rollback()
-        return jsonify(error="refused", message=error.message), 403
-    keeping.forget_rescue_for("philosophy")
-    db.session.commit()
+    saved = attempt(lambda: _autosave_statement(form), leave=(DomainError,))
+    if not saved:
+        return refusal_json(saved.error)
+    statement = saved.value
     return jsonify(status="saved", lock_version=statement.lock_version, errors=[],
                    saved_at=keeping.saved_at_text(statement.autosaved_at))
+
+
+def _autosave_statement(form):
+    statement = update_statement(
+        current_user, body=form.body.data,
+        privacy=form.privacy.data if form.privacy.raw_data and not form.privacy.errors
+        else UNCHANGED, expected_lock=form.expected_lock(), deliberate=False)
+    keeping.forget_rescue_for("philosophy")
+    return statement
 
 
 def _own_versions_statement():
@@ -197,14 +198,8 @@ def philosophy_restore(number):
     _own_versions_statement()
     if not valid_id(number):
         abort(404)
-    if not RestoreForm().validate_on_submit():
-        abort(400)
-    try:
-        version = restore_statement(current_user, number)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("entries.philosophy_versions"))
-    db.session.commit()
-    flash(f"Version {number} has been restored as version {version.number}.", "success")
-    return redirect(url_for("entries.philosophy"))
+    return button_post(
+        lambda: restore_statement(current_user, number), form=RestoreForm(),
+        success=lambda version: f"Version {number} has been restored as version "
+        f"{version.number}.",
+        to=lambda done: url_for("entries.philosophy" if done else "entries.philosophy_versions"))

@@ -8,7 +8,8 @@ from flask_wtf.csrf import generate_csrf
 
 from ..database import get_or_404
 from ..errors import ConflictError, DomainError, ReadOnlyError, apply_to_form
-from ..extensions import csrf, db
+from ..extensions import db
+from ..handlers import attempt, checks_token_by_hand, refusal_json, token_problem
 from ..text import render_markdown
 from . import bp, keeping, queries, services
 from .authoring import can_write_portfolio, entry_is_writable, writing_membership
@@ -75,7 +76,7 @@ def _form_sections(form, model):
 
 
 @bp.route("/entries/new", methods=["GET", "POST"])
-@csrf.exempt
+@checks_token_by_hand
 @keeping.writer_login_required("new_entry", _new_url)
 def new_entry():
     if not can_write_portfolio(current_user):
@@ -96,7 +97,7 @@ def new_entry():
 def _create_from_post():
     keeping.allow_long_text()
     form = entry_form(None, formdata=request.form)
-    if keeping.token_problem():
+    if token_problem():
         return render_entry_form(None, form, 400, notice=keeping.EXPIRED_FORM_MESSAGE)
     if not form.validate():
         return render_entry_form(None, form)
@@ -122,7 +123,7 @@ def _create_from_rescue(kept):
 
 
 @bp.route("/entries/<int:entry_id>/edit", methods=["GET", "POST"])
-@csrf.exempt
+@checks_token_by_hand
 @keeping.writer_login_required("entry", _edit_url)
 def edit_entry(entry_id):
     entry = load_own_entry(entry_id)
@@ -147,7 +148,7 @@ def _previews(entry):
 def _update_from_post(entry):
     keeping.allow_long_text()
     form = entry_form(entry, formdata=request.form)
-    if keeping.token_problem():
+    if token_problem():
         return render_entry_form(entry, form, 400, notice=keeping.EXPIRED_FORM_MESSAGE)
     if not form.validate():
         return render_entry_form(entry, form)
@@ -230,7 +231,7 @@ def _apply_rescue(entry, kept):
 # --- autosave and preview (JavaScript) ----------------------------------------------------
 
 @bp.route("/entries/new/autosave", methods=["POST"])
-@csrf.exempt
+@checks_token_by_hand
 def autosave_new_entry():
     if not current_user.is_authenticated:
         return keeping.signed_out_json("new_entry", url_for("entries.new_entry"))
@@ -240,7 +241,7 @@ def autosave_new_entry():
 
 
 @bp.route("/entries/<int:entry_id>/autosave", methods=["POST"])
-@csrf.exempt
+@checks_token_by_hand
 def autosave_entry(entry_id):
     if not current_user.is_authenticated:
         return keeping.signed_out_json("entry", _edit_url(entry_id), entry_id)
@@ -249,7 +250,7 @@ def autosave_entry(entry_id):
 
 def _autosave(entry):
     keeping.allow_long_text()
-    if keeping.token_problem():
+    if token_problem():
         return jsonify(error="token", csrf_token=generate_csrf(),
                        message="Your session changed; trying again."), 400
     if entry is not None and not entry_is_writable(entry):
@@ -259,20 +260,20 @@ def _autosave(entry):
     draft = form.to_draft(skip_invalid=True)
     if entry is None and not _has_words(draft):
         return jsonify(status="empty")
-    try:
-        if entry is None:
-            entry, problems = services.create_entry(current_user, draft, lenient=True)
-        else:
-            problems = _autosave_into(entry, draft, form.expected_lock())
-    except ConflictError as error:
-        db.session.rollback()
-        return jsonify(error="conflict", message=error.message), 409
-    except DomainError as error:
-        db.session.rollback()
-        return jsonify(error="refused", message=error.message), 403
-    keeping.forget_rescue_for("entry", entry.id)
-    db.session.commit()
+    saved = attempt(lambda: _autosave_write(entry, draft, form), leave=(DomainError,))
+    if not saved:
+        return refusal_json(saved.error)
+    entry, problems = saved.value
     return jsonify(_autosave_answer(entry, form, problems))
+
+
+def _autosave_write(entry, draft, form):
+    if entry is None:
+        entry, problems = services.create_entry(current_user, draft, lenient=True)
+    else:
+        problems = _autosave_into(entry, draft, form.expected_lock())
+    keeping.forget_rescue_for("entry", entry.id)
+    return entry, problems
 
 
 def _autosave_into(entry, draft, expected_lock) -> list:
