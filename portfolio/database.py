@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
 from flask import abort
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, Enum, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -36,6 +37,16 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+
+def state_type(states: type[StrEnum], name: str, length: int = 16) -> Enum:
+    """Store a StrEnum by value in a VARCHAR the database checks (constraint ck_<table>_<name>).
+
+    Loading gives the enum member; an unknown value is refused by the database, not only by
+    the application, so a typo in a raw UPDATE or a migration cannot slip in either.
+    """
+    return Enum(states, name=name, native_enum=False, create_constraint=True, length=length,
+                values_callable=lambda members: [member.value for member in members])
 
 
 class TimestampMixin:

@@ -4,16 +4,29 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..database import TimestampMixin, UTCDateTime, utcnow
+from ..database import TimestampMixin, UTCDateTime, state_type, utcnow
 from ..extensions import db
 
-EMAIL_PREFERENCES = ("immediate", "daily", "off")
+
+class EmailPreference(StrEnum):
+    IMMEDIATE = "immediate"
+    DAILY = "daily"
+    OFF = "off"
+
+
+class TokenPurpose(StrEnum):
+    RESET = "reset"
+    INVITE = "invite"
+
+
+EMAIL_PREFERENCES = tuple(EmailPreference)
 
 
 def new_session_token() -> str:
@@ -32,7 +45,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     is_programme_lead: Mapped[bool] = mapped_column(Boolean, default=False)
     # Rotated on logout, password change, reset and deactivation: every old cookie stops working.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
-    email_preference: Mapped[str] = mapped_column(String(16), default="immediate")
+    email_preference: Mapped[EmailPreference] = mapped_column(
+        state_type(EmailPreference, "email_preference"), default=EmailPreference.IMMEDIATE)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -111,7 +125,7 @@ class PasswordResetRequest(db.Model):
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
 
-TOKEN_PURPOSES = ("reset", "invite")
+TOKEN_PURPOSES = tuple(TokenPurpose)
 
 
 class AccountToken(db.Model):
@@ -121,7 +135,7 @@ class AccountToken(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    purpose: Mapped[str] = mapped_column(String(16))
+    purpose: Mapped[TokenPurpose] = mapped_column(state_type(TokenPurpose, "purpose"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

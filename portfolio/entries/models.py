@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     DDL,
     JSON,
+    CheckConstraint,
     Column,
     Date,
     ForeignKey,
@@ -21,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from ..database import TimestampMixin, UTCDateTime, utcnow
+from ..database import TimestampMixin, UTCDateTime, state_type, utcnow
 from ..extensions import db
 from ..text import render_markdown, render_sections
 
@@ -30,12 +32,54 @@ if TYPE_CHECKING:
     from ..frameworks.models import Competency
     from ..programmes.models import Cohort
 
-# Who may read an entry. "private" is learning-only: nobody but the author, ever.
+
+class PrivacyTier(StrEnum):
+    """Who may read an entry, a philosophy or a goal."""
+
+    PRIVATE = "private"  # learning-only: nobody but the author, ever
+    PEERS = "peers"
+    DEVELOPERS = "developers"
+    COHORT = "cohort"
+
+
+class EntryStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class ReviewStatus(StrEnum):
+    """An entry's stored review state, read by the portfolio's status filter.
+
+    Derived from its review requests by reviews/status.py, which also holds the words."""
+
+    NONE = "none"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    REVIEWED = "reviewed"  # reviewed, some competencies not yet signed off
+    SIGNED_OFF = "signed_off"
+
+
+class GoalStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    ACHIEVED = "achieved"
+    DROPPED = "dropped"
+
+
+class RescueTarget(StrEnum):
+    """What a rescued draft was written for."""
+
+    ENTRY = "entry"
+    NEW_ENTRY = "new_entry"
+    PHILOSOPHY = "philosophy"
+    FORM = "form"  # a comment, reply, peer feedback or review decision (form_rescue.py)
+
+
 PRIVACY_TIERS = {
-    "private": "Only me",
-    "peers": "My peer group and coach developers",
-    "developers": "Coach developers only",
-    "cohort": "Whole cohort",
+    PrivacyTier.PRIVATE: "Only me",
+    PrivacyTier.PEERS: "My peer group and coach developers",
+    PrivacyTier.DEVELOPERS: "Coach developers only",
+    PrivacyTier.COHORT: "Whole cohort",
 }
 SESSION_TYPES = {
     "training": "Training session",
@@ -44,9 +88,11 @@ SESSION_TYPES = {
     "mentoring": "Mentoring or coach developer conversation",
     "other": "Other",
 }
-ENTRY_STATUSES = ("draft", "published")
-# "reviewed": reviewed, some competencies not yet signed off (reviews/status.py decides).
-REVIEW_STATUSES = ("none", "submitted", "returned", "reviewed", "signed_off")
+ENTRY_STATUSES = tuple(EntryStatus)
+REVIEW_STATUSES = tuple(ReviewStatus)
+# A wider tier chosen in the working copy, or nothing pending ("").
+_PENDING_PRIVACY_OK = "pending_privacy IN ('', {})".format(
+    ", ".join(f"'{tier.value}'" for tier in PrivacyTier))
 
 
 class Entry(TimestampMixin, db.Model):
@@ -56,6 +102,7 @@ class Entry(TimestampMixin, db.Model):
     __table_args__ = (
         Index("ix_entries_owner_updated", "owner_id", "updated_at"),
         Index("ix_entries_cohort_privacy", "cohort_id", "privacy"),
+        CheckConstraint(_PENDING_PRIVACY_OK, name="pending_privacy"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,12 +115,15 @@ class Entry(TimestampMixin, db.Model):
     athletes: Mapped[str] = mapped_column(Text, default="")  # described without names
     reflection_model: Mapped[str] = mapped_column(String(32), default="gibbs")
     sections: Mapped[dict] = mapped_column(JSON, default=dict)  # prompt key -> Markdown
-    privacy: Mapped[str] = mapped_column(String(16), default="private")
+    privacy: Mapped[PrivacyTier] = mapped_column(state_type(PrivacyTier, "privacy"),
+                                                 default=PrivacyTier.PRIVATE)
     # A wider audience chosen in the working copy: it takes effect with the next saved version,
     # so an autosave never shows readers more than the author has deliberately saved.
     pending_privacy: Mapped[str] = mapped_column(String(16), default="")
-    status: Mapped[str] = mapped_column(String(16), default="draft")
-    review_status: Mapped[str] = mapped_column(String(16), default="none")
+    status: Mapped[EntryStatus] = mapped_column(state_type(EntryStatus, "status"),
+                                                default=EntryStatus.DRAFT)
+    review_status: Mapped[ReviewStatus] = mapped_column(
+        state_type(ReviewStatus, "review_status"), default=ReviewStatus.NONE)
     latest_version_number: Mapped[int] = mapped_column(Integer, default=0)
     working_hash: Mapped[str] = mapped_column(String(64), default="")
     autosaved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -95,7 +145,7 @@ class Entry(TimestampMixin, db.Model):
 
     @property
     def is_private(self) -> bool:
-        return self.privacy == "private"
+        return self.privacy == PrivacyTier.PRIVATE
 
     @property
     def privacy_label(self) -> str:
@@ -112,7 +162,7 @@ class Entry(TimestampMixin, db.Model):
 
     @property
     def is_published(self) -> bool:
-        return self.status == "published"
+        return self.status == EntryStatus.PUBLISHED
 
 
 class EntryVersion(db.Model):
@@ -218,7 +268,8 @@ class PhilosophyStatement(TimestampMixin, db.Model):
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
                                           unique=True)
     body: Mapped[str] = mapped_column(Text, default="")  # working copy
-    privacy: Mapped[str] = mapped_column(String(16), default="developers")
+    privacy: Mapped[PrivacyTier] = mapped_column(state_type(PrivacyTier, "privacy"),
+                                                 default=PrivacyTier.DEVELOPERS)
     latest_version_number: Mapped[int] = mapped_column(Integer, default=0)
     autosaved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     lock_version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
@@ -250,10 +301,10 @@ class PhilosophyVersion(db.Model):
 
 
 GOAL_STATUSES = {
-    "not_started": "Not started",
-    "in_progress": "In progress",
-    "achieved": "Achieved",
-    "dropped": "No longer pursuing",
+    GoalStatus.NOT_STARTED: "Not started",
+    GoalStatus.IN_PROGRESS: "In progress",
+    GoalStatus.ACHIEVED: "Achieved",
+    GoalStatus.DROPPED: "No longer pursuing",
 }
 
 goal_competencies = Table(
@@ -276,8 +327,10 @@ class Goal(TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     target_date: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16), default="not_started")
-    privacy: Mapped[str] = mapped_column(String(16), default="developers")
+    status: Mapped[GoalStatus] = mapped_column(state_type(GoalStatus, "status"),
+                                               default=GoalStatus.NOT_STARTED)
+    privacy: Mapped[PrivacyTier] = mapped_column(state_type(PrivacyTier, "privacy"),
+                                                 default=PrivacyTier.DEVELOPERS)
     submission_key: Mapped[str | None] = mapped_column(String(64))
     # Optimistic locking: an edit based on an older lock_version gets a conflict page.
     lock_version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
@@ -319,7 +372,7 @@ class DraftRescue(db.Model):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
                                                 index=True)
-    target: Mapped[str] = mapped_column(String(16))  # entry, new_entry or philosophy
+    target: Mapped[RescueTarget] = mapped_column(state_type(RescueTarget, "target"))
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"),
                                                  index=True)
     payload: Mapped[dict] = mapped_column(JSON)  # form field -> list of posted values

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..database import UTCDateTime, utcnow
+from ..database import UTCDateTime, state_type, utcnow
 from ..extensions import db
 
-JOB_STATUSES = ("queued", "running", "done", "failed", "expired")
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    EXPIRED = "expired"
+
+
+JOB_STATUSES = tuple(JobStatus)
 
 
 class Job(db.Model):
@@ -22,7 +32,8 @@ class Job(db.Model):
                                                  index=True)
     kind: Mapped[str] = mapped_column(String(40))
     params: Mapped[dict] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(16), default="queued")
+    status: Mapped[JobStatus] = mapped_column(state_type(JobStatus, "status"),
+                                              default=JobStatus.QUEUED)
     progress_done: Mapped[int] = mapped_column(Integer, default=0)
     progress_total: Mapped[int] = mapped_column(Integer, default=0)
     progress_label: Mapped[str] = mapped_column(String(200), default="")

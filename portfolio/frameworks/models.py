@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
-from ..database import TimestampMixin, UTCDateTime
+from ..database import TimestampMixin, UTCDateTime, state_type
 from ..extensions import db
 
-FRAMEWORK_STATUSES = ("draft", "published", "retired")
+
+class FrameworkStatus(StrEnum):
+    DRAFT = "draft"  # the only status in which a framework may be edited
+    PUBLISHED = "published"
+    RETIRED = "retired"
+
+
+FRAMEWORK_STATUSES = tuple(FrameworkStatus)
 
 
 class Framework(TimestampMixin, db.Model):
@@ -20,7 +28,8 @@ class Framework(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(160))
     version: Mapped[int] = mapped_column(Integer, default=1)
-    status: Mapped[str] = mapped_column(String(16), default="draft")
+    status: Mapped[FrameworkStatus] = mapped_column(state_type(FrameworkStatus, "status"),
+                                                    default=FrameworkStatus.DRAFT)
     description: Mapped[str] = mapped_column(Text, default="")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     based_on_id: Mapped[int | None] = mapped_column(ForeignKey("frameworks.id"), index=True)
@@ -38,7 +47,7 @@ class Framework(TimestampMixin, db.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status == "draft"
+        return self.status == FrameworkStatus.DRAFT
 
 
 class CompetencyArea(db.Model):

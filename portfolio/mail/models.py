@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..database import UTCDateTime, utcnow
+from ..database import UTCDateTime, state_type, utcnow
 from ..extensions import db
 
-STATUSES = ("pending", "sent", "failed")
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    DISCARDED = "discarded"  # not sent because mail is disabled (PORTFOLIO_MAIL_DISABLED)
+
+
+STATUSES = tuple(OutboxStatus)
 
 
 class OutboxMessage(db.Model):
@@ -20,7 +29,8 @@ class OutboxMessage(db.Model):
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     body_text: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    status: Mapped[OutboxStatus] = mapped_column(state_type(OutboxStatus, "status"),
+                                                 default=OutboxStatus.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

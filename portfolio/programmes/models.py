@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
@@ -19,16 +20,42 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import TimestampMixin, UTCDateTime, utcnow
+from ..database import TimestampMixin, UTCDateTime, state_type, utcnow
 from ..extensions import db
 
 if TYPE_CHECKING:
     from ..auth.models import User
     from ..frameworks.models import Framework
 
-YEAR_STATUSES = ("planning", "active", "closed", "archived")
-MEMBER_ROLES = ("candidate", "coach_developer")
-MEMBER_STATUSES = ("invited", "active", "deferred", "withdrawn", "completed")
+
+class YearStatus(StrEnum):
+    PLANNING = "planning"
+    ACTIVE = "active"
+    CLOSED = "closed"
+    ARCHIVED = "archived"  # read-only for everyone
+
+
+class MemberRole(StrEnum):
+    CANDIDATE = "candidate"
+    COACH_DEVELOPER = "coach_developer"
+
+
+class MembershipStatus(StrEnum):
+    INVITED = "invited"
+    ACTIVE = "active"
+    DEFERRED = "deferred"
+    WITHDRAWN = "withdrawn"  # the only status that no longer counts for access
+    COMPLETED = "completed"
+
+
+class ImportStatus(StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+
+
+YEAR_STATUSES = tuple(YearStatus)
+MEMBER_ROLES = tuple(MemberRole)
+MEMBER_STATUSES = tuple(MembershipStatus)
 
 
 class ProgrammeYear(TimestampMixin, db.Model):
@@ -38,13 +65,14 @@ class ProgrammeYear(TimestampMixin, db.Model):
     label: Mapped[str] = mapped_column(String(20), unique=True)  # e.g. "2026-2027"
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16), default="planning")
+    status: Mapped[YearStatus] = mapped_column(state_type(YearStatus, "status"),
+                                               default=YearStatus.PLANNING)
 
     cohorts: Mapped[list[Cohort]] = relationship(back_populates="year", order_by="Cohort.name")
 
     @property
     def is_archived(self) -> bool:
-        return self.status == "archived"
+        return self.status == YearStatus.ARCHIVED
 
 
 class Pathway(db.Model):
@@ -120,8 +148,9 @@ class CohortMembership(TimestampMixin, db.Model):
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"),
                                            index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(16), default="invited")
+    role: Mapped[MemberRole] = mapped_column(state_type(MemberRole, "role", length=20))
+    status: Mapped[MembershipStatus] = mapped_column(state_type(MembershipStatus, "status"),
+                                                     default=MembershipStatus.INVITED)
     # For candidates: their assigned coach developer (a user who is a developer in this cohort).
     coach_developer_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True)
@@ -138,16 +167,16 @@ class CohortMembership(TimestampMixin, db.Model):
 
     @property
     def is_candidate(self) -> bool:
-        return self.role == "candidate"
+        return self.role == MemberRole.CANDIDATE
 
     @property
     def is_developer(self) -> bool:
-        return self.role == "coach_developer"
+        return self.role == MemberRole.COACH_DEVELOPER
 
     @property
     def is_current(self) -> bool:
         """Counts for access: invited, active, deferred or completed (not withdrawn)."""
-        return self.status != "withdrawn"
+        return self.status != MembershipStatus.WITHDRAWN
 
 
 class PeerGroup(TimestampMixin, db.Model):
@@ -182,7 +211,7 @@ class PeerGroupMember(db.Model):
 PEER_GROUP_MIN, PEER_GROUP_MAX = 2, 6
 
 
-IMPORT_STATUSES = ("pending", "confirmed")
+IMPORT_STATUSES = tuple(ImportStatus)
 
 
 class MemberImport(db.Model):
@@ -203,7 +232,8 @@ class MemberImport(db.Model):
     # SHA-256 of the uploaded bytes, recorded in the audit log when the import is confirmed.
     file_digest: Mapped[str] = mapped_column(String(64))
     rows: Mapped[list] = mapped_column(JSON)  # [{"line": n, "email": ..., ...}, ...]
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[ImportStatus] = mapped_column(state_type(ImportStatus, "status"),
+                                                 default=ImportStatus.PENDING)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -211,4 +241,4 @@ class MemberImport(db.Model):
 
     @property
     def is_pending(self) -> bool:
-        return self.status == "pending"
+        return self.status == ImportStatus.PENDING

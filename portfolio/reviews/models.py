@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
@@ -19,9 +20,14 @@ from sqlalchemy import (
 from sqlalchemy import inspect as inspect_state
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import UTCDateTime, utcnow
+from ..database import UTCDateTime, state_type, utcnow
 from ..extensions import db
-from .status import DECISIONS  # noqa: F401  (re-exported: forms and exports read the words)
+from .status import (  # noqa: F401  (re-exported: forms and exports read the words)
+    DECISIONS,
+    OPEN_STATUSES,
+    Decision,
+    RequestStatus,
+)
 
 if TYPE_CHECKING:
     from ..auth.models import User
@@ -29,7 +35,14 @@ if TYPE_CHECKING:
     from ..frameworks.models import Competency
     from ..programmes.models import Cohort, CohortMembership
 
-COMMENT_KINDS = ("comment", "peer_feedback")
+
+
+class CommentKind(StrEnum):
+    COMMENT = "comment"
+    PEER_FEEDBACK = "peer_feedback"  # structured: what worked, what to try, a question
+
+
+COMMENT_KINDS = tuple(CommentKind)
 
 
 class Comment(db.Model):
@@ -46,9 +59,10 @@ class Comment(db.Model):
                                                   index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"),
                                                   index=True)
-    kind: Mapped[str] = mapped_column(String(16), default="comment")
+    kind: Mapped[CommentKind] = mapped_column(state_type(CommentKind, "kind"),
+                                              default=CommentKind.COMMENT)
     body: Mapped[str] = mapped_column(Text, default="")
-    # Structured peer feedback (kind == "peer_feedback").
+    # Structured peer feedback (kind == CommentKind.PEER_FEEDBACK).
     what_worked: Mapped[str] = mapped_column(Text, default="")
     what_to_try: Mapped[str] = mapped_column(Text, default="")
     question: Mapped[str] = mapped_column(Text, default="")
@@ -64,12 +78,11 @@ class Comment(db.Model):
     replies: Mapped[list[Comment]] = relationship(order_by="Comment.created_at")
 
 
-OPEN_STATUSES = ("open", "in_review")
 # At most one open request per entry: a double click or a retried send cannot make two.
 _ONE_OPEN = text("status IN ('open', 'in_review')")
 
 # Their words and colours live in status.py, with the entry's review state derived from them.
-REQUEST_STATUSES = ("open", "in_review", "withdrawn", "returned", "completed")
+REQUEST_STATUSES = tuple(RequestStatus)
 
 
 class ReviewRequest(db.Model):
@@ -90,7 +103,8 @@ class ReviewRequest(db.Model):
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"))
     # None: any coach developer of the cohort may take it.
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[RequestStatus] = mapped_column(state_type(RequestStatus, "status"),
+                                                  default=RequestStatus.OPEN)
     due_on: Mapped[date] = mapped_column(Date)
     message: Mapped[str] = mapped_column(Text, default="")  # candidate's note to the reviewer
     overall_feedback: Mapped[str] = mapped_column(Text, default="")
@@ -136,7 +150,14 @@ class ReviewRequestCompetency(db.Model):
     competency: Mapped[Competency] = relationship()
 
 
-SIGNOFF_ROLES = ("coach_developer", "peer")
+
+
+class SignoffRole(StrEnum):
+    COACH_DEVELOPER = "coach_developer"
+    PEER = "peer"
+
+
+SIGNOFF_ROLES = tuple(SignoffRole)
 
 
 class Signoff(db.Model):
@@ -154,8 +175,8 @@ class Signoff(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    role: Mapped[str] = mapped_column(String(20))  # coach_developer or peer
-    decision: Mapped[str] = mapped_column(String(16))  # signed_off or not_yet
+    role: Mapped[SignoffRole] = mapped_column(state_type(SignoffRole, "role", length=20))
+    decision: Mapped[Decision] = mapped_column(state_type(Decision, "decision"))
     candidate_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     competency_id: Mapped[int] = mapped_column(ForeignKey("competencies.id"), index=True)
@@ -179,7 +200,7 @@ class Signoff(db.Model):
 
     @property
     def is_valid(self) -> bool:
-        return self.decision == "signed_off" and self.revocation is None
+        return self.decision == Decision.SIGNED_OFF and self.revocation is None
 
 
 class SignoffRevocation(db.Model):

@@ -13,37 +13,60 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
+from ..entries.models import ReviewStatus
 from ..wording import counts_in_words, plural
 
-DECISIONS = {"signed_off": "Signed off", "not_yet": "Not yet"}
+
+class RequestStatus(StrEnum):
+    """A review request's stored status (review_requests.status)."""
+
+    OPEN = "open"
+    IN_REVIEW = "in_review"
+    WITHDRAWN = "withdrawn"
+    RETURNED = "returned"
+    COMPLETED = "completed"
+
+
+class Decision(StrEnum):
+    """A coach developer's or peer's decision on one competency (signoffs.decision)."""
+
+    SIGNED_OFF = "signed_off"
+    NOT_YET = "not_yet"
+
+
+# A request still waiting for its reviewer: at most one per entry (a partial unique index).
+OPEN_STATUSES = (RequestStatus.OPEN, RequestStatus.IN_REVIEW)
+
+DECISIONS = {Decision.SIGNED_OFF: "Signed off", Decision.NOT_YET: "Not yet"}
 
 # Request status -> (words, tag colour). "completed" is refined by its decisions below.
 REQUEST_WORDS = {
-    "open": ("Waiting for review", "blue"),
-    "in_review": ("In review", "purple"),
-    "withdrawn": ("Withdrawn", "grey"),
-    "returned": ("Returned for revision", "red"),
-    "completed": ("Reviewed", "green"),
+    RequestStatus.OPEN: ("Waiting for review", "blue"),
+    RequestStatus.IN_REVIEW: ("In review", "purple"),
+    RequestStatus.WITHDRAWN: ("Withdrawn", "grey"),
+    RequestStatus.RETURNED: ("Returned for revision", "red"),
+    RequestStatus.COMPLETED: ("Reviewed", "green"),
 }
 
 # Entry state -> (words, tag colour, value kept in entries.review_status for the filters).
 ENTRY_WORDS = {
-    "none": ("", "", "none"),
-    "waiting": ("Waiting for review", "blue", "submitted"),
-    "in_review": ("In review", "purple", "submitted"),
-    "returned": ("Returned for revision", "red", "returned"),
-    "signed_off": ("Signed off", "green", "signed_off"),
-    "partly_signed_off": ("Partly signed off", "yellow", "reviewed"),
-    "not_yet": ("Not yet signed off", "yellow", "reviewed"),
+    "none": ("", "", ReviewStatus.NONE),
+    "waiting": ("Waiting for review", "blue", ReviewStatus.SUBMITTED),
+    "in_review": ("In review", "purple", ReviewStatus.SUBMITTED),
+    "returned": ("Returned for revision", "red", ReviewStatus.RETURNED),
+    "signed_off": ("Signed off", "green", ReviewStatus.SIGNED_OFF),
+    "partly_signed_off": ("Partly signed off", "yellow", ReviewStatus.REVIEWED),
+    "not_yet": ("Not yet signed off", "yellow", ReviewStatus.REVIEWED),
 }
 
 # The portfolio's status filter: one choice per stored value, in the words the badges use.
 ENTRY_FILTER_WORDS = {
-    "submitted": "Waiting for review or in review",
-    "returned": "Returned for revision",
-    "reviewed": "Reviewed, with competencies to revisit",
-    "signed_off": "Signed off",
+    ReviewStatus.SUBMITTED: "Waiting for review or in review",
+    ReviewStatus.RETURNED: "Returned for revision",
+    ReviewStatus.REVIEWED: "Reviewed, with competencies to revisit",
+    ReviewStatus.SIGNED_OFF: "Signed off",
 }
 
 
@@ -99,7 +122,7 @@ class EntryReviewState:
     to_revisit: int = 0
 
     @property
-    def stored(self) -> str:
+    def stored(self) -> ReviewStatus:
         """The value the entries feature keeps in `review_status` (its list filter reads it)."""
         return ENTRY_WORDS[self.key][2]
 
@@ -121,9 +144,9 @@ def tally(signoffs: Iterable) -> Tally:
     signed = not_yet = revoked = 0
     for item in signoffs:
         gone = item.revoked if isinstance(item, DecisionFacts) else item.revocation is not None
-        if item.decision == "signed_off" and gone:
+        if item.decision == Decision.SIGNED_OFF and gone:
             revoked += 1
-        elif item.decision == "signed_off":
+        elif item.decision == Decision.SIGNED_OFF:
             signed += 1
         else:
             not_yet += 1
@@ -133,7 +156,7 @@ def tally(signoffs: Iterable) -> Tally:
 def request_label(status: str, decisions: Tally | None = None) -> Label:
     """'Waiting for review', 'In review', ..., 'Reviewed: 2 signed off and 1 not yet'."""
     text, colour = REQUEST_WORDS.get(status, (status.replace("_", " ").capitalize(), "grey"))
-    if status == "completed" and decisions is not None and decisions.decided:
+    if status == RequestStatus.COMPLETED and decisions is not None and decisions.decided:
         text = f"{text}: {decisions.in_words()}"
         if decisions.not_yet or decisions.revoked:
             colour = "yellow"
@@ -149,19 +172,19 @@ def derive_entry_state(requests: Iterable[RequestFacts],
     every review of the entry (a later version's sign-off settles an earlier "not yet"; a
     revoked sign-off is to revisit again).
     """
-    live = sorted((r for r in requests if r.status != "withdrawn"),
+    live = sorted((r for r in requests if r.status != RequestStatus.WITHDRAWN),
                   key=lambda r: (r.created_at, r.id), reverse=True)
     if not live:
         return NO_REVIEW
     latest = live[0]
-    if latest.status in ("open", "in_review"):
-        return EntryReviewState("waiting" if latest.status == "open" else "in_review")
-    if latest.status == "returned":
+    if latest.status in OPEN_STATUSES:
+        return EntryReviewState("waiting" if latest.status == RequestStatus.OPEN else "in_review")
+    if latest.status == RequestStatus.RETURNED:
         return EntryReviewState("returned")
     newest: dict[int, DecisionFacts] = {}
     for item in sorted(decisions, key=lambda d: (d.created_at, d.id)):
         newest[item.competency_id] = item
-    signed = sum(d.decision == "signed_off" and not d.revoked for d in newest.values())
+    signed = sum(d.decision == Decision.SIGNED_OFF and not d.revoked for d in newest.values())
     to_revisit = len(newest) - signed
     if not newest or not to_revisit:
         return EntryReviewState("signed_off", signed, 0)
