@@ -7,9 +7,20 @@ import functools
 import click
 from flask import current_app, has_app_context
 from flask.cli import ScriptInfo, with_appcontext
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
+from werkzeug.serving import run_simple
 
+from .auth.models import User
+from .auth.services import create_user
+from .backup.commands import backup_group
+from .demo import DEMO_ACCOUNTS, register_demo_commands, seed_demo
+from .errors import DomainError
+from .exports.worker import start_background_worker
 from .extensions import db
+from .mail.services import send_outbox
+from .reference_data import ensure_reference_data
+from .reviews.progress_table import progress_group
 
 
 def register(app) -> None:
@@ -17,14 +28,8 @@ def register(app) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(mail_group)
     app.cli.add_command(run_demo_command)
-    from .backup.commands import backup_group
-
     app.cli.add_command(backup_group)
-    from .reviews.progress_table import progress_group
-
     app.cli.add_command(progress_group)
-    from .demo import register_demo_commands
-
     register_demo_commands(app)
     announce_target_before(app.cli)
 
@@ -71,9 +76,6 @@ def _announcing(callback):
 @with_appcontext
 def create_user_command(email, display_name, password, admin, lead):
     """Create an account that can sign in straight away."""
-    from .auth.services import create_user
-    from .errors import DomainError
-
     try:
         user = create_user(email, display_name, password, is_admin=admin, is_programme_lead=lead)
     except DomainError as error:
@@ -87,12 +89,6 @@ def create_user_command(email, display_name, password, admin, lead):
 @with_appcontext
 def seed_demo_command(if_empty):
     """Create the demo accounts and programme (safe to run twice; refused in production)."""
-    from sqlalchemy import func, select
-
-    from .auth.models import User
-    from .demo import seed_demo
-    from .reference_data import ensure_reference_data
-
     if current_app.config["PORTFOLIO_ENV"] == "production":
         raise click.ClickException("seed-demo is refused in production.")
     ensure_reference_data()
@@ -108,8 +104,6 @@ def seed_demo_command(if_empty):
 
 
 def _print_demo_logins():
-    from .demo import DEMO_ACCOUNTS
-
     password = current_app.config["DEMO_PASSWORD"]
     click.echo(f"Demo sign-ins (password: {password}):")
     for email, _name, role in DEMO_ACCOUNTS:
@@ -125,8 +119,6 @@ def mail_group():
 @with_appcontext
 def send_outbox_command():
     """Send every queued message that has not gone out yet."""
-    from .mail.services import send_outbox
-
     sent, pending = send_outbox()
     click.echo(f"Sent {sent}; {pending} still waiting.")
 
@@ -137,12 +129,8 @@ def send_outbox_command():
 @with_appcontext
 def run_demo_command(host, port):
     """Serve the app with an in-process worker (exports and mail), so the demo needs one command."""
-    from .exports.worker import start_background_worker
-
     app = current_app._get_current_object()
     start_background_worker(app)
     click.echo(f"Serving on http://{host}:{port} with a worker for exports and mail (Ctrl+C to stop)")
     # app.run() refuses to block inside a `flask` command, so serve with Werkzeug directly.
-    from werkzeug.serving import run_simple
-
     run_simple(host, port, app, threaded=True, use_reloader=False)

@@ -1,17 +1,23 @@
 """Demo data for `flask seed-demo` (development only): accounts, then each feature's content.
 
-Each feature adds a seeder to SEEDERS; seeders run in order, must be idempotent, and only flush.
+Each feature's seeder runs in order, must be idempotent, and only flushes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
 
+import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from ..auth.models import User
+from ..auth.services import create_user
 from ..extensions import db
+from ..reference_data import ensure_reference_data
+from . import entries, evidence, programmes, reviews
+from .scale import ScaleOptions, scale_framework_id, seed_scale
 
 DEMO_ACCOUNTS = [
     ("admin@example.org", "Alex Morgan", "admin"),
@@ -22,16 +28,13 @@ DEMO_ACCOUNTS = [
     ("coach3@example.org", "Tom Fletcher", "candidate"),
 ]
 
-SEEDERS: list[Callable[[dict[str, User]], None]] = []
 # Each feature's demo content lives in portfolio/demo/<name>.py as `seed(users) -> bool`,
 # run in this order (later ones build on earlier ones).
-SEEDER_MODULES = ("programmes", "entries", "evidence", "reviews", "exports")
+SEEDER_MODULES = (programmes, entries, evidence, reviews)
 
 
 def seed_accounts() -> tuple[dict[str, User], bool]:
     """Create the six demo accounts if missing; return them by email and whether any was new."""
-    from ..auth.services import create_user
-
     password = current_app.config["DEMO_PASSWORD"]
     users, created = {}, False
     for email, name, role in DEMO_ACCOUNTS:
@@ -46,24 +49,14 @@ def seed_accounts() -> tuple[dict[str, User], bool]:
 
 def seed_demo() -> bool:
     """Seed everything; return True if anything was created."""
-    import importlib
-    import importlib.util
-
     users, created = seed_accounts()
-    for name in SEEDER_MODULES:
-        if importlib.util.find_spec(f"{__name__}.{name}") is not None:
-            module = importlib.import_module(f"{__name__}.{name}")
-            created = bool(module.seed(users)) or created
-    for seeder in SEEDERS:
-        created = bool(seeder(users)) or created
+    for module in SEEDER_MODULES:
+        created = bool(module.seed(users)) or created
     db.session.flush()
     return created
 
 
 def register_demo_commands(app) -> None:
-    import click
-    from flask.cli import with_appcontext
-
     @app.cli.command("seed-scale")
     @click.option("--years", default=2, show_default=True)
     @click.option("--cohorts", default=10, show_default=True, help="Cohorts per year.")
@@ -74,11 +67,6 @@ def register_demo_commands(app) -> None:
     @with_appcontext
     def seed_scale_command(years, cohorts, candidates, entries, seed, no_files):
         """Generate a deterministic national-scale dataset (development only)."""
-        import time
-
-        from ..reference_data import ensure_reference_data
-        from .scale import ScaleOptions, scale_framework_id, seed_scale
-
         if current_app.config["PORTFOLIO_ENV"] == "production":
             raise click.ClickException("seed-scale is refused in production.")
         started = time.perf_counter()
