@@ -180,7 +180,8 @@ class EntryVersion(db.Model):
     # evidence ids, tags. Kept as one document so a version can never be half-updated.
     content: Mapped[dict] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Indexed for "newest first" walks (the lead's recent activity).
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
                                                       index=True)
     note: Mapped[str] = mapped_column(String(200), default="")  # e.g. "Restored from version 2"

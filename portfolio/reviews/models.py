@@ -69,7 +69,7 @@ class Comment(db.Model):
     version_number: Mapped[int | None] = mapped_column(Integer)
     # A hash of the posting form's one-time key and what it said; None for older comments.
     submission_key: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
