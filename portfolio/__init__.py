@@ -26,6 +26,7 @@ FEATURES = [
     "portfolio.notifications",
     "portfolio.exports",
     "portfolio.privacy",
+    "portfolio.search",
 ]
 
 

@@ -38,6 +38,7 @@ from .reviews.models import (  # noqa: F401
     SignoffRevocation,
 )
 from .reviews.progress_table import CompetencyProgressRow  # noqa: F401
+from .search.models import SearchDocument  # noqa: F401
 
 # Tables whose rows the database itself refuses to UPDATE or DELETE.
 APPEND_ONLY_TABLES = [*_AUDIT_APPEND_ONLY, *_REVIEW_APPEND_ONLY]

@@ -74,6 +74,7 @@ def install_schema(uri: str) -> list[str]:
     """
     from portfolio.database import append_only_statements
     from portfolio.models import APPEND_ONLY_TABLES
+    from portfolio.search.schema import install_statements as search_statements
 
     engine = create_engine(uri)
     try:
@@ -85,6 +86,8 @@ def install_schema(uri: str) -> list[str]:
             for table in APPEND_ONLY_TABLES:
                 for statement in append_only_statements(table, engine.dialect.name):
                     connection.execute(text(statement))
+            for statement in search_statements(engine.dialect.name):
+                connection.execute(text(statement))
     finally:
         engine.dispose()
     return [table.name for table in db.metadata.sorted_tables]

@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from portfolio.search.schema import is_search_object
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -103,6 +105,8 @@ def run_migrations_online():
             # outside a transaction, so set it before Alembic begins one.
             connection.commit()
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        # Autogenerate leaves the full-text index alone: it is SQL the models do not describe.
+        conf_args.setdefault("include_name", lambda name, kind, parent: not is_search_object(name))
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

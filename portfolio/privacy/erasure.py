@@ -18,18 +18,32 @@ from sqlalchemy import delete, func, select, update
 
 from .. import storage
 from ..audit.services import record
-from ..auth.models import AccountToken, LoginAttempt, PasswordResetRequest, User
+from ..auth.models import (
+    AccountToken,
+    EmailPreference,
+    LoginAttempt,
+    PasswordResetRequest,
+    User,
+)
 from ..database import utcnow
-from ..entries.models import DraftRescue, Entry, EntryRead, Goal, PhilosophyStatement
+from ..entries.models import (
+    DraftRescue,
+    Entry,
+    EntryRead,
+    Goal,
+    PhilosophyStatement,
+    ReviewStatus,
+)
 from ..errors import DomainError
 from ..evidence.models import Evidence
 from ..exports.models import Job
 from ..extensions import db
-from ..mail.models import OutboxMessage
+from ..mail.models import OutboxMessage, OutboxStatus
 from ..notifications.models import Notification
-from ..programmes.models import CohortMembership, MemberImport, PeerGroupMember
-from ..reviews.models import Comment, ReviewRequest, Signoff
+from ..programmes.models import CohortMembership, MemberImport, MembershipStatus, PeerGroupMember
+from ..reviews.models import OPEN_STATUSES, Comment, RequestStatus, ReviewRequest, Signoff
 from ..reviews.progress_table import mark_progress_stale
+from ..search.indexing import reindex_person
 
 ERASED_DOMAIN = "invalid"  # RFC 2606: can never be a real address
 
@@ -65,6 +79,7 @@ def erase_person(actor: User, user: User) -> dict[str, int]:
     counts |= _delete_account_traces(user)
     counts["messages_renamed"] = _rename_in_messages(user.display_name, erased_name(user.id))
     _pseudonymise(user)
+    reindex_person(user.id)  # the bulk writes above are invisible to the index's hooks
     record("privacy.erased", actor=actor, target=user, **counts)
     db.session.expire_all()
     return counts
@@ -97,18 +112,19 @@ def _close_open_work(actor: User, user: User) -> dict[str, int]:
     now = utcnow()
     withdrawn = db.session.execute(
         update(ReviewRequest).where(ReviewRequest.candidate_id == user.id,
-                                    ReviewRequest.status.in_(("open", "in_review")))
-        .values(status="withdrawn", closed_at=now, closed_by_id=actor.id,
+                                    ReviewRequest.status.in_(OPEN_STATUSES))
+        .values(status=RequestStatus.WITHDRAWN, closed_at=now, closed_by_id=actor.id,
                 lock_version=ReviewRequest.lock_version + 1)
         .execution_options(synchronize_session=False)).rowcount
     db.session.execute(
         update(ReviewRequest).where(ReviewRequest.assigned_to_id == user.id,
-                                    ReviewRequest.status.in_(("open", "in_review")))
+                                    ReviewRequest.status.in_(OPEN_STATUSES))
         .values(assigned_to_id=None, lock_version=ReviewRequest.lock_version + 1)
         .execution_options(synchronize_session=False))
     db.session.execute(
-        update(Entry).where(Entry.owner_id == user.id, Entry.review_status == "submitted")
-        .values(review_status="none", lock_version=Entry.lock_version + 1)
+        update(Entry).where(Entry.owner_id == user.id,
+                            Entry.review_status == ReviewStatus.SUBMITTED)
+        .values(review_status=ReviewStatus.NONE, lock_version=Entry.lock_version + 1)
         .execution_options(synchronize_session=False))
     db.session.execute(
         update(CohortMembership).where(CohortMembership.coach_developer_id == user.id)
@@ -117,9 +133,10 @@ def _close_open_work(actor: User, user: User) -> dict[str, int]:
     _delete(delete(PeerGroupMember).where(PeerGroupMember.membership_id.in_(memberships)))
     db.session.execute(
         update(CohortMembership).where(CohortMembership.user_id == user.id,
-                                       CohortMembership.status.not_in(("withdrawn",
-                                                                       "completed")))
-        .values(status="withdrawn").execution_options(synchronize_session=False))
+                                       CohortMembership.status.not_in(
+                                           (MembershipStatus.WITHDRAWN,
+                                            MembershipStatus.COMPLETED)))
+        .values(status=MembershipStatus.WITHDRAWN).execution_options(synchronize_session=False))
     return {"requests_withdrawn": withdrawn}
 
 
@@ -154,7 +171,7 @@ def _rename_in_messages(name: str, replacement: str) -> int:
         .values(message=func.replace(Notification.message, name, replacement))
         .execution_options(synchronize_session=False)).rowcount
     renamed += db.session.execute(
-        update(OutboxMessage).where(OutboxMessage.status == "pending",
+        update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.PENDING,
                                     OutboxMessage.body_text.contains(name, autoescape=True)
                                     | OutboxMessage.subject.contains(name, autoescape=True))
         .values(body_text=func.replace(OutboxMessage.body_text, name, replacement),
@@ -171,7 +188,7 @@ def _pseudonymise(user: User) -> None:
     user.active = False
     user.is_admin = False
     user.is_programme_lead = False
-    user.email_preference = "off"
+    user.email_preference = EmailPreference.OFF
     user.last_login_at = None
     user.deactivated_at = user.deactivated_at or now
     user.erased_at = now

@@ -62,6 +62,9 @@ PERSONAL_DATA_TABLES: dict[str, Handling] = {
     "competency_progress": Handling("signoffs", KEEP, "derived from the sign-offs, claims and "
                                     "requests; recomputed from what erasure leaves"),
     "notifications": Handling("notifications", DELETE),
+    "search_documents": Handling("entries", DELETE_UNLESS_RECORD,
+                                 "the search index of their own text, rebuilt from what erasure "
+                                 "leaves: only entries kept as records stay findable"),
     "jobs": Handling("jobs", DELETE, "with their result files"),
     "outbox_messages": Handling("outbox_messages", DELETE, "matched by email address"),
     "audit_events": Handling("audit_events", KEEP,

@@ -1,0 +1,220 @@
+"""Full-text search over the rows a viewer may read, one database's engine at a time.
+
+SQLite uses FTS5 (bm25 ranking, `snippet` and `highlight`); PostgreSQL uses the stored
+`tsvector` with `websearch_to_tsquery`, `ts_rank_cd` and `ts_headline`, English stemming on
+both. The visibility rule and the filters are WHERE clauses of the same statement that ranks,
+counts and cuts snippets, so only readable rows are ever looked at (see visibility.py).
+Two statements per search: the count and the page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from markupsafe import Markup, escape
+from sqlalchemy import and_, column, exists, func, literal_column, or_, select, table
+from sqlalchemy.orm import aliased
+
+from ..entries.models import Entry, EntryCompetency, goal_competencies
+from ..extensions import db
+from ..frameworks.models import Competency
+from ..programmes.models import CohortMembership
+from .indexing import refresh_pending_search
+from .models import DocumentKind
+from .models import SearchDocument as Doc
+from .schema import FTS_TABLE, VECTOR_COLUMN
+from .visibility import readable_documents
+
+MAX_TERMS = 12
+MAX_QUERY = 200
+START, STOP = "\x02", "\x03"  # highlight markers; the index strips them from stored text
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Filters:
+    kind: str | None = None
+    cohort_id: int | None = None
+    candidate_id: int | None = None
+    competency_code: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    kind: str
+    ref_id: int
+    owner_id: int
+    owner_name: str
+    entry_id: int | None
+    entry_title: str | None  # a comment's entry, as last saved
+    title: Markup
+    snippet: Markup
+    happened_on: date | None
+
+
+@dataclass
+class SearchPage:
+    query: str
+    terms: list[str] = field(default_factory=list)
+    results: list[Result] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    per_page: int = 20
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def terms_of(text: str) -> list[str]:
+    """The words of a query (letters and digits only: no operator reaches the engine)."""
+    return WORD.findall((text or "")[:MAX_QUERY])[:MAX_TERMS]
+
+
+def marked(text: str | None) -> Markup:
+    """Engine output with highlight markers as <mark>, everything else escaped."""
+    if not text:
+        return Markup("")
+    escaped = str(escape(text))  # every character of the text is escaped; only ours are tags
+    return Markup(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S704  # nosec B704
+
+
+def search(user, text: str, filters: Filters = Filters(), page: int = 1,
+           per_page: int = 20) -> SearchPage:
+    terms = terms_of(text)
+    result = SearchPage(query=text, terms=terms, page=max(1, page), per_page=per_page)
+    if not terms or user is None or not user.is_authenticated:
+        return result
+    refresh_pending_search()
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    engine = _Postgres(terms) if postgres else _Sqlite(terms)
+    where = and_(engine.match, readable_documents(user), *_filter_clauses(filters))
+    result.total = db.session.scalar(engine.count(where)) or 0
+    if result.total:
+        offset = (result.page - 1) * per_page
+        result.results = engine.page(where, offset, per_page)
+    return result
+
+
+def _filter_clauses(filters: Filters) -> list:
+    clauses = []
+    if filters.kind:
+        clauses.append(Doc.kind == filters.kind)
+    if filters.candidate_id is not None:
+        clauses.append(Doc.owner_id == filters.candidate_id)
+    if filters.cohort_id is not None:
+        clauses.append(or_(
+            and_(Doc.entry_id.is_not(None), exists().where(
+                Entry.id == Doc.entry_id, Entry.cohort_id == filters.cohort_id)),
+            and_(Doc.entry_id.is_(None), exists().where(
+                CohortMembership.cohort_id == filters.cohort_id,
+                CohortMembership.user_id == Doc.owner_id,
+                CohortMembership.role == "candidate"))))
+    if filters.competency_code:
+        code = filters.competency_code
+        clauses.append(or_(
+            and_(Doc.entry_id.is_not(None), exists().where(
+                EntryCompetency.entry_id == Doc.entry_id,
+                Competency.id == EntryCompetency.competency_id, Competency.code == code)),
+            and_(Doc.kind == DocumentKind.GOAL, exists().where(
+                goal_competencies.c.goal_id == Doc.ref_id,
+                Competency.id == goal_competencies.c.competency_id, Competency.code == code))))
+    if filters.date_from is not None:
+        clauses.append(Doc.happened_on >= filters.date_from)
+    if filters.date_to is not None:
+        clauses.append(Doc.happened_on <= filters.date_to)
+    return clauses
+
+
+class _Sqlite:
+    def __init__(self, terms: list[str]):
+        self.fts = table(FTS_TABLE, column("rowid"), column(FTS_TABLE))
+        # Each word quoted: FTS5 reads it as a plain term (implicit AND), never an operator.
+        self.match = self.fts.c[FTS_TABLE].op("MATCH")(" ".join(f'"{term}"' for term in terms))
+
+    def _from(self, *columns):
+        # The FTS table leads the FROM, so the engine scans it by MATCH (its ranking and
+        # snippet functions only work in that position).
+        return select(*columns).select_from(self.fts).join(Doc, Doc.id == self.fts.c.rowid)
+
+    def count(self, where):
+        return self._from(func.count()).where(where)
+
+    def page(self, where, offset: int, limit: int) -> list[Result]:
+        fts = literal_column(FTS_TABLE)
+        rank = func.bm25(fts, 4.0, 1.0)  # title words weigh more; lower is better
+        inner = (
+            self._from(Doc.id, Doc.kind, Doc.ref_id, Doc.owner_id, Doc.entry_id,
+                       Doc.happened_on, rank.label("rank"),
+                       func.highlight(fts, 0, START, STOP).label("title_html"),
+                       func.snippet(fts, 1, START, STOP, "…", 24).label("snippet"))
+            .where(where).order_by(rank, Doc.id).offset(offset).limit(limit)).subquery()
+        return _results(inner, (inner.c.rank, inner.c.id))
+
+
+class _Postgres:
+    def __init__(self, terms: list[str]):
+        self.query = func.websearch_to_tsquery("english", " ".join(terms))
+        self.vector = literal_column(f"search_documents.{VECTOR_COLUMN}")
+        self.match = self.vector.op("@@")(self.query)
+
+    def count(self, where):
+        return select(func.count()).select_from(Doc).where(where)
+
+    def page(self, where, offset: int, limit: int) -> list[Result]:
+        rank = func.ts_rank_cd(self.vector, self.query)
+        ranked = (select(Doc.id, rank.label("rank")).where(where)
+                  .order_by(rank.desc(), Doc.id).offset(offset).limit(limit).subquery())
+        # Headlines are made for the page's rows only: ts_headline reads the whole text.
+        options = (f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, "
+                   "MaxFragments=2, FragmentDelimiter=\" … \"")
+        inner = (
+            select(Doc.id, Doc.kind, Doc.ref_id, Doc.owner_id, Doc.entry_id, Doc.happened_on,
+                   ranked.c.rank,
+                   func.ts_headline("english", Doc.title, self.query,
+                                    f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
+                                    ).label("title_html"),
+                   func.ts_headline("english", Doc.body, self.query, options).label("snippet"))
+            .join(ranked, ranked.c.id == Doc.id)).subquery()
+        return _results(inner, (inner.c.rank.desc(), inner.c.id))
+
+
+def _results(inner, order) -> list[Result]:
+    from ..auth.models import User
+
+    owner = aliased(User)
+    entry_doc = aliased(Doc)
+    rows = db.session.execute(
+        select(inner, owner.display_name.label("owner_name"),
+               entry_doc.title.label("entry_title"))
+        .join(owner, owner.id == inner.c.owner_id)
+        .outerjoin(entry_doc, and_(entry_doc.kind == DocumentKind.ENTRY,
+                                   entry_doc.ref_id == inner.c.entry_id))
+        .order_by(*order)).mappings().all()
+    return [Result(kind=row["kind"], ref_id=row["ref_id"], owner_id=row["owner_id"],
+                   owner_name=row["owner_name"], entry_id=row["entry_id"],
+                   entry_title=row["entry_title"] if row["kind"] == DocumentKind.COMMENT
+                   else None,
+                   title=marked(row["title_html"]), snippet=marked(row["snippet"]),
+                   happened_on=row["happened_on"])
+            for row in rows]
