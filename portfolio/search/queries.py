@@ -28,6 +28,7 @@ from .schema import FTS_TABLE, VECTOR_COLUMN
 from .visibility import readable_documents
 
 MAX_TERMS = 12
+COUNT_CAP = 1000  # beyond this a page says "more than 1,000": counting every match costs more
 MAX_QUERY = 200
 START, STOP = "\x02", "\x03"  # highlight markers; the index strips them from stored text
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -64,6 +65,7 @@ class SearchPage:
     total: int = 0
     page: int = 1
     per_page: int = 20
+    more: bool = False  # more than COUNT_CAP matches: `total` is the cap
 
     @property
     def pages(self) -> int:
@@ -108,8 +110,10 @@ def search(user, text: str, filters: Filters = Filters(), page: int = 1,
     refresh_pending_search()
     postgres = db.session.get_bind().dialect.name == "postgresql"
     engine = _Postgres(terms) if postgres else _Sqlite(terms)
-    where = and_(engine.match, readable_documents(user), *_filter_clauses(filters))
+    where = and_(engine.match, *_filter_clauses(filters), readable_documents(user))
     result.total = db.session.scalar(engine.count(where)) or 0
+    result.more = result.total > COUNT_CAP
+    result.total = min(result.total, COUNT_CAP)
     if result.total:
         offset = (result.page - 1) * per_page
         result.results = engine.page(where, offset, per_page)
@@ -158,17 +162,25 @@ class _Sqlite:
         return select(*columns).select_from(self.fts).join(Doc, Doc.id == self.fts.c.rowid)
 
     def count(self, where):
-        return self._from(func.count()).where(where)
+        capped = self._from(Doc.id).where(where).limit(COUNT_CAP + 1).subquery()
+        return select(func.count()).select_from(capped)
 
     def page(self, where, offset: int, limit: int) -> list[Result]:
         fts = literal_column(FTS_TABLE)
         rank = func.bm25(fts, 4.0, 1.0)  # title words weigh more; lower is better
+        ranked = (self._from(Doc.id, rank.label("rank")).where(where)
+                  .order_by(rank, Doc.id).offset(offset).limit(limit)).subquery()
+        # Highlights and snippets for the page's rows only (SQLite would otherwise make them
+        # for every match before sorting): the same MATCH, looked up by rowid.
         inner = (
-            self._from(Doc.id, Doc.kind, Doc.ref_id, Doc.owner_id, Doc.entry_id,
-                       Doc.happened_on, rank.label("rank"),
-                       func.highlight(fts, 0, START, STOP).label("title_html"),
-                       func.snippet(fts, 1, START, STOP, "…", 24).label("snippet"))
-            .where(where).order_by(rank, Doc.id).offset(offset).limit(limit)).subquery()
+            select(Doc.id, Doc.kind, Doc.ref_id, Doc.owner_id, Doc.entry_id, Doc.happened_on,
+                   ranked.c.rank,
+                   func.highlight(fts, 0, START, STOP).label("title_html"),
+                   func.snippet(fts, 1, START, STOP, "…", 24).label("snippet"))
+            .select_from(self.fts)
+            .join(ranked, ranked.c.id == self.fts.c.rowid)
+            .join(Doc, Doc.id == self.fts.c.rowid)
+            .where(self.match)).subquery()
         return _results(inner, (inner.c.rank, inner.c.id))
 
 
@@ -179,7 +191,8 @@ class _Postgres:
         self.match = self.vector.op("@@")(self.query)
 
     def count(self, where):
-        return select(func.count()).select_from(Doc).where(where)
+        capped = select(Doc.id).where(where).limit(COUNT_CAP + 1).subquery()
+        return select(func.count()).select_from(capped)
 
     def page(self, where, offset: int, limit: int) -> list[Result]:
         rank = func.ts_rank_cd(self.vector, self.query)

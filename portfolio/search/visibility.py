@@ -30,7 +30,7 @@ def readable_documents(user):
     if user is None or not user.is_authenticated:
         return false()
     entry_visible = exists().where(Entry.id == Doc.entry_id, visible_entries_filter(user))
-    return or_(
+    rules = or_(
         and_(Doc.kind == DocumentKind.ENTRY, entry_visible),
         and_(Doc.kind == DocumentKind.COMMENT, entry_visible, exists().where(
             Comment.id == Doc.ref_id, Comment.entry_id == Doc.entry_id,
@@ -45,6 +45,18 @@ def readable_documents(user):
             PhilosophyStatement.id == Doc.ref_id, PhilosophyStatement.owner_id == Doc.owner_id,
             owned_filter(user, PhilosophyStatement.owner_id, PhilosophyStatement.privacy))),
     )
+    if is_manager(user):
+        return rules
+    # A cheap first cut, checked before the rules: apart from managers, people read only
+    # their own things and those of people they share (or shared) a cohort with.
+    return and_(or_(Doc.owner_id == user.id, Doc.owner_id.in_(_cohort_mates(user.id))), rules)
+
+
+def _cohort_mates(user_id: int):
+    mine = aliased(CohortMembership)
+    return (select(CohortMembership.user_id).distinct()
+            .join(mine, and_(mine.cohort_id == CohortMembership.cohort_id,
+                             mine.user_id == user_id)))
 
 
 def owned_filter(user, owner_column, privacy_column):

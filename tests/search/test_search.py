@@ -235,3 +235,13 @@ def test_search_page_shows_results_and_keeps_filters_in_links(app, client, world
     assert client.get("/search/").status_code == 200
     anonymous = app.test_client().get("/search/?q=relay")
     assert anonymous.status_code == 302 and "/account/login" in anonymous.location
+
+
+def test_a_very_common_word_is_counted_up_to_the_cap_and_said_so(app, client, world,
+                                                                   monkeypatch):
+    monkeypatch.setattr(queries, "COUNT_CAP", 2)
+    found = _find(app, world.lead, "changeover")
+    assert found.more and found.total == 2 and found.pages == 1
+    sign_in(client, world.lead)
+    page = client.get("/search/?q=changeover").get_data(as_text=True)
+    assert "More than 2 results for “changeover”" in page
