@@ -15,7 +15,7 @@ class SearchForm(FlaskForm):
 
     q = SearchField("Search for", validators=[Optional(), Length(max=MAX_QUERY)],
                     description="Words to find. “changeover” also finds “changeovers”.")
-    kind = SelectField("In", validators=[Optional()])
+    kind = SelectField("Show", validators=[Optional()])
     cohort = SelectField("Cohort", validators=[Optional()])
     candidate = SelectField("Candidate", validators=[Optional()])
     competency = SelectField("Competency", validators=[Optional()])

@@ -34,6 +34,16 @@ KIND_LABELS = {
 }
 
 
+# One result's tag.
+KIND_NAMES = {
+    DocumentKind.ENTRY: "Entry",
+    DocumentKind.COMMENT: "Comment",
+    DocumentKind.EVIDENCE: "Evidence",
+    DocumentKind.GOAL: "Goal",
+    DocumentKind.PHILOSOPHY: "Coaching philosophy",
+}
+
+
 class SearchDocument(db.Model):
     __tablename__ = "search_documents"
     __table_args__ = (

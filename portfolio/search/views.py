@@ -9,7 +9,7 @@ from ..forms import options
 from ..requests import page_arg
 from . import queries
 from .forms import SearchForm
-from .models import KIND_LABELS
+from .models import KIND_LABELS, KIND_NAMES
 from .scope import choices_for
 
 bp = Blueprint("search", __name__, url_prefix="/search")
@@ -45,7 +45,7 @@ def index():
     found = queries.search(current_user, query, filters, page_arg(), PER_PAGE)
     args = {key: value for key, value in request.args.items() if key != "page" and value}
     return render_template("search/index.html", form=form, found=found, choices=choices,
-                           args=args, kind_labels=KIND_LABELS, link_for=_link_for)
+                           args=args, kind_names=KIND_NAMES, link_for=_link_for)
 
 
 def _link_for(result: queries.Result) -> str:
