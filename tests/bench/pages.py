@@ -38,6 +38,12 @@ def pages(ids: dict) -> list[Page]:
              f"/exports/cohorts/{cohort}/progress"),
         Page("matrix_600", f"progress matrix, {big_size} candidates", "lead",
              f"/exports/cohorts/{big}/progress"),
+        # Issue 16: search answers in 50 ms. A two-word query a coach developer would type,
+        # and one word found in nearly every entry, searched by the lead across all cohorts.
+        Page("search_developer", "search, coach developer: “relay changeovers”", "developer",
+             "/search/?q=relay+changeovers"),
+        Page("search_lead", "search, lead, a word in most entries: “reaction”", "lead",
+             "/search/?q=reaction"),
     ]
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 MS_TARGETS = (("portfolio_home", 5), ("entry_page", 5), ("notifications", 3), ("audit_log", 3),
               ("developer_dashboard", 8), ("lead_dashboard", 20), ("matrix_60", 12),
-              ("matrix_600", 60))
+              ("matrix_600", 60), ("search_developer", 50), ("search_lead", 50))
 RPS_TARGETS = (("portfolio_home", 500), ("developer_dashboard", 300), ("matrix_60", 150))
 MAX_STATEMENTS = 10
 COMPARE = {"≤": operator.le, "<": operator.lt, "≥": operator.ge, "=": operator.eq}
