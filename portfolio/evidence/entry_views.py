@@ -5,14 +5,13 @@ is editable; the next save of the entry snapshots what is attached, and once the
 saved version the page offers to save one straight away.
 """
 
-from flask import abort, current_app, flash, redirect, url_for
+from flask import abort, current_app, redirect, url_for
 from flask_login import current_user, login_required
 
 from ..database import get_or_404
 from ..entries.models import Entry
 from ..entries.permissions import can_edit_entry, is_author
-from ..errors import DomainError, apply_to_form
-from ..extensions import db
+from ..handlers import attempt
 from ..requests import page_arg
 from . import queries, services
 from .blueprint import bp
@@ -56,14 +55,9 @@ def attach(entry_id):
     if not form.validate_on_submit():
         abort(400)
     evidence = own_evidence_or_404(form.evidence_id.data)
-    try:
-        added = services.attach(current_user, entry, evidence)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"“{evidence.title}” attached. Readers see it once you save a new version."
-              if added else f"“{evidence.title}” was already attached.", "success")
+    attempt(lambda: services.attach(current_user, entry, evidence), success=lambda added: (
+        f"“{evidence.title}” attached. Readers see it once you save a new version."
+        if added else f"“{evidence.title}” was already attached."))
     return redirect(url_for("evidence.attach_page", entry_id=entry.id))
 
 
@@ -75,14 +69,8 @@ def detach(entry_id):
     if not form.validate_on_submit():
         abort(400)
     evidence = own_evidence_or_404(form.evidence_id.data)
-    try:
-        services.detach(current_user, entry, evidence)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"“{evidence.title}” removed from this entry. It stays in your evidence library.",
-              "success")
+    attempt(lambda: services.detach(current_user, entry, evidence), success=lambda _: (
+        f"“{evidence.title}” removed from this entry. It stays in your evidence library."))
     return redirect(url_for("evidence.attach_page", entry_id=entry.id))
 
 
@@ -91,15 +79,10 @@ def detach(entry_id):
 def upload_to_entry(entry_id):
     context = entry_page_context(entry_id)
     form = UploadForm()
-    if form.validate_on_submit():
-        try:
-            results = services.upload_files(current_user, form.chosen_files(),
-                                            entry=context["entry"])
-        except DomainError as error:
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            done = url_for("evidence.attach_page", entry_id=entry_id)
-            return finish_upload(form, results, done, "evidence/attach.html",
-                                 **entry_page_context(entry_id))
+    if form.validate_on_submit() and (uploaded := attempt(
+            lambda: services.upload_files(current_user, form.chosen_files(),
+                                          entry=context["entry"]), form=form)):
+        done = url_for("evidence.attach_page", entry_id=entry_id)
+        return finish_upload(form, uploaded.value, done, "evidence/attach.html",
+                             **entry_page_context(entry_id))
     return upload_page(form, "evidence/attach.html", **context)

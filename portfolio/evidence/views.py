@@ -14,8 +14,8 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 from ..database import get_or_404
-from ..errors import DomainError, apply_to_form, render_error
-from ..extensions import db
+from ..errors import render_error
+from ..handlers import attempt, button_post
 from ..requests import page_arg
 from . import queries, services
 from .blueprint import bp
@@ -57,15 +57,10 @@ def library():
 def upload():
     _library_only()
     form = UploadForm()
-    if form.validate_on_submit():
-        try:
-            results = services.upload_files(current_user, form.chosen_files())
-        except DomainError as error:
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            return finish_upload(form, results, url_for("evidence.library"),
-                                 "evidence/upload.html")
+    if form.validate_on_submit() and (uploaded := attempt(
+            lambda: services.upload_files(current_user, form.chosen_files()), form=form)):
+        return finish_upload(form, uploaded.value, url_for("evidence.library"),
+                             "evidence/upload.html")
     return upload_page(form, "evidence/upload.html")
 
 
@@ -142,16 +137,11 @@ def too_large(error):
 def add_link():
     _library_only()
     form = LinkForm()
-    if form.validate_on_submit():
-        try:
-            evidence = services.add_link(current_user, title=form.title.data, url=form.url.data,
-                                         description=form.description.data or "")
-        except DomainError as error:
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            flash(f"Link “{evidence.title}” added to your evidence.", "success")
-            return redirect(url_for("evidence.library"))
+    if form.validate_on_submit() and attempt(
+            lambda: services.add_link(current_user, title=form.title.data, url=form.url.data,
+                                      description=form.description.data or ""),
+            form=form, success=lambda evidence: f"Link “{evidence.title}” added to your evidence."):
+        return redirect(url_for("evidence.library"))
     return render_template("evidence/link.html", form=form,
                            can_add=can_upload_evidence(current_user))
 
@@ -175,16 +165,11 @@ def detail(evidence_id):
 def edit(evidence_id):
     evidence = own_evidence_or_404(evidence_id)
     form = DetailsForm(obj=evidence)
-    if form.validate_on_submit():
-        try:
-            services.update_details(current_user, evidence, title=form.title.data,
-                                    description=form.description.data or "")
-        except DomainError as error:
-            apply_to_form(error, form)
-        else:
-            db.session.commit()
-            flash("Evidence details saved.", "success")
-            return redirect(url_for("evidence.detail", evidence_id=evidence.id))
+    if form.validate_on_submit() and attempt(
+            lambda: services.update_details(current_user, evidence, title=form.title.data,
+                                            description=form.description.data or ""),
+            form=form, success="Evidence details saved."):
+        return redirect(url_for("evidence.detail", evidence_id=evidence.id))
     return render_template("evidence/edit.html", form=form, evidence=evidence,
                            can_manage=can_manage_evidence(current_user, evidence))
 
@@ -193,14 +178,7 @@ def edit(evidence_id):
 @login_required
 def delete(evidence_id):
     evidence = own_evidence_or_404(evidence_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    title = evidence.title
-    try:
-        services.delete_evidence(current_user, evidence)
-    except DomainError as error:
-        flash(error.message, "error")
-        return redirect(url_for("evidence.detail", evidence_id=evidence.id))
-    db.session.commit()
-    flash(f"“{title}” deleted.", "success")
-    return redirect(url_for("evidence.library"))
+    title, detail_url = evidence.title, url_for("evidence.detail", evidence_id=evidence.id)
+    return button_post(lambda: services.delete_evidence(current_user, evidence),
+                       success=f"“{title}” deleted.",
+                       to=lambda done: url_for("evidence.library") if done else detail_url)

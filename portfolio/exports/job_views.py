@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from ..database import get_or_404
-from ..errors import DomainError
 from ..extensions import db
+from ..handlers import button_post
 from . import bp, jobs, listing, services
 from .downloads import file_attachment
 from .models import Job
@@ -69,13 +69,6 @@ def job_download(job_id):
 @login_required
 def job_retry(job_id):
     job = _job_or_404(job_id)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    try:
-        services.retry_job(current_user, job)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash("The export has been started again.", "success")
-    return redirect(url_for("exports.job", job_id=job.id))
+    return button_post(lambda: services.retry_job(current_user, job),
+                       success="The export has been started again.",
+                       to=url_for("exports.job", job_id=job.id))

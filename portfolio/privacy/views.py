@@ -8,9 +8,9 @@ from ..access import role_required
 from ..audit.services import record
 from ..auth.models import User
 from ..database import get_or_404, utcnow
-from ..errors import DomainError, apply_to_form
 from ..exports.downloads import content_disposition
 from ..extensions import db
+from ..handlers import attempt
 from . import bp, erasure, services
 from .archive import stream_zip
 from .forms import DownloadForm, EraseForm
@@ -51,15 +51,9 @@ def erase(user_id):
     if form.validate_on_submit():
         if form.confirmation.data.strip().lower() != user.email:
             form.confirmation.errors.append("That is not this person's email address.")
-        else:
-            try:
-                erasure.erase_person(current_user, user)
-            except DomainError as error:
-                apply_to_form(error, form)
-            else:
-                db.session.commit()
-                flash(f"{erasure.erased_name(user.id)} has been erased.", "success")
-                return redirect(url_for("admin.user_detail", user_id=user.id))
+        elif attempt(lambda: erasure.erase_person(current_user, user), form=form,
+                     success=lambda _: f"{erasure.erased_name(user.id)} has been erased."):
+            return redirect(url_for("admin.user_detail", user_id=user.id))
     deleted = sorted({h.export for h in PERSONAL_DATA_TABLES.values()
                       if h.erase in (DELETE, DELETE_UNLESS_RECORD)})
     return render_template("privacy/erase.html", user=user, form=form, deleted=deleted,
