@@ -9,9 +9,9 @@ import csv
 import io
 from datetime import datetime
 
+from ..cells import neutralise, neutralise_row
 from ..timeutil import local
 from . import xlsx
-from .cells import neutralise, neutralise_row
 from .queries import CandidateRow, CohortReport
 from .signoffs import SignoffRecord
 from .xlsx import ILLEGAL_CHARACTERS_RE, get_column_letter

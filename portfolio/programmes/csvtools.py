@@ -10,12 +10,11 @@ import csv
 import io
 import re
 
+from ..cells import FORMULA_TRIGGERS, neutralise, unneutralise
 from ..errors import DomainError
 
 UTF8_BOM = b"\xef\xbb\xbf"
 SAVE_AS_HINT = 'In your spreadsheet choose "Save as" and pick "CSV UTF-8 (comma delimited)".'
-# Characters a spreadsheet may read as the start of a formula when a cell begins with them.
-FORMULA_STARTS = ("=", "+", "@", "\t", "\r", "-")
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -72,26 +71,15 @@ def looks_like_formula(cell: str) -> bool:
 
     A lone '-' or a Markdown bullet ('- item') is text, not a formula.
     """
-    if not cell or not cell.startswith(FORMULA_STARTS):
+    if not cell or not cell.startswith(FORMULA_TRIGGERS):
         return False
     if cell[0] == "-":
         return len(cell) > 1 and cell[1] not in " -"
     return True
 
 
-def neutralise_cell(value: object) -> str:
-    """Prefix cells that a spreadsheet would treat as formulas with an apostrophe."""
-    text = "" if value is None else str(value)
-    if text.startswith(("=", "+", "-", "@", "\t", "\r", "'")):
-        return "'" + text
-    return text
-
-
-def unneutralise_cell(text: str) -> str:
-    """Undo `neutralise_cell` so an exported file imports back unchanged."""
-    if text.startswith("'") and text[1:2] in ("=", "+", "-", "@", "\t", "\r", "'"):
-        return text[1:]
-    return text
+# Reading a framework file back undoes the one cell rule (portfolio/cells.py).
+unneutralise_cell = unneutralise
 
 
 def write_csv(rows) -> str:
@@ -99,5 +87,5 @@ def write_csv(rows) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in rows:
-        writer.writerow([neutralise_cell(cell) for cell in row])
+        writer.writerow([neutralise(cell) for cell in row])
     return buffer.getvalue()

@@ -16,6 +16,7 @@ from ...access import role_required
 from ...audit.queries import display_names
 from ...audit.services import record
 from ...audit.vocabulary import EVENTS, describe, event_choices, person_ids, title_for
+from ...cells import neutralise_row
 from ...database import get_or_404
 from ...extensions import db
 from ...programmes.models import Cohort
@@ -26,16 +27,6 @@ from ..blueprint import bp
 
 CSV_COLUMNS = ("Time (UTC)", "Time (UK)", "Who", "Action", "What happened", "Object",
                "Object id", "Details", "Address")
-# Spreadsheet programs run cells starting with these as formulas.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value) -> str:
-    """Make a CSV cell safe to open in a spreadsheet (OWASP CSV injection guidance)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 @bp.route("/cohorts/<int:cohort_id>/audit")
 @role_required("programme_lead")
 def cohort_audit(cohort_id):
@@ -77,12 +68,12 @@ def _csv_lines(app, cohort_id: int):
         for batch in queries.cohort_audit_batches(cohort_id):
             names = queries.actor_names(batch)
             for event in batch:
-                writer.writerow([neutralise(value) for value in (
+                writer.writerow(neutralise_row((
                     event.occurred_at.isoformat(),
                     local(event.occurred_at).strftime("%Y-%m-%d %H:%M"),
                     _who(event, names), event.action, title_for(event.action),
                     event.target_type, event.target_id,
-                    event.summary, event.address)])
+                    event.summary, event.address)))
             yield _drain(buffer)
     yield _drain(buffer)
 
