@@ -56,23 +56,26 @@ def seed_demo() -> bool:
     return created
 
 
+@click.command("seed-scale")
+@click.option("--years", default=2, show_default=True)
+@click.option("--cohorts", default=10, show_default=True, help="Cohorts per year.")
+@click.option("--candidates", default=60, show_default=True, help="Per cohort.")
+@click.option("--entries", default=40, show_default=True, help="Per candidate.")
+@click.option("--seed", default=2026, show_default=True, help="Random seed.")
+@click.option("--no-files", is_flag=True, help="Skip evidence files on disk.")
+@with_appcontext
+def seed_scale_command(years, cohorts, candidates, entries, seed, no_files):
+    """Generate a deterministic national-scale dataset (development only)."""
+    if current_app.config["PORTFOLIO_ENV"] == "production":
+        raise click.ClickException("seed-scale is refused in production.")
+    started = time.perf_counter()
+    ensure_reference_data()
+    options = ScaleOptions(years, cohorts, candidates, entries, seed, not no_files)
+    counts = seed_scale(options, scale_framework_id())
+    db.session.commit()
+    summary = ", ".join(f"{count:,} {kind}" for kind, count in counts.items())
+    click.echo(f"Created {summary} in {time.perf_counter() - started:.1f} s.")
+
+
 def register_demo_commands(app) -> None:
-    @app.cli.command("seed-scale")
-    @click.option("--years", default=2, show_default=True)
-    @click.option("--cohorts", default=10, show_default=True, help="Cohorts per year.")
-    @click.option("--candidates", default=60, show_default=True, help="Per cohort.")
-    @click.option("--entries", default=40, show_default=True, help="Per candidate.")
-    @click.option("--seed", default=2026, show_default=True, help="Random seed.")
-    @click.option("--no-files", is_flag=True, help="Skip evidence files on disk.")
-    @with_appcontext
-    def seed_scale_command(years, cohorts, candidates, entries, seed, no_files):
-        """Generate a deterministic national-scale dataset (development only)."""
-        if current_app.config["PORTFOLIO_ENV"] == "production":
-            raise click.ClickException("seed-scale is refused in production.")
-        started = time.perf_counter()
-        ensure_reference_data()
-        options = ScaleOptions(years, cohorts, candidates, entries, seed, not no_files)
-        counts = seed_scale(options, scale_framework_id())
-        db.session.commit()
-        summary = ", ".join(f"{count:,} {kind}" for kind, count in counts.items())
-        click.echo(f"Created {summary} in {time.perf_counter() - started:.1f} s.")
+    app.cli.add_command(seed_scale_command)
