@@ -148,7 +148,11 @@ BUILDERS = {
 
 
 def reindex(kind: DocumentKind, ids: Iterable[int] | None, session=None) -> int:
-    """Rebuild the rows of these things (all of this kind with ids=None); returns rows written."""
+    """Rebuild the rows of these things (all of this kind with ids=None); returns rows written.
+
+    Rows are upserted on (kind, ref_id), so two transactions indexing the same thing at once
+    (a comment edited in two tabs) both succeed: on PostgreSQL the second waits for the first
+    and overwrites it with what it read; SQLite runs one writer at a time."""
     session = session or db.session()
     table = SearchDocument.__table__
     written = 0
@@ -160,16 +164,33 @@ def reindex(kind: DocumentKind, ids: Iterable[int] | None, session=None) -> int:
         batches = [ordered[start:start + BATCH] for start in range(0, len(ordered), BATCH)]
     now = utcnow()
     for batch in batches:
-        if batch is not None:
-            if not batch:
-                continue
-            session.execute(delete(table).where(table.c.kind == kind,
-                                                table.c.ref_id.in_(batch)))
+        if batch is not None and not batch:
+            continue
         rows = [dict(row, updated_at=now) for row in BUILDERS[kind](session, batch)]
         for start in range(0, len(rows), BATCH):
-            session.execute(table.insert(), rows[start:start + BATCH])
+            _upsert(session, rows[start:start + BATCH])
+        if batch is not None:
+            gone = sorted(set(batch) - {row["ref_id"] for row in rows})
+            if gone:
+                session.execute(delete(table).where(table.c.kind == kind,
+                                                    table.c.ref_id.in_(gone)))
         written += len(rows)
     return written
+
+
+def _upsert(session, rows: list[dict]) -> None:
+    if not rows:
+        return
+    table = SearchDocument.__table__
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(table)
+    changing = ("owner_id", "entry_id", "title", "body", "happened_on", "updated_at")
+    session.execute(statement.on_conflict_do_update(
+        index_elements=["kind", "ref_id"],
+        set_={name: statement.excluded[name] for name in changing}), rows)
 
 
 def rebuild_index(session=None) -> dict[str, int]:

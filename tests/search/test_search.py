@@ -9,7 +9,6 @@ from datetime import date, timedelta
 import pytest
 from flask_login import login_user
 
-from portfolio.entries import services as entry_services
 from portfolio.entries.goals import GoalData, create_goal
 from portfolio.entries.philosophy import save_statement
 from portfolio.extensions import db
