@@ -10,8 +10,16 @@ from flask_login import login_user
 from portfolio.extensions import db
 from portfolio.reviews import dashboard as board
 from portfolio.reviews import services
-from tests.factories import add_member, add_version, make_cohort, make_entry, make_scenario, \
-    make_user, make_year, sign_in
+from tests.factories import (
+    add_member,
+    add_version,
+    make_cohort,
+    make_entry,
+    make_scenario,
+    make_user,
+    make_year,
+    sign_in,
+)
 
 
 def _world():
