@@ -8,6 +8,7 @@ import secrets
 from datetime import timedelta
 from functools import cache
 
+from blinker import Namespace
 from flask import current_app
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -25,6 +26,9 @@ from .throttle import (
 )
 
 SIGN_IN_FAILED = "Enter a correct email address and password."
+# Sent inside the accepting transaction, so features can act on what waited for the account
+# (the programmes feature activates the invited memberships); accounts know nothing of them.
+invitation_accepted = Namespace().signal("portfolio.auth.invitation-accepted")
 MIN_PASSWORD_LENGTH = 10
 
 
@@ -236,7 +240,5 @@ def accept_invitation(token: AccountToken, display_name: str, password: str) -> 
     user.set_password(password)
     user.end_all_sessions()
     record("user.invitation_accepted", actor=user, target=user)
-    from ..programmes.membership import activate_invited_memberships
-
-    activate_invited_memberships(user)
+    invitation_accepted.send(user)
     return user

@@ -17,6 +17,7 @@ from werkzeug.datastructures import FileStorage
 
 from ..auth.models import User
 from ..database import utcnow
+from ..entries import services as entry_services
 from ..entries.models import Entry
 from ..evidence import services
 from ..evidence.models import Evidence
@@ -100,8 +101,6 @@ def _library(candidate: User, plan: dict) -> tuple[list[Evidence], bool]:
 
 
 def _attach_to_recent_entries(candidate: User, items: list[Evidence]) -> bool:
-    from ..entries import services as entry_services
-
     entries = list(db.session.scalars(
         select(Entry).where(Entry.owner_id == candidate.id, Entry.status == "published")
         .order_by(Entry.practice_date.desc(), Entry.id.desc()).limit(2)))

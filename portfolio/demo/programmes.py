@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ..auth.models import User
+from ..auth.services import create_user
 from ..database import utcnow
 from ..extensions import db
 from ..frameworks import services as framework_services
@@ -118,8 +119,6 @@ def _pilot_members(pilot: Cohort, users: dict[str, User]) -> None:
     _member(pilot, developer, "coach_developer")
     completer = db.session.scalar(select(User).where(User.email == PILOT_COMPLETER[0]))
     if completer is None:
-        from ..auth.services import create_user
-
         completer = create_user(*PILOT_COMPLETER)  # no password: cannot sign in
     _member(pilot, completer, "candidate", "completed", developer, ["Throws"])
     _member(pilot, users["coach3@example.org"], "candidate", "deferred", developer,

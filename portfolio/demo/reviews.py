@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from ..auth.models import User
 from ..database import utcnow
+from ..entries import services as entry_services
 from ..entries.models import Entry
 from ..extensions import db
 from ..frameworks.models import Competency
@@ -110,13 +111,11 @@ def _request(entry: Entry, author: User, codes: tuple[str, ...], message: str,
 
 def _save_update(entry: Entry, author: User, section: str, addition: str, days_ago: int):
     """The author edits after the review: a new version through the entries service."""
-    from ..entries import services as entries
-
     text = (entry.sections or {}).get(section, "")
-    entries.update_working_copy(entry, entries.EntryDraft(
+    entry_services.update_working_copy(entry, entry_services.EntryDraft(
         sections={**(entry.sections or {}), section: f"{text}\n\n{addition}".strip()}),
         author, lenient=True)
-    entries.save_version(entry, author, saved_at=_ago(days_ago, 20))
+    entry_services.save_version(entry, author, saved_at=_ago(days_ago, 20))
 
 
 def _review(review_request, developer, decisions: dict[str, tuple[str, str]], overall: str,

@@ -23,7 +23,7 @@ from ..entries.models import Entry, EntryCompetency, EntryVersion
 from ..entries.versioning import content_hash
 from ..evidence.models import EntryEvidence, Evidence
 from ..extensions import db
-from ..frameworks.models import Competency
+from ..frameworks.models import Competency, CompetencyArea, Framework
 from ..programmes.models import (
     Cohort,
     CohortMembership,
@@ -271,8 +271,6 @@ def _evidence_file(evidence_id, owner_id, entry_id, moment, upload_root: Path) -
 
 def make_grid_framework(name: str, code_prefix: str, areas: int = 5, per_area: int = 5) -> int:
     """Create a published framework of `areas` × `per_area` competencies; return its id."""
-    from ..frameworks.models import CompetencyArea, Framework
-
     framework = Framework(name=name, version=1, status="published",
                           published_at=datetime.now(UTC))
     db.session.add(framework)
@@ -294,8 +292,6 @@ def make_grid_framework(name: str, code_prefix: str, areas: int = 5, per_area: i
 
 def scale_framework_id() -> int:
     """The published framework the scale cohorts use: the demo framework if present."""
-    from ..frameworks.models import Framework
-
     framework_id = db.session.scalar(
         select(Framework.id).where(Framework.status == "published").order_by(Framework.id))
     return framework_id or make_grid_framework("Scale framework", "S")

@@ -14,6 +14,7 @@ from ..access import is_manager
 from ..programmes.access import (
     cohort_peer_memberships_query,
     developed_memberships_query,
+    membership_in,
     peer_group_memberships_query,
     related_in_cohort,
     relations_to,
@@ -62,8 +63,6 @@ def is_read_only(entry: Entry) -> bool:
         return False
     if entry.cohort.is_read_only:
         return True
-    from ..programmes.access import membership_in
-
     membership = membership_in(entry.cohort_id, entry.owner_id)
     return membership is not None and membership.status == "withdrawn"
 

@@ -12,6 +12,7 @@ from ..auth.models import User
 from ..extensions import db
 from ..frameworks.models import Competency, CompetencyArea, in_framework_order
 from ..requests import is_database_id
+from ..reviews.models import Comment, Signoff
 from .models import Entry, EntryCompetency, EntryRead, EntryVersion, Goal, PhilosophyStatement
 from .permissions import visible_entries_filter
 
@@ -182,8 +183,6 @@ def statement_with_owner(owner_id: int) -> PhilosophyStatement | None:
 
 def recent_feedback(owner_id: int, limit: int = 6) -> list[dict]:
     """Latest comments by others and sign-off decisions on the candidate's entries."""
-    from ..reviews.models import Comment, Signoff
-
     comments = db.session.scalars(
         select(Comment).join(Entry, Entry.id == Comment.entry_id)
         .where(Entry.owner_id == owner_id, Comment.removed_at.is_(None),

@@ -21,6 +21,7 @@ from ..errors import ConflictError, DomainError, ReadOnlyError
 from ..extensions import db
 from ..frameworks.models import Competency
 from ..programmes.access import assert_candidate_writable
+from ..reviews.models import ReviewRequest, Signoff
 from .authoring import author_membership, entry_is_writable, writing_membership
 from .models import REVIEW_STATUSES, Entry, EntryVersion
 from .reflection_models import ALL_PROMPT_KEYS, DEFAULT_MODEL, MODELS, model_for
@@ -183,8 +184,6 @@ def restore_version(entry: Entry, number: int, actor, *,
 @settled_by_the_database
 def delete_entry(entry: Entry, actor) -> None:
     """Delete an entry that was never part of a review (evidence stays in the library)."""
-    from ..reviews.models import ReviewRequest, Signoff
-
     _assert_can_write(entry, actor)
     reviewed = db.session.scalar(select(ReviewRequest.id).where(
         ReviewRequest.entry_id == entry.id).limit(1)) or db.session.scalar(

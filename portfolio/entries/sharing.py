@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased
 from ..auth.models import User
 from ..database import utcnow
 from ..extensions import db
+from ..notifications.services import notify_each, path_for
 from ..programmes.models import CohortMembership, PeerGroupMember
 from .models import Entry, EntryRead
 from .permissions import TIER_AUDIENCE, is_author
@@ -28,8 +29,6 @@ def tell_peer_group(entry: Entry, actor) -> int:
     Called when a saved version first admits peers; each reader hears about an entry once.
     The notifications service checks every recipient against the entry's privacy tier.
     """
-    from ..notifications.services import notify_each, path_for
-
     message = f"{actor.display_name} shared “{entry.display_title}” with you."
     return notify_each(peer_group_members(entry), "entry_shared", message,
                        path_for("entries.show_entry", entry_id=entry.id), entry=entry,

@@ -8,6 +8,7 @@ never in the worker, and reused while their content is unchanged (pdf_cache).
 
 from __future__ import annotations
 
+import json
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -165,8 +166,6 @@ def personal_archive(ctx: JobContext) -> tuple[str, str]:
 
 
 def _json_bytes(data: dict) -> bytes:
-    import json
-
     return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
 
 

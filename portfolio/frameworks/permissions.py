@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ..access import is_manager
 from ..extensions import db
+from ..programmes.models import Cohort, CohortMembership
 
 
 def can_manage_frameworks(user) -> bool:
@@ -18,8 +19,6 @@ def can_view_framework(user, framework) -> bool:
         return True
     if not (user and user.is_authenticated) or framework.status == "draft":
         return False
-    from ..programmes.models import Cohort, CohortMembership
-
     return db.session.scalar(
         select(CohortMembership.id).join(Cohort, Cohort.id == CohortMembership.cohort_id)
         .where(CohortMembership.user_id == user.id, CohortMembership.status != "withdrawn",

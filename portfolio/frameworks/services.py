@@ -15,6 +15,7 @@ from ..audit.services import record
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..programmes.models import Cohort
 from .models import Competency, CompetencyArea, Framework
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,31}$")
@@ -129,8 +130,6 @@ def new_version(actor, framework: Framework) -> Framework:
 
 def delete_draft(actor, framework: Framework) -> None:
     assert_editable(framework)
-    from ..programmes.models import Cohort
-
     if db.session.scalar(select(Cohort.id).where(Cohort.framework_id == framework.id).limit(1)):
         raise DomainError("A cohort uses this framework, so it cannot be deleted.")
     record("framework.deleted", actor=actor, target=framework, name=framework.name,

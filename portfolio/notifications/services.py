@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 
 from ..auth.models import User
 from ..database import utcnow
+from ..entries.permissions import can_view_entry
 from ..errors import DomainError
 from ..extensions import db
 from ..mail.services import queue_templated_mail
@@ -53,11 +54,8 @@ def notify(recipient: User | None, kind: str, message: str, link: str = "", *, e
     """Tell one person about an event (flush only); None when they may not or need not know."""
     if recipient is None or not recipient.active or recipient.erased_at is not None:
         return None
-    if entry is not None:
-        from ..entries.permissions import can_view_entry
-
-        if not can_view_entry(recipient, entry):
-            return None
+    if entry is not None and not can_view_entry(recipient, entry):
+        return None
     if dedupe_key and db.session.scalar(
             select(Notification.id).where(Notification.dedupe_key == dedupe_key)) is not None:
         return None

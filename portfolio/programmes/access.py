@@ -22,6 +22,7 @@ from sqlalchemy import and_, event, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from ..access import is_manager
+from ..errors import ReadOnlyError
 from ..extensions import db
 from .models import Cohort, CohortMembership, PeerGroupMember, ProgrammeYear
 
@@ -211,8 +212,6 @@ def is_developer_in(user, cohort_id: int) -> bool:
 
 def assert_cohort_writable(cohort) -> None:
     """Refuse any change inside an archived programme year."""
-    from ..errors import ReadOnlyError
-
     if cohort is not None and cohort.year.is_archived:
         raise ReadOnlyError(f"The {cohort.year.label} programme year is archived, so "
                             "nothing in it can be changed.")
@@ -220,8 +219,6 @@ def assert_cohort_writable(cohort) -> None:
 
 def assert_candidate_writable(membership) -> None:
     """Refuse changes for a withdrawn candidate and in archived years."""
-    from ..errors import ReadOnlyError
-
     if membership is None:
         return
     assert_cohort_writable(membership.cohort)

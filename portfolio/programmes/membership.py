@@ -183,7 +183,7 @@ def resend_invitation(actor, membership: CohortMembership) -> None:
 def activate_invited_memberships(user: User) -> list[CohortMembership]:
     """Mark the user's invited memberships active once they have accepted their invitation.
 
-    Meant to be called from the account-acceptance flow; archived years stay untouched.
+    Connected to auth's `invitation_accepted` signal (init_app); archived years stay untouched.
     """
     memberships = list(db.session.scalars(select(CohortMembership).where(
         CohortMembership.user_id == user.id, CohortMembership.status == "invited")))

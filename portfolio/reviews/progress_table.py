@@ -37,21 +37,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from ..auth.models import User
 from ..database import UTCDateTime, utcnow
+from ..entries.models import Entry, EntryCompetency
 from ..extensions import db
+from ..frameworks.models import Competency
 from .models import ReviewRequest, ReviewRequestCompetency, Signoff, SignoffRevocation
 
 OPEN = ("open", "in_review")
 
 
-def _feature_models():
-    """Entry, EntryCompetency, Competency, User: imported on first use, because those features
-    import reviews while they load (the same cycle progress.py breaks)."""
-    from ..auth.models import User
-    from ..entries.models import Entry, EntryCompetency
-    from ..frameworks.models import Competency
-
-    return Entry, EntryCompetency, Competency, User
 BATCH = 500
 
 
@@ -106,7 +101,6 @@ def valid_signoff_counts(candidate_ids: list[int], session=None
 
 def claimed_pairs(candidate_ids: list[int], session=None) -> set[tuple[int, str]]:
     """(candidate, code) claimed on a saved (published) entry."""
-    Entry, EntryCompetency, Competency, _ = _feature_models()
     if not candidate_ids:
         return set()
     return set(map(tuple, (session or db.session).execute(
@@ -118,7 +112,6 @@ def claimed_pairs(candidate_ids: list[int], session=None) -> set[tuple[int, str]
 
 def awaiting_pairs(candidate_ids: list[int], session=None) -> set[tuple[int, str]]:
     """(candidate, code) asked about in an open review request."""
-    _, _, Competency, _ = _feature_models()
     if not candidate_ids:
         return set()
     return set(map(tuple, (session or db.session).execute(
@@ -166,7 +159,6 @@ def refresh_progress(candidate_ids: Iterable[int], session=None) -> None:
 
 
 def _refresh_batch(ids: list[int], session: Session) -> None:
-    User = _feature_models()[3]
     if session.get_bind().dialect.name == "postgresql":
         # Serialise refreshes of one candidate: the second waits for the first to commit and
         # then (READ COMMITTED) reads the facts both transactions wrote. NO KEY UPDATE leaves
@@ -188,7 +180,6 @@ def _refresh_batch(ids: list[int], session: Session) -> None:
 
 def rebuild_progress() -> int:
     """Recompute every candidate's rows (and drop rows of people with no facts left)."""
-    Entry, EntryCompetency, _, _ = _feature_models()
     table = CompetencyProgressRow.__table__
     candidates = set(db.session.scalars(select(Signoff.candidate_id).distinct()))
     candidates |= set(db.session.scalars(select(ReviewRequest.candidate_id).distinct()))
@@ -269,7 +260,6 @@ def _note_flush(session: Session, _flush_context) -> None:
 
 
 def _note(obj, direct: set[int], indirect: dict, always: bool) -> None:
-    Entry, EntryCompetency, Competency, _ = _feature_models()
     if isinstance(obj, Signoff):
         direct.add(obj.candidate_id)
     elif isinstance(obj, SignoffRevocation):
@@ -292,7 +282,6 @@ def _note(obj, direct: set[int], indirect: dict, always: bool) -> None:
 
 def _resolve(indirect: dict, session: Session) -> set[int]:
     """Candidates behind the requests, entries, sign-offs and competencies a flush changed."""
-    Entry, EntryCompetency, _, _ = _feature_models()
     ids: set[int] = set()
     requests = [i for i in indirect["requests"] if i is not None]
     entries = [i for i in indirect["entries"] if i is not None]

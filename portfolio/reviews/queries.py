@@ -10,10 +10,15 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit.models import AuditEvent
 from ..auth.models import User
+from ..auth.services import email_fingerprint
 from ..entries.models import Entry, EntryVersion
+from ..entries.permissions import visible_entries_filter
+from ..entries.reflection_models import ordered_sections
 from ..evidence.models import Evidence
+from ..evidence.queries import visible_among
 from ..extensions import db
 from ..frameworks.models import Competency, in_framework_order
+from ..programmes.access import carried_into
 from ..programmes.models import CohortMembership
 from .models import (
     Comment,
@@ -97,15 +102,11 @@ def request_signoffs(request_id: int) -> list[Signoff]:
 
 def version_evidence(viewer, version: EntryVersion) -> list[Evidence]:
     """The submitted version's evidence this viewer may open, in its saved order."""
-    from ..evidence.queries import visible_among
-
     return visible_among(viewer, version.entry.owner_id, list(version.evidence_ids))
 
 
 def version_sections(version: EntryVersion) -> list[dict]:
     """The version's reflection in its model's order, with each prompt's title."""
-    from ..entries.reflection_models import ordered_sections
-
     return [item for item in ordered_sections(version.content.get("reflection_model"),
                                               version.sections, version.rendered)
             if item["text"]]
@@ -118,9 +119,6 @@ def candidate_signoffs(membership: CohortMembership, viewer) -> tuple[list[Signo
     A carried sign-off still counts toward progress, so it shows as a record (competency,
     reviewer, date, version) even where its entry stays with last year's audience; only
     readable entries are named. Later cohorts' sign-offs never show on an earlier cohort."""
-    from ..entries.permissions import visible_entries_filter
-    from ..programmes.access import carried_into
-
     signoffs = list(db.session.scalars(
         select(Signoff).join(Entry, Entry.id == Signoff.entry_id)
         .options(joinedload(Signoff.reviewer), joinedload(Signoff.entry),
@@ -165,8 +163,6 @@ def cohort_audit_statement(cohort_id: int):
     Failed sign-ins carry only a keyed fingerprint of the address typed, so they are matched
     by fingerprinting the members' addresses here (one small query).
     """
-    from ..auth.services import email_fingerprint
-
     members = select(CohortMembership.user_id).where(CohortMembership.cohort_id == cohort_id)
     emails = db.session.scalars(select(User.email).where(User.id.in_(members))).all()
     fingerprints = [f"account={email_fingerprint(email)}" for email in emails]

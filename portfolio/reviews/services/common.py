@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ...database import utcnow
 from ...entries.models import Entry, EntryVersion
+from ...entries.services import mark_review_status
 from ...extensions import db
 from ...programmes.access import (
     assert_candidate_writable,
@@ -17,6 +18,7 @@ from ...programmes.access import (
 )
 from ...programmes.models import CohortMembership
 from ...timeutil import local
+from ..queries import entry_review_states
 
 MAX_TEXT = 10_000
 
@@ -56,13 +58,9 @@ def latest_version(entry: Entry) -> EntryVersion | None:
 
 def entry_review_status(entry: Entry) -> str:
     """The entry's review state as the entries feature stores it (see reviews/status.py)."""
-    from ..queries import entry_review_states
-
     return entry_review_states([entry.id])[entry.id].stored
 
 
 def update_entry_review_status(entry: Entry, actor) -> None:
     """Tell the entries feature the entry's review status (it owns that column)."""
-    from ...entries.services import mark_review_status
-
     mark_review_status(entry, entry_review_status(entry), actor)

@@ -10,6 +10,7 @@ from ...audit.services import record
 from ...errors import DomainError
 from ...extensions import db
 from ...programmes.access import assert_cohort_writable
+from ...programmes.membership import MembershipChanges, current_developers, update_membership
 from ..models import ProgrammeCompletion
 from ..progress import candidate_progress
 from .common import clean_text
@@ -51,12 +52,6 @@ def record_completion(membership, actor, note: str = "") -> ProgrammeCompletion:
 
 def _mark_membership_completed(membership, actor) -> None:
     """The programmes feature owns memberships: change the status through its service."""
-    from ...programmes.membership import (
-        MembershipChanges,
-        current_developers,
-        update_membership,
-    )
-
     developers = {item.user_id for item in current_developers(membership.cohort)}
     update_membership(actor, membership, MembershipChanges(
         role=membership.role, status="completed",
