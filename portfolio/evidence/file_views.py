@@ -8,13 +8,13 @@ even a file that slipped past the checks could not run script in our origin.
 
 import logging
 
-from flask import abort, send_file
+from flask import abort
 from flask_login import current_user, login_required
 
 from .. import storage
 from ..database import get_or_404
+from ..downloads import send_download
 from .blueprint import bp
-from .filenames import content_disposition
 from .models import Evidence
 from .permissions import can_view_evidence
 
@@ -64,15 +64,13 @@ def _send(evidence: Evidence, variant: str, disposition: str):
                   storage.expected_path(evidence.storage_key, variant))
         abort(404)
     media_type = "image/jpeg" if variant == ".thumb" else evidence.media_type
-    response = send_file(path, mimetype=media_type, conditional=True, etag=True,
-                         last_modified=evidence.created_at, max_age=None)
     name = evidence.original_filename or "evidence"
     if variant == ".thumb":
         name = f"thumbnail-{evidence.id}.jpg"
-    response.headers["Content-Disposition"] = content_disposition(disposition, name)
+    # Personal data (often of minors): private, never kept in shared caches or on a shared device.
+    response = send_download(path, name, media_type, inline=disposition == "inline",
+                             default_name="evidence", conditional=True, etag=True,
+                             last_modified=evidence.created_at, max_age=None)
     response.headers["Content-Security-Policy"] = FILE_CSP
-    response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
-    # Personal data (often of minors): never kept in shared caches or on a shared device.
-    response.headers["Cache-Control"] = "private, no-store"
     return response

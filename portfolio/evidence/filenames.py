@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import PurePosixPath
-from urllib.parse import quote
 
 from ..errors import DomainError
 
@@ -57,17 +56,3 @@ def display_name(name: str, limit: int = 80) -> str:
     cleaned = "".join(ch if unicodedata.category(ch) not in ("Cc", "Cf") else "?"
                       for ch in name)
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
-
-
-def ascii_fallback(name: str) -> str:
-    """An ASCII-only version for clients that ignore `filename*`."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    letters = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")  # é -> e
-    cleaned = re.sub(r"[^A-Za-z0-9._ ()+-]", "_", letters).strip(" .")
-    return cleaned or "evidence"
-
-
-def content_disposition(disposition: str, name: str) -> str:
-    """`attachment; filename="x"; filename*=UTF-8''x` as RFC 6266 and RFC 8187 describe."""
-    return (f'{disposition}; filename="{ascii_fallback(name)}"; '
-            f"filename*=UTF-8''{quote(name, safe='')}")

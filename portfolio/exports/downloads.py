@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote
 
-from flask import Response, send_file
+from flask import Response
 
+from ..downloads import send_download
 from .archive import safe_name
-
-
-def ascii_fallback(name: str) -> str:
-    """An ASCII-only name for clients that ignore `filename*`."""
-    decomposed = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    cleaned = re.sub(r"[^A-Za-z0-9._ ()+-]", "_", decomposed).strip(" .")
-    return cleaned or "export"
-
-
-def content_disposition(name: str) -> str:
-    """`attachment; filename="x"; filename*=UTF-8''x` (RFC 6266 with RFC 8187 encoding)."""
-    return (f'attachment; filename="{ascii_fallback(name)}"; '
-            f"filename*=UTF-8''{quote(name, safe='')}")
 
 
 def cohort_words(cohort) -> str:
@@ -37,22 +22,12 @@ def dated_name(*parts: str, suffix: str, today: date) -> str:
     return safe_name(" ".join([*parts, today.isoformat()]), "export") + suffix
 
 
-def _private(response: Response, name: str) -> Response:
-    response.headers["Content-Disposition"] = content_disposition(name)
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 def attachment(data: bytes, name: str, media_type: str) -> Response:
     """A small export built in memory (CSV, XLSX, one PDF or HTML file)."""
-    response = Response(data, mimetype=None, content_type=media_type)
-    response.content_length = len(data)
-    return _private(response, name)
+    return send_download(data, name, media_type, default_name="export")
 
 
 def file_attachment(path: Path, name: str, media_type: str) -> Response:
     """A finished job's file, streamed from disk with its Content-Length."""
-    response = send_file(path, mimetype=media_type, as_attachment=True, download_name=name,
-                         conditional=True, max_age=0, etag=False)
-    return _private(response, name)
+    return send_download(path, name, media_type, default_name="export", conditional=True,
+                         max_age=0, etag=False)

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from ..access import role_required
 from ..database import get_or_404
+from ..downloads import send_download
 from ..handlers import attempt, button_post, refuse
 from ..programmes.csvtools import read_limited
 from . import bp, diff, queries, services, transfer
@@ -163,5 +164,5 @@ def export_csv(framework_id):
 
 
 def _download(text: str, mimetype: str, filename: str) -> Response:
-    return Response(text.encode("utf-8"), mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"'})
+    media_type = f"{mimetype}; charset=utf-8" if mimetype.startswith("text/") else mimetype
+    return send_download(text.encode("utf-8"), filename, media_type, private=False)

@@ -1,6 +1,6 @@
 """Personal data: download everything held about me; an admin erases a person."""
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from .. import storage
@@ -8,7 +8,7 @@ from ..access import role_required
 from ..audit.services import record
 from ..auth.models import User
 from ..database import get_or_404, utcnow
-from ..exports.downloads import content_disposition
+from ..downloads import send_download
 from ..extensions import db
 from ..handlers import attempt
 from . import bp, erasure, services
@@ -36,11 +36,7 @@ def download_my_data():
     record("privacy.exported", actor=current_user, target=current_user, files=len(files))
     db.session.commit()
     name = f"my-data-{utcnow():%Y-%m-%d}.zip"
-    response = Response(stream_zip(document, files), mimetype="application/zip")
-    response.headers["Content-Disposition"] = content_disposition(name)
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_download(stream_zip(document, files), name, "application/zip")
 
 
 @bp.route("/erase/<int:user_id>", methods=["GET", "POST"])

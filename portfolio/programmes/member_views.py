@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Response, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..access import is_manager, role_required
 from ..database import get_or_404
+from ..downloads import send_download
 from ..handlers import attempt, button_post
 from . import bp, member_import, membership, queries
 from .confirm_views import confirm_withdrawal
@@ -116,8 +117,8 @@ def _imported_message(checks) -> str:
 @bp.route("/import-template.csv")
 @role_required(MANAGE)
 def import_template():
-    return Response(write_csv([member_import.TEMPLATE_HEADER]), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="invitations.csv"'})
+    return send_download(write_csv([member_import.TEMPLATE_HEADER]).encode("utf-8"),
+                         "invitations.csv", "text/csv; charset=utf-8", private=False)
 
 
 # --- one member -------------------------------------------------------------------------------

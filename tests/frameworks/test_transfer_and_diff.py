@@ -35,7 +35,8 @@ def test_json_export_then_import_round_trips_identically(client, login, lead):
     assert response.headers["Location"].endswith(f"/frameworks/{original.id}")
     exported = client.get(f"/frameworks/{original.id}/export.json")
     assert exported.headers["Content-Disposition"] == (
-        'attachment; filename="advanced-coach-competency-framework-v1.json"')
+        'attachment; filename="advanced-coach-competency-framework-v1.json"; '
+        "filename*=UTF-8''advanced-coach-competency-framework-v1.json")
     first = exported.get_data()
     assert json.loads(first) == json.loads(demo_bytes())
     # Import the export into an empty database: the next export is byte-for-byte the same.

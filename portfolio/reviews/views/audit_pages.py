@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Response, current_app, render_template, request
+from flask import current_app, render_template, request
 
 from ...access import role_required
 from ...audit.queries import display_names
@@ -18,6 +18,7 @@ from ...audit.services import record
 from ...audit.vocabulary import EVENTS, describe, event_choices, person_ids, title_for
 from ...cells import neutralise_row
 from ...database import get_or_404
+from ...downloads import send_download
 from ...extensions import db
 from ...programmes.models import Cohort
 from ...requests import page_arg
@@ -49,12 +50,9 @@ def cohort_audit_csv(cohort_id):
     cohort = get_or_404(Cohort, cohort_id)
     record("audit.exported", actor=current_user, target=cohort, cohort_id=cohort.id)
     db.session.commit()
-    filename = f"audit-{cohort.name}-{cohort.year.label}.csv"
-    safe_name = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in filename)
     app = current_app._get_current_object()
-    response = Response(_csv_lines(app, cohort.id), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{safe_name}"'
-    return response
+    return send_download(_csv_lines(app, cohort.id), f"audit-{cohort.name}-{cohort.year.label}.csv",
+                         "text/csv; charset=utf-8")
 
 
 def _csv_lines(app, cohort_id: int):

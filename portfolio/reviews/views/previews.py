@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, send_file
+from flask import abort
 from flask_login import current_user, login_required
 
 from ... import storage
 from ...database import get_or_404
-from ...evidence.filenames import content_disposition
+from ...downloads import send_download
 from ...evidence.models import Evidence
 from ...evidence.permissions import can_view_evidence
 from ..blueprint import bp
@@ -30,14 +30,11 @@ def evidence_preview(request_id, evidence_id):
     path = storage.stored_file(evidence.storage_key) if is_previewable_pdf(evidence) else None
     if path is None:
         abort(404)
-    response = send_file(path, mimetype=PDF, conditional=True, etag=True,
-                         last_modified=evidence.created_at, max_age=None)
+    response = send_download(path, evidence.original_filename or "evidence.pdf", PDF, inline=True,
+                             default_name="evidence", conditional=True, etag=True,
+                             last_modified=evidence.created_at, max_age=None)
     headers = response.headers
-    headers["Content-Disposition"] = content_disposition(
-        "inline", evidence.original_filename or "evidence.pdf")
     headers["Content-Security-Policy"] = PDF_PREVIEW_CSP
     headers["X-Frame-Options"] = "SAMEORIGIN"
-    headers["X-Content-Type-Options"] = "nosniff"
     headers["Cross-Origin-Resource-Policy"] = "same-origin"
-    headers["Cache-Control"] = "private, no-store"
     return response
