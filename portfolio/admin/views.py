@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from ..access import role_required
 from ..auth.models import User
+from ..auth.services import send_invitation
 from ..database import get_or_404
 from ..errors import DomainError
 from ..handlers import attempt, button_post
@@ -82,7 +83,6 @@ def resend_invitation(user_id):
     def resend(actor, user):
         if user.has_password:
             raise DomainError("This person has already set up their account.")
-        from ..auth.services import send_invitation
         send_invitation(user, invited_by=actor, context="the Advanced Coach programme")
 
     return _account_action(user_id, resend, "Invitation sent again.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, render_template
 from flask_login import current_user, login_required
 
+from ...access import is_manager
 from ...handlers import attempt
 from .. import services
 from ..blueprint import bp
@@ -95,8 +96,6 @@ def edit_comment(comment_id):
 @bp.route("/comments/<int:comment_id>/remove", methods=["POST"])
 @login_required
 def remove_comment(comment_id):
-    from ...access import is_manager
-
     comment = comment_for(comment_id, lambda user, row: _own_comment(user, row)
                           or is_manager(user))
     if not ActionForm().validate_on_submit():
