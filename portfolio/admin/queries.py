@@ -5,9 +5,10 @@ from sqlalchemy.orm import joinedload
 
 from ..auth.models import User
 from ..extensions import db
-from ..programmes.models import Cohort, CohortMembership
+from ..programmes.models import Cohort, CohortMembership, MemberRole, MembershipStatus
 
-COHORT_ROLE_LABELS = {"candidate": "Candidate", "coach_developer": "Coach developer"}
+COHORT_ROLE_LABELS = {MemberRole.CANDIDATE: "Candidate",
+                      MemberRole.COACH_DEVELOPER: "Coach developer"}
 
 
 def search_users(term: str, page: int, per_page: int):
@@ -35,7 +36,7 @@ def role_labels(users) -> dict[int, list[str]]:
         for user_id, role in db.session.execute(
                 select(CohortMembership.user_id, CohortMembership.role).distinct()
                 .where(CohortMembership.user_id.in_(ids),
-                       CohortMembership.status != "withdrawn")):
+                       CohortMembership.status != MembershipStatus.WITHDRAWN)):
             cohort_roles.setdefault(user_id, set()).add(role)
     return {user.id: [*user.role_labels, *(label for role, label in COHORT_ROLE_LABELS.items()
                                            if role in cohort_roles.get(user.id, ()))]

@@ -18,7 +18,7 @@ from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..mail.services import queue_templated_mail
-from .models import AccountToken, User
+from .models import AccountToken, TokenPurpose, User
 from .throttle import (
     ThrottledError,  # noqa: F401 - views catch it through this module
     check_throttle,
@@ -131,7 +131,7 @@ def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def issue_token(user: User, purpose: str, lifetime: timedelta) -> str:
+def issue_token(user: User, purpose: TokenPurpose, lifetime: timedelta) -> str:
     """Create a single-use token for the user and return the raw value for the link."""
     raw = secrets.token_urlsafe(32)
     db.session.add(AccountToken(user=user, purpose=purpose, token_hash=_hash_token(raw),
@@ -148,7 +148,7 @@ def find_valid_token(raw: str, purpose: str) -> AccountToken | None:
         AccountToken.token_hash == _hash_token(raw), AccountToken.purpose == purpose))
     if token is None or token.used_at is not None or token.expires_at <= utcnow():
         return None
-    if purpose == "reset" and not token.user.is_active:
+    if purpose == TokenPurpose.RESET and not token.user.is_active:
         return None
     return token
 
@@ -183,7 +183,7 @@ def external_url(endpoint: str, **values) -> str:
 def send_password_reset(user: User) -> None:
     """Issue a reset link and queue the mail that carries it (the worker calls this)."""
     hours = current_app.config["RESET_TOKEN_HOURS"]
-    raw = issue_token(user, "reset", timedelta(hours=hours))
+    raw = issue_token(user, TokenPurpose.RESET, timedelta(hours=hours))
     link = external_url("auth.reset_password", token=raw)
     queue_templated_mail(user.email, "password_reset", user=user, hours=hours, link=link)
     record("password.reset_requested", actor=None, target=user)
@@ -200,7 +200,7 @@ def reset_password(token: AccountToken, new_password: str) -> User:
     return user
 
 
-def _expire_other_tokens(user: User, purpose: str) -> None:
+def _expire_other_tokens(user: User, purpose: TokenPurpose) -> None:
     db.session.execute(
         update(AccountToken)
         .where(AccountToken.user_id == user.id, AccountToken.purpose == purpose,
@@ -221,8 +221,8 @@ def invite_user(email: str, display_name: str, *, invited_by: User,
 
 def send_invitation(user: User, *, invited_by: User, context: str) -> None:
     days = current_app.config["INVITE_TOKEN_DAYS"]
-    _expire_other_tokens(user, "invite")
-    raw = issue_token(user, "invite", timedelta(days=days))
+    _expire_other_tokens(user, TokenPurpose.INVITE)
+    raw = issue_token(user, TokenPurpose.INVITE, timedelta(days=days))
     link = external_url("auth.accept_invitation", token=raw)
     queue_templated_mail(user.email, "invitation", invited_by=invited_by, context=context,
                          days=days, link=link)

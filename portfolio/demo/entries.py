@@ -16,7 +16,14 @@ from ..auth.models import User
 from ..database import utcnow
 from ..entries import services
 from ..entries.authoring import writing_membership
-from ..entries.models import Entry, Goal, GoalNote, PhilosophyStatement, PhilosophyVersion
+from ..entries.models import (
+    Entry,
+    Goal,
+    GoalNote,
+    PhilosophyStatement,
+    PhilosophyVersion,
+    PrivacyTier,
+)
 from ..entries.versioning import content_hash
 from ..extensions import db
 from ..frameworks.models import Competency
@@ -364,7 +371,7 @@ def _entry(author: User, item: dict) -> bool:
     if writing_membership(author) is not None:
         entry, _ = services.create_entry(author, draft, lenient=True)
     else:  # the programmes demo has not made the cohort yet: link it on a later run
-        entry = Entry(owner_id=author.id, title="", sections={}, privacy="private")
+        entry = Entry(owner_id=author.id, title="", sections={}, privacy=PrivacyTier.PRIVATE)
         db.session.add(entry)
         db.session.flush()
         services.update_working_copy(entry, draft, author, lenient=True)
@@ -402,7 +409,8 @@ def _philosophy(author: User, bodies: list[str]) -> bool:
     if not bodies or db.session.scalar(select(PhilosophyStatement.id).where(
             PhilosophyStatement.owner_id == author.id)):
         return False
-    statement = PhilosophyStatement(owner_id=author.id, body=bodies[-1], privacy="developers",
+    statement = PhilosophyStatement(owner_id=author.id, body=bodies[-1],
+                                    privacy=PrivacyTier.DEVELOPERS,
                                     autosaved_at=_when(70))
     db.session.add(statement)
     db.session.flush()

@@ -18,7 +18,7 @@ from werkzeug.datastructures import FileStorage
 from ..auth.models import User
 from ..database import utcnow
 from ..entries import services as entry_services
-from ..entries.models import Entry
+from ..entries.models import Entry, EntryStatus
 from ..evidence import services
 from ..evidence.models import Evidence
 from ..evidence.permissions import can_upload_evidence
@@ -102,7 +102,8 @@ def _library(candidate: User, plan: dict) -> tuple[list[Evidence], bool]:
 
 def _attach_to_recent_entries(candidate: User, items: list[Evidence]) -> bool:
     entries = list(db.session.scalars(
-        select(Entry).where(Entry.owner_id == candidate.id, Entry.status == "published")
+        select(Entry).where(Entry.owner_id == candidate.id,
+                            Entry.status == EntryStatus.PUBLISHED)
         .order_by(Entry.practice_date.desc(), Entry.id.desc()).limit(2)))
     changed = False
     for index, entry in enumerate(entries):

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from ..auth.models import User
+from ..auth.models import EmailPreference, User
 from ..database import utcnow
 from ..entries import services as entry_services
 from ..entries.models import Entry
@@ -24,7 +24,7 @@ from ..extensions import db
 from ..frameworks.models import Competency
 from ..notifications.models import Notification
 from ..reviews import services
-from ..reviews.models import Comment, ReviewRequest, Signoff
+from ..reviews.models import Comment, CommentKind, ReviewRequest, Signoff, SignoffRole
 
 DEVELOPER, JORDAN, MEGAN, TOM = ("developer@example.org", "coach1@example.org",
                                  "coach2@example.org", "coach3@example.org")
@@ -70,7 +70,7 @@ def _email_paused(users: list[User]):
     since = db.session.scalar(select(Notification.id).order_by(Notification.id.desc())
                               .limit(1)) or 0
     for user in users:
-        user.email_preference = "off"
+        user.email_preference = EmailPreference.OFF
     try:
         yield
     finally:
@@ -140,7 +140,8 @@ def _peer_signoff(entry, peer, code, note, days_ago) -> bool:
     competency_id = _codes(entry, code)[0]
     if db.session.scalar(select(Signoff.id).where(
             Signoff.entry_id == entry.id, Signoff.reviewer_id == peer.id,
-            Signoff.competency_id == competency_id, Signoff.role == "peer")) is not None:
+            Signoff.competency_id == competency_id,
+            Signoff.role == SignoffRole.PEER)) is not None:
         return False
     services.peer_signoff(entry, peer, competency_id, note, at=_ago(days_ago))
     return True
@@ -228,8 +229,8 @@ def _pacing_conversation(people, entries) -> bool:
     created = _peer_signoff(entry, people[JORDAN], "TC2", "Racing without watches in "
                             "training is practice that transfers straight to a tactical 800.",
                             12)
-    if db.session.scalar(select(Comment.id).where(Comment.entry_id == entry.id,
-                                                  Comment.kind == "peer_feedback")) is None:
+    if db.session.scalar(select(Comment.id).where(
+            Comment.entry_id == entry.id, Comment.kind == CommentKind.PEER_FEEDBACK)) is None:
         feedback = services.add_peer_feedback(
             entry, people[MEGAN], "Letting the athletes call the splits themselves.",
             "Ask them to write their predicted split before each rep.",

@@ -19,11 +19,11 @@ from sqlalchemy import func, insert, select
 from werkzeug.security import generate_password_hash
 
 from ..auth.models import User
-from ..entries.models import Entry, EntryCompetency, EntryVersion
+from ..entries.models import Entry, EntryCompetency, EntryVersion, PrivacyTier
 from ..entries.versioning import content_hash
 from ..evidence.models import EntryEvidence, Evidence
 from ..extensions import db
-from ..frameworks.models import Competency, CompetencyArea, Framework
+from ..frameworks.models import Competency, CompetencyArea, Framework, FrameworkStatus
 from ..programmes.models import (
     Cohort,
     CohortMembership,
@@ -206,7 +206,7 @@ def _cohort_rows(options, rng, now, start, year_id, cohort_index, pathway_id, fr
                                  "created_by_id": user_id, "note": "",
                                  "rendered": _rendered(sections)})
             claims.extend({"entry_id": entry_id, "competency_id": c.id} for c in claimed)
-            if privacy != "private":
+            if privacy != PrivacyTier.PRIVATE:
                 comments.append({"entry_id": entry_id, "author_id": developer_id,
                                  "kind": "comment", "body": "Good detail on the athletes' "
                                  "response. What would you change in the warm-up?",
@@ -293,5 +293,6 @@ def make_grid_framework(name: str, code_prefix: str, areas: int = 5, per_area: i
 def scale_framework_id() -> int:
     """The published framework the scale cohorts use: the demo framework if present."""
     framework_id = db.session.scalar(
-        select(Framework.id).where(Framework.status == "published").order_by(Framework.id))
+        select(Framework.id).where(Framework.status == FrameworkStatus.PUBLISHED)
+        .order_by(Framework.id))
     return framework_id or make_grid_framework("Scale framework", "S")

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from ..access import is_manager
 from ..extensions import db
 from ..programmes.access import current_memberships, current_relations_to, membership_in
-from ..programmes.models import CohortMembership
-from .models import Entry, EntryVersion
+from ..programmes.models import CohortMembership, MemberRole, MembershipStatus
+from .models import Entry, EntryStatus, EntryVersion, PrivacyTier
 from .permissions import (
     can_view_entry,
     entry_relations,
@@ -30,13 +30,14 @@ def writing_membership(user) -> CohortMembership | None:
     """The candidate membership new portfolio items belong to: the latest open one."""
     if user is None or not user.is_authenticated:
         return None
-    memberships = current_memberships(user.id, role="candidate")
+    memberships = current_memberships(user.id, role=MemberRole.CANDIDATE)
     open_ones = [item for item in memberships if not item.cohort.is_read_only]
     return (open_ones or memberships or [None])[0]
 
 
 def is_candidate(user) -> bool:
-    return bool(user and user.is_authenticated and current_memberships(user.id, "candidate"))
+    return bool(user and user.is_authenticated
+                and current_memberships(user.id, MemberRole.CANDIDATE))
 
 
 def can_write_portfolio(user) -> bool:
@@ -57,7 +58,7 @@ def entry_is_writable(entry: Entry) -> bool:
     if is_read_only(entry):
         return False
     membership = author_membership(entry)
-    return membership is None or membership.status != "withdrawn"
+    return membership is None or membership.status != MembershipStatus.WITHDRAWN
 
 
 def can_edit(user, entry: Entry) -> bool:
@@ -65,7 +66,7 @@ def can_edit(user, entry: Entry) -> bool:
 
 
 def version_privacy(version: EntryVersion) -> str:
-    return (version.content or {}).get("privacy", "private")
+    return (version.content or {}).get("privacy", PrivacyTier.PRIVATE)
 
 
 def can_view_version(user, entry: Entry, version: EntryVersion) -> bool:
@@ -96,7 +97,7 @@ def owned_visibility(user, owner_id: int):
     if user.id == owner_id:
         return lambda privacy: True
     relations = current_relations_to(user, owner_id)
-    return lambda privacy: privacy != "private" and tier_admits(privacy, relations)
+    return lambda privacy: privacy != PrivacyTier.PRIVATE and tier_admits(privacy, relations)
 
 
 def can_view_candidate(user, candidate_id: int) -> bool:
@@ -106,13 +107,14 @@ def can_view_candidate(user, candidate_id: int) -> bool:
     The page then shows each item only as its own rule allows."""
     if user is None or not user.is_authenticated or user.id == candidate_id:
         return False
-    if not current_memberships(candidate_id, "candidate"):
+    if not current_memberships(candidate_id, MemberRole.CANDIDATE):
         return False
     return (is_manager(user) or bool(current_relations_to(user, candidate_id))
             or _reads_an_entry_of(user, candidate_id))
 
 
 def _reads_an_entry_of(user, owner_id: int) -> bool:
-    readable = select(Entry.id).where(Entry.owner_id == owner_id, Entry.status == "published",
+    readable = select(Entry.id).where(Entry.owner_id == owner_id,
+                                      Entry.status == EntryStatus.PUBLISHED,
                                       visible_entries_filter(user))
     return bool(db.session.scalar(select(readable.exists())))

@@ -19,10 +19,10 @@ from sqlalchemy import delete
 from ..database import utcnow
 from ..extensions import db
 from . import bp, rescue
-from .models import DraftRescue
+from .models import DraftRescue, RescueTarget
 
 SESSION_KEY = "form_rescue"
-TARGET = "form"
+TARGET = RescueTarget.FORM
 OWNER_FIELD = "keep_owner"
 _NOT_KEPT = {"csrf_token", OWNER_FIELD, "submission_key"}
 

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..frameworks.models import Competency, in_framework_order
 from ..once import submission_key
 from .authoring import can_write_portfolio, writing_membership
-from .models import GOAL_STATUSES, PRIVACY_TIERS, Goal, GoalNote
+from .models import GOAL_STATUSES, PRIVACY_TIERS, Goal, GoalNote, GoalStatus, PrivacyTier
 from .vocabulary import GOAL_TEXT_MAX_CHARS, normalise_text
 
 CONFLICT_MESSAGE = ("This goal was changed somewhere else (another window or device) after "
@@ -44,8 +44,8 @@ class GoalData:
     title: str
     description: str = ""
     target_date: date | None = None
-    status: str = "not_started"
-    privacy: str = "developers"
+    status: str = GoalStatus.NOT_STARTED
+    privacy: str = PrivacyTier.DEVELOPERS
     competency_ids: list[int] = field(default_factory=list)
 
 

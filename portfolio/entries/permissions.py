@@ -19,14 +19,15 @@ from ..programmes.access import (
     related_in_cohort,
     relations_to,
 )
-from .models import Entry
+from ..programmes.models import MembershipStatus
+from .models import Entry, EntryStatus, PrivacyTier
 
 # Which relations each privacy tier admits (besides the author).
 TIER_AUDIENCE: dict[str, set[str]] = {
-    "private": set(),
-    "developers": {"manager", "developer"},
-    "peers": {"manager", "developer", "peer"},
-    "cohort": {"manager", "developer", "peer", "cohort"},
+    PrivacyTier.PRIVATE: set(),
+    PrivacyTier.DEVELOPERS: {"manager", "developer"},
+    PrivacyTier.PEERS: {"manager", "developer", "peer"},
+    PrivacyTier.COHORT: {"manager", "developer", "peer", "cohort"},
 }
 
 
@@ -42,7 +43,7 @@ def can_view_entry(user, entry: Entry) -> bool:
     """Authors see their working copy; others see saved versions their tier admits."""
     if is_author(user, entry):
         return True
-    if entry.status != "published" or entry.privacy == "private":
+    if entry.status != EntryStatus.PUBLISHED or entry.privacy == PrivacyTier.PRIVATE:
         return False
     return tier_admits(entry.privacy, entry_relations(user, entry))
 
@@ -64,7 +65,7 @@ def is_read_only(entry: Entry) -> bool:
     if entry.cohort.is_read_only:
         return True
     membership = membership_in(entry.cohort_id, entry.owner_id)
-    return membership is not None and membership.status == "withdrawn"
+    return membership is not None and membership.status == MembershipStatus.WITHDRAWN
 
 
 def visible_entries_filter(user):
@@ -74,7 +75,7 @@ def visible_entries_filter(user):
     the cohort the entry belongs to."""
     if user is None or not user.is_authenticated:
         return false()
-    shared = and_(Entry.status == "published", Entry.privacy != "private")
+    shared = and_(Entry.status == EntryStatus.PUBLISHED, Entry.privacy != PrivacyTier.PRIVATE)
     if is_manager(user):
         return or_(Entry.owner_id == user.id, shared)
 
@@ -84,10 +85,12 @@ def visible_entries_filter(user):
     return or_(
         Entry.owner_id == user.id,
         and_(shared, Entry.cohort_id.is_not(None), or_(
-            and_(Entry.privacy.in_(("developers", "peers", "cohort")),
+            and_(Entry.privacy.in_((PrivacyTier.DEVELOPERS, PrivacyTier.PEERS,
+                                    PrivacyTier.COHORT)),
                  related(developed_memberships_query(user.id))),
-            and_(Entry.privacy.in_(("peers", "cohort")),
+            and_(Entry.privacy.in_((PrivacyTier.PEERS, PrivacyTier.COHORT)),
                  related(peer_group_memberships_query(user.id))),
-            and_(Entry.privacy == "cohort", related(cohort_peer_memberships_query(user.id))),
+            and_(Entry.privacy == PrivacyTier.COHORT,
+                 related(cohort_peer_memberships_query(user.id))),
         )),
     )

@@ -10,7 +10,7 @@ from ..database import utcnow
 from ..errors import ConflictError, DomainError, ReadOnlyError
 from ..extensions import db
 from .authoring import can_write_portfolio, writing_membership
-from .models import PRIVACY_TIERS, PhilosophyStatement, PhilosophyVersion
+from .models import PRIVACY_TIERS, PhilosophyStatement, PhilosophyVersion, PrivacyTier
 from .services import UNCHANGED
 from .versioning import content_hash
 from .vocabulary import PHILOSOPHY_MAX_CHARS, is_wider, normalise_text
@@ -41,7 +41,8 @@ def ensure_statement(actor) -> PhilosophyStatement:
     _assert_can_write(actor)
     statement = statement_of(actor.id)
     if statement is None:
-        statement = PhilosophyStatement(owner_id=actor.id, body="", privacy="developers")
+        statement = PhilosophyStatement(owner_id=actor.id, body="",
+                                        privacy=PrivacyTier.DEVELOPERS)
         db.session.add(statement)
         _flush()
     return statement

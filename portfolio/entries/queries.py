@@ -13,7 +13,17 @@ from ..extensions import db
 from ..frameworks.models import Competency, CompetencyArea, in_framework_order
 from ..requests import is_database_id
 from ..reviews.models import Comment, Signoff
-from .models import Entry, EntryCompetency, EntryRead, EntryVersion, Goal, PhilosophyStatement
+from .models import (
+    Entry,
+    EntryCompetency,
+    EntryRead,
+    EntryStatus,
+    EntryVersion,
+    Goal,
+    GoalStatus,
+    PhilosophyStatement,
+    ReviewStatus,
+)
 from .permissions import visible_entries_filter
 
 valid_id = is_database_id  # the one id-range check (portfolio/requests.py)
@@ -72,10 +82,10 @@ def filtered_entries(statement, filters: dict):
     if filters.get("model"):
         statement = statement.where(Entry.reflection_model == filters["model"])
     status = filters.get("status")
-    if status in ("draft", "published"):
+    if status in (EntryStatus.DRAFT, EntryStatus.PUBLISHED):
         statement = statement.where(Entry.status == status)
-        if status == "published":
-            statement = statement.where(Entry.review_status.in_(("none", "")))
+        if status == EntryStatus.PUBLISHED:
+            statement = statement.where(Entry.review_status == ReviewStatus.NONE)
     elif status:
         statement = statement.where(Entry.review_status == status)
     if filters.get("date_from"):
@@ -100,7 +110,8 @@ def my_entries(owner_id: int, filters: dict, page: int, per_page: int):
 
 def shared_entries(viewer, owner_id: int, page: int, per_page: int):
     """A candidate's saved entries that the viewer may read."""
-    statement = select(Entry).where(Entry.owner_id == owner_id, Entry.status == "published",
+    statement = select(Entry).where(Entry.owner_id == owner_id,
+                                    Entry.status == EntryStatus.PUBLISHED,
                                     visible_entries_filter(viewer))
     return db.paginate(_list_options(statement), page=page, per_page=per_page, error_out=False)
 
@@ -127,7 +138,8 @@ def _latest_version():
 
 
 def _shared_with(viewer):
-    return (select(Entry).where(Entry.owner_id != viewer.id, Entry.status == "published",
+    return (select(Entry).where(Entry.owner_id != viewer.id,
+                                Entry.status == EntryStatus.PUBLISHED,
                                 visible_entries_filter(viewer)))
 
 
@@ -172,7 +184,7 @@ def goals_of(owner_id: int) -> list[Goal]:
     return list(db.session.scalars(
         select(Goal).where(Goal.owner_id == owner_id)
         .options(selectinload(Goal.competencies), selectinload(Goal.notes))
-        .order_by(Goal.status == "achieved", Goal.status == "dropped",
+        .order_by(Goal.status == GoalStatus.ACHIEVED, Goal.status == GoalStatus.DROPPED,
                   Goal.target_date.is_(None), Goal.target_date, Goal.id)))
 
 

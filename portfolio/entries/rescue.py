@@ -19,13 +19,14 @@ from werkzeug.datastructures import MultiDict
 
 from ..database import utcnow
 from ..extensions import db
-from .models import DraftRescue, Entry
+from .models import DraftRescue, Entry, RescueTarget
 
 KEEP_FOR = timedelta(days=14)
 MAX_PER_ADDRESS_PER_HOUR = 30
 # Far above a real entry (sections are limited to 100,000 characters each), far below abuse.
 MAX_KEPT_CHARACTERS = 3_000_000
-TARGETS = ("entry", "new_entry", "philosophy")
+# What the signed-out page was writing; comments and other forms go through form_rescue.py.
+TARGETS = (RescueTarget.ENTRY, RescueTarget.NEW_ENTRY, RescueTarget.PHILOSOPHY)
 _SALT = "portfolio-draft-owner"
 
 
@@ -65,7 +66,7 @@ def stash(key: str | None, target: str, formdata: MultiDict, *, entry_id: int | 
           address: str = "") -> str | None:
     """Keep the posted fields; return the key for the browser's session (None if refused)."""
     user_id = read_owner_hint(formdata.get("owner"))
-    if target == "entry":
+    if target == RescueTarget.ENTRY:
         owner_id = db.session.scalar(select(Entry.owner_id).where(Entry.id == entry_id))
         if owner_id is None or owner_id != user_id:
             return None

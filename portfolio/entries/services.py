@@ -23,7 +23,14 @@ from ..frameworks.models import Competency
 from ..programmes.access import assert_candidate_writable
 from ..reviews.models import ReviewRequest, Signoff
 from .authoring import author_membership, entry_is_writable, writing_membership
-from .models import REVIEW_STATUSES, Entry, EntryVersion
+from .models import (
+    REVIEW_STATUSES,
+    Entry,
+    EntryStatus,
+    EntryVersion,
+    PrivacyTier,
+    ReviewStatus,
+)
 from .reflection_models import ALL_PROMPT_KEYS, DEFAULT_MODEL, MODELS, model_for
 from .sharing import shared_with_peers, tell_peer_group
 from .versioning import content_hash
@@ -95,7 +102,8 @@ def create_entry(actor, draft: EntryDraft, *, lenient: bool = False) -> tuple[En
     assert_candidate_writable(membership)
     model = draft.reflection_model if draft.reflection_model in MODELS else DEFAULT_MODEL
     entry = Entry(owner_id=actor.id, cohort_id=membership.cohort_id, reflection_model=model,
-                  privacy="private", pending_privacy="", sections={}, status="draft",
+                  privacy=PrivacyTier.PRIVATE, pending_privacy="", sections={},
+                  status=EntryStatus.DRAFT,
                   title="", athletes="", event_group="", session_type="training")
     db.session.add(entry)
     db.session.flush()
@@ -188,7 +196,7 @@ def delete_entry(entry: Entry, actor) -> None:
     reviewed = db.session.scalar(select(ReviewRequest.id).where(
         ReviewRequest.entry_id == entry.id).limit(1)) or db.session.scalar(
         select(Signoff.id).where(Signoff.entry_id == entry.id).limit(1))
-    if reviewed or entry.review_status != "none":
+    if reviewed or entry.review_status != ReviewStatus.NONE:
         raise DomainError("This entry has been submitted for review, so it is part of your "
                           "record and cannot be deleted.")
     record("entry.deleted", actor=actor, target=entry, cohort_id=entry.cohort_id,
@@ -197,7 +205,7 @@ def delete_entry(entry: Entry, actor) -> None:
     db.session.flush()
 
 
-def mark_review_status(entry: Entry, status: str, actor) -> None:
+def mark_review_status(entry: Entry, status: ReviewStatus, actor) -> None:
     """Record the review status the reviews feature decided (none/submitted/returned/signed_off).
 
     Written without bumping the entry's lock, so a review never makes the author's open
@@ -205,7 +213,7 @@ def mark_review_status(entry: Entry, status: str, actor) -> None:
     """
     if status not in REVIEW_STATUSES:
         raise DomainError(f"Unknown review status {status!r}.")
-    if status == "submitted" and entry.privacy == "private":
+    if status == ReviewStatus.SUBMITTED and entry.privacy == PrivacyTier.PRIVATE:
         raise DomainError("Entries marked “Only me” cannot be submitted for review.")
     db.session.execute(update(Entry).where(Entry.id == entry.id).values(review_status=status))
 
@@ -259,7 +267,7 @@ def _snapshot(entry: Entry, actor, note: str, saved_at: datetime | None = None) 
                            created_at=saved_at or utcnow())
     db.session.add(version)
     entry.latest_version_number = number
-    entry.status = "published"
+    entry.status = EntryStatus.PUBLISHED
     entry.working_hash = version.content_hash
     _flush()
     if not peers_had_it and shared_with_peers(entry):

@@ -11,8 +11,8 @@ from ..auth.models import User
 from ..database import utcnow
 from ..extensions import db
 from ..notifications.services import notify_each, path_for
-from ..programmes.models import CohortMembership, PeerGroupMember
-from .models import Entry, EntryRead
+from ..programmes.models import CohortMembership, MemberRole, MembershipStatus, PeerGroupMember
+from .models import Entry, EntryRead, EntryStatus
 from .permissions import TIER_AUDIENCE, is_author
 
 # The tiers that show an entry to the author's peer group.
@@ -20,7 +20,7 @@ PEER_TIERS = frozenset(tier for tier, audience in TIER_AUDIENCE.items() if "peer
 
 
 def shared_with_peers(entry: Entry) -> bool:
-    return entry.status == "published" and entry.privacy in PEER_TIERS
+    return entry.status == EntryStatus.PUBLISHED and entry.privacy in PEER_TIERS
 
 
 def tell_peer_group(entry: Entry, actor) -> int:
@@ -48,8 +48,8 @@ def peer_group_members(entry: Entry) -> list[User]:
         .join(author, and_(author.id == author_link.membership_id,
                            author.user_id == entry.owner_id,
                            author.cohort_id == entry.cohort_id))
-        .where(theirs.cohort_id == entry.cohort_id, theirs.role == "candidate",
-               theirs.status != "withdrawn", User.id != entry.owner_id)
+        .where(theirs.cohort_id == entry.cohort_id, theirs.role == MemberRole.CANDIDATE,
+               theirs.status != MembershipStatus.WITHDRAWN, User.id != entry.owner_id)
         .distinct().order_by(User.id)))
 
 

@@ -16,7 +16,14 @@ from ..entries.models import Entry, EntryVersion
 from ..entries.permissions import visible_entries_filter
 from ..extensions import db
 from ..programmes.access import current_memberships
-from ..programmes.models import Cohort, CohortMembership, ProgrammeYear
+from ..programmes.models import (
+    Cohort,
+    CohortMembership,
+    MemberRole,
+    MembershipStatus,
+    ProgrammeYear,
+    YearStatus,
+)
 from .models import Evidence
 
 
@@ -46,7 +53,7 @@ def can_upload_evidence(user) -> bool:
     writable = (select(CohortMembership.id)
                 .join(Cohort, Cohort.id == CohortMembership.cohort_id)
                 .join(ProgrammeYear, ProgrammeYear.id == Cohort.year_id)
-                .where(*_candidate(user.id), ProgrammeYear.status != "archived"))
+                .where(*_candidate(user.id), ProgrammeYear.status != YearStatus.ARCHIVED))
     return bool(db.session.scalar(select(writable.exists())))
 
 
@@ -54,7 +61,7 @@ def is_candidate(user) -> bool:
     """Anyone with a current candidate membership, even in an archived (read-only) year."""
     if user is None or not user.is_authenticated:
         return False
-    return bool(current_memberships(user.id, "candidate"))
+    return bool(current_memberships(user.id, MemberRole.CANDIDATE))
 
 
 def can_use_library(user) -> bool:
@@ -66,8 +73,8 @@ def can_use_library(user) -> bool:
 
 
 def _candidate(user_id: int):
-    return (CohortMembership.user_id == user_id, CohortMembership.role == "candidate",
-            CohortMembership.status != "withdrawn")
+    return (CohortMembership.user_id == user_id, CohortMembership.role == MemberRole.CANDIDATE,
+            CohortMembership.status != MembershipStatus.WITHDRAWN)
 
 
 def visible_evidence_filter(user):

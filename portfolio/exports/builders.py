@@ -19,7 +19,7 @@ from flask import current_app
 from ..database import utcnow
 from ..extensions import db
 from ..programmes.access import current_memberships
-from ..programmes.models import Cohort
+from ..programmes.models import Cohort, MemberRole, MembershipStatus
 from . import pdf_cache, sources
 from .archive import NameRegistry, StreamingZip, is_compressed, safe_name
 from .document import PortfolioDocument, build_document
@@ -107,7 +107,8 @@ def cohort_archive(ctx: JobContext) -> tuple[str, str]:
     if not can_report_on_cohort(ctx.requester, cohort):
         raise JobFailed("You no longer have access to this cohort's reports, so the archive "
                         "was not made.")
-    members = sorted((m for m in candidate_memberships(cohort.id) if m.status != "withdrawn"),
+    members = sorted((m for m in candidate_memberships(cohort.id)
+                      if m.status != MembershipStatus.WITHDRAWN),
                      key=lambda m: (m.user.display_name.casefold(), m.id))
     total = len(members)
     archive, names, missing = StreamingZip(ctx.part, on_chunk=ctx.beat), NameRegistry(), []
@@ -139,7 +140,7 @@ def personal_archive(ctx: JobContext) -> tuple[str, str]:
     user = ctx.requester
     if ctx.params.get("user_id") != user.id:
         raise JobFailed("A personal archive can only be made for your own portfolio.")
-    memberships = current_memberships(user.id, "candidate")
+    memberships = current_memberships(user.id, MemberRole.CANDIDATE)
     membership = memberships[0] if memberships else None
     archive, names, missing = StreamingZip(ctx.part, on_chunk=ctx.beat), NameRegistry(), []
     top = names.claim("", f"{user.display_name} portfolio", "portfolio")

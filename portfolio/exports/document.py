@@ -20,9 +20,11 @@ from ..database import utcnow
 from ..entries.models import (
     SESSION_TYPES,
     Entry,
+    EntryStatus,
     EntryVersion,
     PhilosophyStatement,
     PhilosophyVersion,
+    PrivacyTier,
 )
 from ..entries.permissions import tier_admits, visible_entries_filter
 from ..evidence.models import Evidence
@@ -141,14 +143,16 @@ def _entries_with_versions(owner_id: int, viewer, owner: bool,
                  .where(Entry.owner_id == owner_id)
                  .order_by(Entry.practice_date.is_(None), Entry.practice_date, Entry.id))
     if not owner:
-        statement = statement.where(visible_entries_filter(viewer), Entry.privacy != "private",
-                                    Entry.status == "published", EntryVersion.id.is_not(None))
+        statement = statement.where(visible_entries_filter(viewer),
+                                    Entry.privacy != PrivacyTier.PRIVATE,
+                                    Entry.status == EntryStatus.PUBLISHED,
+                                    EntryVersion.id.is_not(None))
         if cohort_id is not None:
             statement = statement.where(Entry.cohort_id == cohort_id)
     pairs = db.session.execute(statement).all()
     # A version snapshot is what readers see; never show one that was saved as private.
     return [(entry, version) for entry, version in pairs
-            if owner or (version.content or {}).get("privacy") != "private"]
+            if owner or (version.content or {}).get("privacy") != PrivacyTier.PRIVATE]
 
 
 def _competencies_by_id(pairs) -> dict[int, Competency]:
@@ -164,7 +168,7 @@ def _philosophy(candidate: User, viewer: User, owner: bool) -> PhilosophyVersion
     if statement is None or not statement.latest_version_number:
         return None
     if not owner:
-        if statement.privacy == "private":
+        if statement.privacy == PrivacyTier.PRIVATE:
             return None
         if viewer.id != candidate.id and not tier_admits(
                 statement.privacy, current_relations_to(viewer, candidate.id)):

@@ -26,7 +26,9 @@ from sqlalchemy import or_, select, update
 from ..auth.models import User
 from ..database import utcnow
 from ..extensions import db
-from .models import Job
+from .models import Job, JobStatus
+
+UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 log = logging.getLogger(__name__)
 
@@ -63,11 +65,11 @@ def enqueue(kind: str, requested_by: User, params: dict, label: str = "Waiting t
     """Queue a job (flush only), or return the same request already queued or running."""
     for job in db.session.scalars(select(Job).where(
             Job.requested_by_id == requested_by.id, Job.kind == kind,
-            Job.status.in_(("queued", "running")))):
+            Job.status.in_(UNFINISHED))):
         if job.params == params:
             return job
-    job = Job(requested_by_id=requested_by.id, kind=kind, params=params, status="queued",
-              progress_label=label, progress_total=total)
+    job = Job(requested_by_id=requested_by.id, kind=kind, params=params,
+              status=JobStatus.QUEUED, progress_label=label, progress_total=total)
     db.session.add(job)
     db.session.flush()
     return job
@@ -76,9 +78,10 @@ def enqueue(kind: str, requested_by: User, params: dict, label: str = "Waiting t
 def claim(worker_id: str) -> int | None:
     """Take the oldest queued job for this worker; return its id, or None if none is free."""
     now = utcnow()
-    claimed = {"status": "running", "worker_id": worker_id, "attempts": Job.attempts + 1,
+    claimed = {"status": JobStatus.RUNNING, "worker_id": worker_id, "attempts": Job.attempts + 1,
                "started_at": now, "heartbeat_at": now, "error": None}
-    oldest = select(Job.id).where(Job.status == "queued").order_by(Job.created_at, Job.id)
+    oldest = select(Job.id).where(Job.status == JobStatus.QUEUED) \
+        .order_by(Job.created_at, Job.id)
     with db.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             job_id = connection.scalar(oldest.limit(1).with_for_update(skip_locked=True))
@@ -88,14 +91,14 @@ def claim(worker_id: str) -> int | None:
             return job_id
         for job_id in connection.scalars(oldest.limit(10)).all():
             result = connection.execute(update(Job).where(
-                Job.id == job_id, Job.status == "queued").values(**claimed))
+                Job.id == job_id, Job.status == JobStatus.QUEUED).values(**claimed))
             if result.rowcount == 1:
                 return job_id
     return None
 
 
 def _owned(job_id: int, worker_id: str):
-    return (Job.id == job_id, Job.worker_id == worker_id, Job.status == "running")
+    return (Job.id == job_id, Job.worker_id == worker_id, Job.status == JobStatus.RUNNING)
 
 
 def heartbeat(job_id: int, worker_id: str, **progress) -> None:
@@ -116,16 +119,16 @@ def recover_stale(now: datetime | None = None) -> tuple[int, int]:
     now = now or utcnow()
     cutoff = now - timedelta(minutes=_config("EXPORT_STALE_MINUTES", DEFAULT_STALE_MINUTES))
     max_attempts = _config("EXPORT_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS)
-    silent = (Job.status == "running",
+    silent = (Job.status == JobStatus.RUNNING,
               or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < cutoff))
     with db.engine.begin() as connection:
         failed = connection.execute(
             update(Job).where(*silent, Job.attempts >= max_attempts).values(
-                status="failed", worker_id=None, finished_at=now,
+                status=JobStatus.FAILED, worker_id=None, finished_at=now,
                 error=STALE_MESSAGE.format(attempts=max_attempts))).rowcount
         requeued = connection.execute(
             update(Job).where(*silent).values(
-                status="queued", worker_id=None,
+                status=JobStatus.QUEUED, worker_id=None,
                 progress_label="Interrupted; waiting to start again")).rowcount
     if failed or requeued:
         log.warning("recovered stale export jobs: %s requeued, %s failed", requeued, failed)
@@ -140,7 +143,7 @@ def finish(job_id: int, worker_id: str, part: Path, filename: str, media_type: s
     retention = timedelta(days=_config("EXPORT_RETENTION_DAYS", 7))
     with db.engine.begin() as connection:
         done = connection.execute(update(Job).where(*_owned(job_id, worker_id)).values(
-            status="done", result_path=final.name, result_filename=filename[:255],
+            status=JobStatus.DONE, result_path=final.name, result_filename=filename[:255],
             result_media_type=media_type, result_size=final.stat().st_size, error=None,
             progress_done=Job.progress_total, finished_at=now, heartbeat_at=now,
             expires_at=now + retention)).rowcount
@@ -153,12 +156,12 @@ def finish(job_id: int, worker_id: str, part: Path, filename: str, media_type: s
 def fail(job_id: int, worker_id: str, message: str) -> None:
     with db.engine.begin() as connection:
         connection.execute(update(Job).where(*_owned(job_id, worker_id)).values(
-            status="failed", error=message[:2000], finished_at=utcnow()))
+            status=JobStatus.FAILED, error=message[:2000], finished_at=utcnow()))
 
 
 def result_file(job: Job) -> Path | None:
     """The finished file of a job, if it is still on disk inside the export folder."""
-    if job.status != "done" or not job.result_path:
+    if job.status != JobStatus.DONE or not job.result_path:
         return None
     if job.expires_at is not None and job.expires_at <= utcnow():
         return None  # past its retention: the next cleanup deletes it
@@ -171,20 +174,21 @@ def cleanup_expired(now: datetime | None = None) -> int:
     """Delete files past their retention and mark their jobs expired; return how many."""
     now = now or utcnow()
     expired = db.session.execute(select(Job.id, Job.result_path).where(
-        Job.status == "done", Job.expires_at < now)).all()
+        Job.status == JobStatus.DONE, Job.expires_at < now)).all()
     for job_id, result_path in expired:
         if result_path:
             (export_folder() / Path(result_path).name).unlink(missing_ok=True)
         with db.engine.begin() as connection:
-            connection.execute(update(Job).where(Job.id == job_id, Job.status == "done").values(
-                status="expired", result_path=None))
+            connection.execute(update(Job).where(
+                Job.id == job_id, Job.status == JobStatus.DONE).values(
+                status=JobStatus.EXPIRED, result_path=None))
     _remove_abandoned_parts()
     return len(expired)
 
 
 def _remove_abandoned_parts() -> None:
     """Partial files of jobs no longer running, and results whose job row has gone."""
-    running = set(db.session.scalars(select(Job.id).where(Job.status.in_(("queued", "running")))))
+    running = set(db.session.scalars(select(Job.id).where(Job.status.in_(UNFINISHED))))
     for part in export_folder().glob("job-*.part"):
         job_id = part.stem.removeprefix("job-")
         if not job_id.isdigit() or int(job_id) not in running:

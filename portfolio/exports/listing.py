@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from ..access import is_manager
 from ..extensions import db
 from ..programmes.access import ACTIVE, developer_cohort_ids_query
-from ..programmes.models import Cohort, CohortMembership, ProgrammeYear
+from ..programmes.models import Cohort, CohortMembership, MemberRole, ProgrammeYear
 from .models import Job
 from .services import KIND_LABELS
 
@@ -32,7 +32,7 @@ def reportable_cohorts(user) -> list[CohortLine]:
     counts = dict(db.session.execute(
         select(CohortMembership.cohort_id, func.count())
         .where(CohortMembership.cohort_id.in_([c.id for c in cohorts]),
-               CohortMembership.role == "candidate", ACTIVE)
+               CohortMembership.role == MemberRole.CANDIDATE, ACTIVE)
         .group_by(CohortMembership.cohort_id)).all()) if cohorts else {}
     return [CohortLine(cohort, counts.get(cohort.id, 0)) for cohort in cohorts]
 
@@ -40,7 +40,7 @@ def reportable_cohorts(user) -> list[CohortLine]:
 def own_candidate_memberships(user) -> list[CohortMembership]:
     return list(db.session.scalars(
         select(CohortMembership).where(CohortMembership.user_id == user.id,
-                                       CohortMembership.role == "candidate")
+                                       CohortMembership.role == MemberRole.CANDIDATE)
         .options(joinedload(CohortMembership.cohort).joinedload(Cohort.year))
         .order_by(CohortMembership.id.desc())))
 

@@ -15,12 +15,18 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..auth.models import User
 from ..database import utcnow
-from ..entries.models import Entry, EntryVersion
+from ..entries.models import Entry, EntryStatus, EntryVersion, PrivacyTier
 from ..entries.permissions import visible_entries_filter
 from ..extensions import db
 from ..frameworks.models import Competency, CompetencyArea
-from ..programmes.models import CohortMembership, Specialism, membership_specialisms
-from ..reviews.models import Signoff, SignoffRevocation
+from ..programmes.models import (
+    CohortMembership,
+    MemberRole,
+    MembershipStatus,
+    Specialism,
+    membership_specialisms,
+)
+from ..reviews.models import Decision, Signoff, SignoffRevocation
 from ..reviews.progress import (
     CompetencyProgress,
     judge,
@@ -35,7 +41,8 @@ def candidate_memberships(cohort_id: int) -> list[CohortMembership]:
     """Every candidate membership of a cohort, with user, coach developer and specialisms."""
     return list(db.session.scalars(
         select(CohortMembership)
-        .where(CohortMembership.cohort_id == cohort_id, CohortMembership.role == "candidate")
+        .where(CohortMembership.cohort_id == cohort_id,
+               CohortMembership.role == MemberRole.CANDIDATE)
         .options(joinedload(CohortMembership.user), joinedload(CohortMembership.coach_developer),
                  selectinload(CohortMembership.specialisms))
     ).unique())
@@ -54,7 +61,8 @@ def candidate_members(cohort_id: int) -> list[Member]:
         .outerjoin(membership_specialisms,
                    membership_specialisms.c.membership_id == CohortMembership.id)
         .outerjoin(Specialism, Specialism.id == membership_specialisms.c.specialism_id)
-        .where(CohortMembership.cohort_id == cohort_id, CohortMembership.role == "candidate")
+        .where(CohortMembership.cohort_id == cohort_id,
+               CohortMembership.role == MemberRole.CANDIDATE)
         .order_by(CohortMembership.id, Specialism.position, Specialism.id))
     members: dict[int, Member] = {}
     for (membership_id, user_id, status, developer_id, completed_at, name, developer_name,
@@ -86,7 +94,7 @@ def framework_areas(framework_id: int) -> tuple[list[AreaGroup], list[Competency
 def candidate_ids(cohort_id: int) -> Select:
     """The user ids of a cohort's candidates, as a subquery (no list of ids to send)."""
     return select(CohortMembership.user_id).where(CohortMembership.cohort_id == cohort_id,
-                                                  CohortMembership.role == "candidate")
+                                                  CohortMembership.role == MemberRole.CANDIDATE)
 
 
 def judged_grid(candidates: Select, competencies: list[Competency]
@@ -143,12 +151,12 @@ def pacing_moments(candidates: Select, viewer
     first_saved = (
         select(Entry.owner_id, EntryVersion.created_at, literal_column("0"))
         .join(EntryVersion, (EntryVersion.entry_id == Entry.id) & (EntryVersion.number == 1))
-        .where(Entry.owner_id.in_(candidates), Entry.privacy != "private",
-               Entry.status == "published", visible_entries_filter(viewer)))
+        .where(Entry.owner_id.in_(candidates), Entry.privacy != PrivacyTier.PRIVATE,
+               Entry.status == EntryStatus.PUBLISHED, visible_entries_filter(viewer)))
     signed = (
         select(Signoff.candidate_id, Signoff.created_at, literal_column("1"))
         .outerjoin(SignoffRevocation, SignoffRevocation.signoff_id == Signoff.id)
-        .where(Signoff.candidate_id.in_(candidates), Signoff.decision == "signed_off",
+        .where(Signoff.candidate_id.in_(candidates), Signoff.decision == Decision.SIGNED_OFF,
                SignoffRevocation.id.is_(None)))
     for candidate_id, moment, kind in db.session.execute(union_all(first_saved, signed)):
         (signoffs if kind else arrivals)[candidate_id].append(moment)
@@ -185,7 +193,7 @@ def cohort_report(cohort, viewer, filters: Filters, late_window_weeks: int) -> C
 
 def _matches(row: CandidateRow, filters: Filters) -> bool:
     member = row.membership
-    if filters.status == "current" and member.status == "withdrawn":
+    if filters.status == "current" and member.status == MembershipStatus.WITHDRAWN:
         return False
     if filters.status not in ("current", "all") and member.status != filters.status:
         return False

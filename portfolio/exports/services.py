@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from ..audit.services import record
 from ..errors import DomainError
 from ..extensions import db
-from ..programmes.models import Cohort, CohortMembership
+from ..programmes.models import Cohort, CohortMembership, MemberRole, MembershipStatus
 from . import jobs
-from .models import Job
+from .models import Job, JobStatus
 from .permissions import can_report_on_cohort, can_view_job
 
 KIND_LABELS = {
@@ -20,11 +20,11 @@ KIND_LABELS = {
     "personal_archive": "My whole portfolio",
 }
 STATUS_LABELS = {
-    "queued": "Waiting to start",
-    "running": "In progress",
-    "done": "Ready to download",
-    "failed": "Failed",
-    "expired": "Deleted after the retention period",
+    JobStatus.QUEUED: "Waiting to start",
+    JobStatus.RUNNING: "In progress",
+    JobStatus.DONE: "Ready to download",
+    JobStatus.FAILED: "Failed",
+    JobStatus.EXPIRED: "Deleted after the retention period",
 }
 
 
@@ -33,8 +33,8 @@ def request_cohort_archive(actor, cohort: Cohort) -> Job:
     if not can_report_on_cohort(actor, cohort):
         raise DomainError("You cannot export this cohort.")
     candidates = db.session.scalar(select(func.count()).select_from(CohortMembership).where(
-        CohortMembership.cohort_id == cohort.id, CohortMembership.role == "candidate",
-        CohortMembership.status != "withdrawn")) or 0
+        CohortMembership.cohort_id == cohort.id, CohortMembership.role == MemberRole.CANDIDATE,
+        CohortMembership.status != MembershipStatus.WITHDRAWN)) or 0
     job = jobs.enqueue("cohort_archive", actor, {"cohort_id": cohort.id},
                        label=f"Waiting to start: 0 of {candidates} candidates", total=candidates)
     record("export.requested", actor=actor, target=cohort, cohort_id=cohort.id,
@@ -53,10 +53,10 @@ def retry_job(actor, job: Job) -> Job:
     """Put a failed or expired export back in the queue for the person who asked for it."""
     if not can_view_job(actor, job):
         raise DomainError("This export is not yours.")
-    if job.status not in ("failed", "expired"):
+    if job.status not in (JobStatus.FAILED, JobStatus.EXPIRED):
         raise DomainError("Only a failed export, or one whose file has been deleted, can be "
                           "started again.")
-    job.status, job.error, job.attempts, job.worker_id = "queued", None, 0, None
+    job.status, job.error, job.attempts, job.worker_id = JobStatus.QUEUED, None, 0, None
     job.progress_done, job.progress_label = 0, "Waiting to start again"
     job.started_at = job.finished_at = job.heartbeat_at = job.expires_at = None
     job.result_path = job.result_filename = job.result_media_type = job.result_size = None

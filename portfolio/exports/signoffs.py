@@ -13,13 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from ..auth.models import User
-from ..entries.models import Entry, EntryVersion
+from ..entries.models import Entry, EntryVersion, PrivacyTier
 from ..entries.permissions import visible_entries_filter
 from ..extensions import db
 from ..programmes.access import carried_into
-from ..reviews.models import DECISIONS, Signoff, SignoffRevocation
+from ..reviews.models import DECISIONS, Decision, Signoff, SignoffRevocation, SignoffRole
 
-ROLE_LABELS = {"coach_developer": "Coach developer", "peer": "Peer"}
+ROLE_LABELS = {SignoffRole.COACH_DEVELOPER: "Coach developer", SignoffRole.PEER: "Peer"}
 HIDDEN_ENTRY = "An entry not shared with you"
 
 
@@ -54,7 +54,7 @@ class SignoffRecord:
 
     @property
     def is_valid(self) -> bool:
-        return self.decision == "signed_off" and self.revoked_at is None
+        return self.decision == Decision.SIGNED_OFF and self.revoked_at is None
 
     def as_manifest(self) -> dict:
         """A plain record for manifest.json (no feedback or reflection text)."""
@@ -111,5 +111,5 @@ def readable_entry_ids(entry_ids: set[int], viewer, include_private: bool = Fals
         return set()
     statement = select(Entry.id).where(Entry.id.in_(entry_ids), visible_entries_filter(viewer))
     if not include_private:
-        statement = statement.where(Entry.privacy != "private")
+        statement = statement.where(Entry.privacy != PrivacyTier.PRIVATE)
     return set(db.session.scalars(statement))

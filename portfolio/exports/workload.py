@@ -11,11 +11,10 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..programmes.access import ACTIVE
-from ..programmes.models import CohortMembership
-from ..reviews.models import ReviewRequest
+from ..programmes.models import CohortMembership, MemberRole, MembershipStatus
+from ..reviews.models import OPEN_STATUSES, RequestStatus, ReviewRequest
 
-OPEN_STATUSES = ("open", "in_review")
-CLOSED_STATUSES = ("completed", "returned")
+CLOSED_STATUSES = (RequestStatus.COMPLETED, RequestStatus.RETURNED)
 
 
 @dataclass
@@ -40,12 +39,14 @@ def developer_workload(cohort, candidate_memberships, today: date) -> list[Devel
     """One row per coach developer of the cohort, plus one for requests nobody has taken."""
     developers = db.session.scalars(
         select(CohortMembership).where(CohortMembership.cohort_id == cohort.id,
-                                       CohortMembership.role == "coach_developer", ACTIVE)
+                                       CohortMembership.role == MemberRole.COACH_DEVELOPER,
+                                       ACTIVE)
         .options(joinedload(CohortMembership.user)))
     loads = {m.user_id: DeveloperLoad(m.user.display_name, m.user_id) for m in developers}
     unassigned = DeveloperLoad("Not yet taken by a coach developer", None)
     for membership in candidate_memberships:
-        if membership.coach_developer_id in loads and membership.status != "withdrawn":
+        if membership.coach_developer_id in loads \
+                and membership.status != MembershipStatus.WITHDRAWN:
             loads[membership.coach_developer_id].candidates += 1
     requests = db.session.execute(
         select(ReviewRequest.status, ReviewRequest.assigned_to_id, ReviewRequest.started_by_id,

@@ -16,7 +16,7 @@ from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..programmes.models import Cohort
-from .models import Competency, CompetencyArea, Framework
+from .models import Competency, CompetencyArea, Framework, FrameworkStatus
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,31}$")
 MAX_SIGNOFFS = 5
@@ -49,7 +49,8 @@ def create_framework(actor, name: str, description: str) -> Framework:
     if latest_version(name):
         raise DomainError(f"There is already a framework called “{name}”. Open it and make a "
                           "new version instead.", field="name")
-    framework = Framework(name=name, version=1, status="draft", description=description or "")
+    framework = Framework(name=name, version=1, status=FrameworkStatus.DRAFT,
+                          description=description or "")
     db.session.add(framework)
     db.session.flush()
     record("framework.created", actor=actor, target=framework, name=name, version=1)
@@ -78,7 +79,7 @@ def publish(actor, framework: Framework) -> None:
     if empty:
         raise DomainError(f"The area “{empty[0]}” has no competencies. Add some or delete the "
                           "area before publishing.")
-    framework.status, framework.published_at = "published", utcnow()
+    framework.status, framework.published_at = FrameworkStatus.PUBLISHED, utcnow()
     db.session.flush()
     record("framework.published", actor=actor, target=framework, name=framework.name,
            version=framework.version,
@@ -87,10 +88,10 @@ def publish(actor, framework: Framework) -> None:
 
 def retire(actor, framework: Framework) -> None:
     """Stop offering a published version to new cohorts; cohorts using it keep it."""
-    if framework.status != "published":
+    if framework.status != FrameworkStatus.PUBLISHED:
         raise DomainError(f"Only a published version can be retired; {framework.label} is "
                           f"{framework.status}.")
-    framework.status = "retired"
+    framework.status = FrameworkStatus.RETIRED
     db.session.flush()
     record("framework.retired", actor=actor, target=framework, name=framework.name,
            version=framework.version)
@@ -101,12 +102,12 @@ def new_version(actor, framework: Framework) -> Framework:
     if framework.is_editable:
         raise DomainError(f"{framework.label} is still a draft: edit it directly.")
     draft = db.session.scalar(select(Framework).where(
-        Framework.name == framework.name, Framework.status == "draft"))
+        Framework.name == framework.name, Framework.status == FrameworkStatus.DRAFT))
     if draft is not None:
         raise DomainError(f"Version {draft.version} of {framework.name} is already being "
                           "drafted. Edit or delete it first.")
     copy = Framework(name=framework.name, version=latest_version(framework.name) + 1,
-                     status="draft", description=framework.description,
+                     status=FrameworkStatus.DRAFT, description=framework.description,
                      based_on_id=framework.id)
     db.session.add(copy)
     db.session.flush()

@@ -20,7 +20,7 @@ from ..programmes.csvtools import (
     write_csv,
 )
 from ..wording import plural
-from .models import Competency, CompetencyArea, Framework
+from .models import Competency, CompetencyArea, Framework, FrameworkStatus
 from .services import CompetencyDetails, clean_name, competency_problems, latest_version
 
 FORMAT = "advanced-coach-portfolio/framework"
@@ -253,7 +253,7 @@ def build_from_document(actor, document: dict) -> Framework:
     version = latest_version(name) + 1
     if isinstance(requested, int) and not isinstance(requested, bool) and requested > version:
         version = requested
-    framework = Framework(name=name, version=version, status="draft",
+    framework = Framework(name=name, version=version, status=FrameworkStatus.DRAFT,
                           description=document.get("description") or "")
     db.session.add(framework)
     db.session.flush()

@@ -23,7 +23,7 @@ from sqlalchemy import func, or_, select, update
 
 from ..database import utcnow
 from ..extensions import db
-from .models import OutboxMessage
+from .models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +155,7 @@ class FolderConnection:
 
 
 def _due(now, *, include_waiting: bool) -> list:
-    conditions = [OutboxMessage.status == "pending",
+    conditions = [OutboxMessage.status == OutboxStatus.PENDING,
                   or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until <= now)]
     if not include_waiting:
         conditions.append(or_(OutboxMessage.next_attempt_at.is_(None),
@@ -195,7 +195,7 @@ def retry_delay(attempts: int) -> timedelta:
 
 def _record_sent(message: OutboxMessage) -> None:
     message.attempts += 1
-    message.status = "sent"
+    message.status = OutboxStatus.SENT
     message.sent_at = utcnow()
     message.last_error = None
     message.locked_until = None
@@ -207,7 +207,7 @@ def _record_failure(message: OutboxMessage, error: BaseException) -> None:
     message.last_error = str(error)[:500] or type(error).__name__
     message.locked_until = None
     if message.attempts >= MAX_ATTEMPTS:
-        message.status = "failed"
+        message.status = OutboxStatus.FAILED
     else:
         message.next_attempt_at = utcnow() + retry_delay(message.attempts)
     log.warning("Mail %s not sent (attempt %s): %s", message.id, message.attempts,
@@ -215,7 +215,7 @@ def _record_failure(message: OutboxMessage, error: BaseException) -> None:
 
 
 def _discard(message: OutboxMessage) -> None:
-    message.status = "discarded"
+    message.status = OutboxStatus.DISCARDED
     message.last_error = "Mail is disabled (PORTFOLIO_MAIL_DISABLED=1)."
     message.locked_until = None
 
@@ -235,7 +235,7 @@ def _deliver_claimed(ids: list[int], connection, report: DeliveryReport) -> bool
         select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
         .execution_options(populate_existing=True)).all()
     for message in messages:
-        if message.status != "pending":
+        if message.status != OutboxStatus.PENDING:
             continue  # handled since the claim
         if disabled:
             _discard(message)
@@ -283,7 +283,7 @@ def deliver_due(*, include_waiting: bool = False) -> DeliveryReport:
 
 def pending_count() -> int:
     return db.session.scalar(select(func.count()).select_from(OutboxMessage)
-                             .where(OutboxMessage.status == "pending")) or 0
+                             .where(OutboxMessage.status == OutboxStatus.PENDING)) or 0
 
 
 def send_outbox() -> tuple[int, int]:

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from ..auth.models import User
+from ..auth.models import EmailPreference, User
 from ..database import utcnow
 from ..entries.permissions import can_view_entry
 from ..errors import DomainError
@@ -62,7 +62,7 @@ def notify(recipient: User | None, kind: str, message: str, link: str = "", *, e
     notification = Notification(user_id=recipient.id, kind=kind, message=message[:300],
                                 link=link[:300], dedupe_key=dedupe_key)
     db.session.add(notification)
-    if recipient.email_preference == "immediate":
+    if recipient.email_preference == EmailPreference.IMMEDIATE:
         queue_templated_mail(recipient.email, "notification", recipient=recipient,
                              subject=SUBJECTS.get(kind, "Advanced Coach Portfolio"),
                              message=message, link=external(link) if link else "",
@@ -117,7 +117,7 @@ def send_daily_digests(now: datetime | None = None) -> int:
     rows = db.session.execute(
         select(Notification, User)
         .join(User, User.id == Notification.user_id)
-        .where(User.email_preference == "daily", User.active.is_(True),
+        .where(User.email_preference == EmailPreference.DAILY, User.active.is_(True),
                Notification.emailed_at.is_(None), Notification.read_at.is_(None),
                Notification.created_at >= now - DIGEST_LOOKBACK,
                Notification.user_id.not_in(recently_sent))

@@ -24,34 +24,44 @@ from sqlalchemy.orm import Session, aliased, joinedload
 from ..access import is_manager
 from ..errors import ReadOnlyError
 from ..extensions import db
-from .models import Cohort, CohortMembership, PeerGroupMember, ProgrammeYear
+from .models import (
+    Cohort,
+    CohortMembership,
+    MemberRole,
+    MembershipStatus,
+    PeerGroupMember,
+    ProgrammeYear,
+    YearStatus,
+)
 
-ACTIVE = CohortMembership.status != "withdrawn"
+ACTIVE = CohortMembership.status != MembershipStatus.WITHDRAWN
 # Programme years whose cohorts still share a person's goals and philosophy.
-RUNNING_YEAR_STATUSES = ("planning", "active")
+RUNNING_YEAR_STATUSES = (YearStatus.PLANNING, YearStatus.ACTIVE)
 
 
 def developer_cohort_ids_query(user_id: int):
     return select(CohortMembership.cohort_id).where(
-        CohortMembership.user_id == user_id, CohortMembership.role == "coach_developer", ACTIVE)
+        CohortMembership.user_id == user_id,
+        CohortMembership.role == MemberRole.COACH_DEVELOPER, ACTIVE)
 
 
 def candidate_cohort_ids_query(user_id: int):
     return select(CohortMembership.cohort_id).where(
-        CohortMembership.user_id == user_id, CohortMembership.role == "candidate", ACTIVE)
+        CohortMembership.user_id == user_id, CohortMembership.role == MemberRole.CANDIDATE,
+        ACTIVE)
 
 
 def developed_memberships_query(user_id: int):
     """(cohort id, candidate id) of candidates in cohorts where `user_id` is a coach developer."""
     return select(CohortMembership.cohort_id, CohortMembership.user_id).where(
-        CohortMembership.role == "candidate", ACTIVE,
+        CohortMembership.role == MemberRole.CANDIDATE, ACTIVE,
         CohortMembership.cohort_id.in_(developer_cohort_ids_query(user_id)))
 
 
 def cohort_peer_memberships_query(user_id: int):
     """(cohort id, candidate id) of candidates in cohorts where `user_id` is a candidate."""
     return select(CohortMembership.cohort_id, CohortMembership.user_id).where(
-        CohortMembership.role == "candidate", ACTIVE,
+        CohortMembership.role == MemberRole.CANDIDATE, ACTIVE,
         CohortMembership.cohort_id.in_(candidate_cohort_ids_query(user_id)))
 
 
@@ -66,8 +76,8 @@ def peer_group_memberships_query(user_id: int):
         .join(their_link, their_link.membership_id == theirs.id)
         .join(my_link, my_link.peer_group_id == their_link.peer_group_id)
         .join(mine, and_(mine.id == my_link.membership_id, mine.user_id == user_id,
-                         mine.status != "withdrawn"))
-        .where(theirs.status != "withdrawn")
+                         mine.status != MembershipStatus.WITHDRAWN))
+        .where(theirs.status != MembershipStatus.WITHDRAWN)
     )
 
 
@@ -108,20 +118,22 @@ def _relations(viewer_id: int, candidate_id: int, *, cohort_id: int | None = Non
         .join(mine, and_(mine.cohort_id == theirs.cohort_id, mine.user_id == viewer_id))
         .outerjoin(their_link, their_link.membership_id == theirs.id)
         .outerjoin(my_link, my_link.membership_id == mine.id)
-        .where(theirs.user_id == candidate_id, theirs.role == "candidate"))
+        .where(theirs.user_id == candidate_id, theirs.role == MemberRole.CANDIDATE))
     if cohort_id is not None:
         statement = statement.where(theirs.cohort_id == cohort_id)
     if current:
         statement = (statement.join(Cohort, Cohort.id == theirs.cohort_id)
                      .join(ProgrammeYear, ProgrammeYear.id == Cohort.year_id)
-                     .where(theirs.status == "active", mine.status == "active",
+                     .where(theirs.status == MembershipStatus.ACTIVE,
+                            mine.status == MembershipStatus.ACTIVE,
                             ProgrammeYear.status.in_(RUNNING_YEAR_STATUSES)))
     else:
-        statement = statement.where(theirs.status != "withdrawn", mine.status != "withdrawn")
+        statement = statement.where(theirs.status != MembershipStatus.WITHDRAWN,
+                                    mine.status != MembershipStatus.WITHDRAWN)
     relations = set()
     for role, their_group, my_group in db.session.execute(statement):
-        relations.add("developer" if role == "coach_developer" else "cohort")
-        if role == "candidate" and their_group is not None and their_group == my_group:
+        relations.add("developer" if role == MemberRole.COACH_DEVELOPER else "cohort")
+        if role == MemberRole.CANDIDATE and their_group is not None and their_group == my_group:
             relations.add("peer")
     return relations
 
@@ -222,6 +234,6 @@ def assert_candidate_writable(membership) -> None:
     if membership is None:
         return
     assert_cohort_writable(membership.cohort)
-    if membership.status == "withdrawn":
+    if membership.status == MembershipStatus.WITHDRAWN:
         raise ReadOnlyError("This candidate has withdrawn from the cohort, so their portfolio "
                             "is read-only.")

@@ -23,7 +23,15 @@ from ..wording import plural
 from .access import assert_cohort_writable
 from .csvtools import csv_rows, decode_csv_bytes, looks_like_formula, normalise_header
 from .membership import clean_email, place_member
-from .models import Cohort, CohortMembership, MemberImport, Specialism
+from .models import (
+    Cohort,
+    CohortMembership,
+    ImportStatus,
+    MemberImport,
+    MemberRole,
+    MembershipStatus,
+    Specialism,
+)
 from .services import candidate_count
 
 MAX_ROWS = 2000
@@ -39,8 +47,9 @@ COLUMNS = {  # header as written (normalised) -> key
 }
 REQUIRED = ("email", "name", "role")
 TEMPLATE_HEADER = ["email", "name", "role", "specialism", "coach developer email"]
-ROLE_WORDS = {"candidate": "candidate", "coach developer": "coach_developer",
-              "coach_developer": "coach_developer", "developer": "coach_developer"}
+ROLE_WORDS = {"candidate": MemberRole.CANDIDATE, "coach developer": MemberRole.COACH_DEVELOPER,
+              "coach_developer": MemberRole.COACH_DEVELOPER,
+              "developer": MemberRole.COACH_DEVELOPER}
 COLUMN_LABELS = {"email": "email", "name": "name", "role": "role", "specialism": "specialism",
                  "developer_email": "coach developer email"}
 
@@ -105,7 +114,8 @@ def stage_import(actor, cohort: Cohort, filename: str, data: bytes) -> MemberImp
 def _forget_old_imports() -> None:
     now = utcnow()
     db.session.execute(delete(MemberImport).where(or_(
-        (MemberImport.status == "pending") & (MemberImport.created_at < now - PREVIEW_LIFETIME),
+        (MemberImport.status == ImportStatus.PENDING)
+        & (MemberImport.created_at < now - PREVIEW_LIFETIME),
         MemberImport.created_at < now - timedelta(days=30))))
 
 
@@ -167,13 +177,13 @@ def check_rows(cohort: Cohort, rows: list[dict]) -> list[RowCheck]:
     checks = [_read_row(row) for row in rows]
     facts = load_facts(cohort, {check.email for check in checks if check.email})
     file_developers = {check.email for check in checks
-                       if check.role == "coach_developer" and check.email}
+                       if check.role == MemberRole.COACH_DEVELOPER and check.email}
     first_line: dict[str, int] = {}
     places = facts.places_taken
     for check, row in zip(checks, rows, strict=True):
         _check_identity(check, facts, first_line)
         _check_candidate_details(check, row, facts, file_developers)
-        if check.role == "candidate":
+        if check.role == MemberRole.CANDIDATE:
             places += 1
             if places > cohort.capacity:
                 check.problems.append(
@@ -214,7 +224,7 @@ def _check_identity(check: RowCheck, facts: CohortFacts, first_line: dict[str, i
     else:
         first_line[check.email] = check.line
     status = facts.members.get(check.email)
-    if status == "withdrawn":
+    if status == MembershipStatus.WITHDRAWN:
         check.problems.append(f"{check.email} withdrew from this cohort; bring them back from "
                               "their member page instead.")
     elif status:
@@ -233,7 +243,7 @@ def _check_candidate_details(check: RowCheck, row: dict, facts: CohortFacts,
                              file_developers: set[str]) -> None:
     names = [part.strip() for part in row["specialism"].split(";") if part.strip()]
     developer_email = row["developer_email"].strip().lower()
-    if check.role == "coach_developer":
+    if check.role == MemberRole.COACH_DEVELOPER:
         if names or developer_email:
             check.problems.append("Only candidates have a specialism and a coach developer.")
         return
@@ -270,7 +280,7 @@ def confirm_import(actor, staged: MemberImport) -> list[RowCheck]:
     # Coach developers first, so candidates in the same file can be assigned to them.
     placed: dict[str, User] = {}
     invited = 0
-    for check in sorted(checks, key=lambda c: (c.role != "coach_developer", c.line)):
+    for check in sorted(checks, key=lambda c: (c.role != MemberRole.COACH_DEVELOPER, c.line)):
         user, created = invite_user(check.email, check.name, invited_by=actor,
                                     context=f"the {cohort.label} cohort")
         invited += created
@@ -279,7 +289,7 @@ def confirm_import(actor, staged: MemberImport) -> list[RowCheck]:
         place_member(actor, cohort, user, check.role, check.specialisms, developer,
                      invited=created, source="csv")
         placed[check.email] = user
-    staged.status, staged.confirmed_at = "confirmed", utcnow()
+    staged.status, staged.confirmed_at = ImportStatus.CONFIRMED, utcnow()
     db.session.flush()
     record("members.imported", actor=actor, target=staged, cohort_id=cohort.id,
            rows=len(checks), invited=invited, added=len(checks) - invited,
@@ -293,5 +303,5 @@ def _current_developer(cohort: Cohort, email: str) -> User | None:
     return db.session.scalar(
         select(User).join(CohortMembership, CohortMembership.user_id == User.id)
         .where(User.email == email, CohortMembership.cohort_id == cohort.id,
-               CohortMembership.role == "coach_developer",
-               CohortMembership.status != "withdrawn"))
+               CohortMembership.role == MemberRole.COACH_DEVELOPER,
+               CohortMembership.status != MembershipStatus.WITHDRAWN))

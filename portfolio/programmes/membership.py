@@ -23,15 +23,18 @@ from .models import (
     PEER_GROUP_MIN,
     Cohort,
     CohortMembership,
+    MemberRole,
+    MembershipStatus,
     PeerGroup,
     PeerGroupMember,
     Specialism,
 )
 from .services import candidate_count
 
-ROLE_LABELS = {"candidate": "Candidate", "coach_developer": "Coach developer"}
-STATUS_LABELS = {"invited": "Invited", "active": "Active", "deferred": "Deferred",
-                 "withdrawn": "Withdrawn", "completed": "Completed"}
+ROLE_LABELS = {MemberRole.CANDIDATE: "Candidate", MemberRole.COACH_DEVELOPER: "Coach developer"}
+STATUS_LABELS = {MembershipStatus.INVITED: "Invited", MembershipStatus.ACTIVE: "Active",
+                 MembershipStatus.DEFERRED: "Deferred", MembershipStatus.WITHDRAWN: "Withdrawn",
+                 MembershipStatus.COMPLETED: "Completed"}
 
 
 def clean_email(raw: str, field_name: str = "email") -> str:
@@ -51,8 +54,8 @@ def current_developers(cohort: Cohort) -> list[CohortMembership]:
     return list(db.session.scalars(
         select(CohortMembership).join(User, User.id == CohortMembership.user_id)
         .where(CohortMembership.cohort_id == cohort.id,
-               CohortMembership.role == "coach_developer",
-               CohortMembership.status != "withdrawn")
+               CohortMembership.role == MemberRole.COACH_DEVELOPER,
+               CohortMembership.status != MembershipStatus.WITHDRAWN)
         .order_by(User.display_name)))
 
 
@@ -97,7 +100,7 @@ def add_member(actor, cohort: Cohort, details: NewMember) -> tuple[CohortMembers
             raise DomainError(f"The account for {email} is deactivated. Ask an admin to "
                               "reactivate it first.", field="email")
     specialisms, developer = _candidate_details(cohort, details)
-    if details.role == "candidate":
+    if details.role == MemberRole.CANDIDATE:
         check_capacity(cohort, adding=1)
     user, created = invite_user(email, name, invited_by=actor,
                                 context=f"the {cohort.label} cohort")
@@ -109,7 +112,8 @@ def add_member(actor, cohort: Cohort, details: NewMember) -> tuple[CohortMembers
 def place_member(actor, cohort: Cohort, user: User, role: str, specialisms, developer,
                  *, invited: bool, source: str = "invitation") -> CohortMembership:
     """Create the membership row; people with an account already are told by email."""
-    status = "invited" if invited or not user.has_password else "active"
+    status = MembershipStatus.INVITED if invited or not user.has_password \
+        else MembershipStatus.ACTIVE
     membership = CohortMembership(cohort_id=cohort.id, user_id=user.id, role=role,
                                   status=status,
                                   coach_developer_id=developer.id if developer else None)
@@ -134,14 +138,14 @@ def _refuse_existing_member(cohort: Cohort, user: User) -> None:
         CohortMembership.cohort_id == cohort.id, CohortMembership.user_id == user.id))
     if existing is None:
         return
-    if existing.status == "withdrawn":
+    if existing.status == MembershipStatus.WITHDRAWN:
         raise DomainError(f"{user.email} withdrew from this cohort. To bring them back, change "
                           "their status on their member page.", field="email")
     raise DomainError(f"{user.email} is already in this cohort.", field="email")
 
 
 def _candidate_details(cohort: Cohort, details: NewMember):
-    if details.role != "candidate":
+    if details.role != MemberRole.CANDIDATE:
         if details.specialism_ids or details.developer_id:
             raise DomainError("Only candidates have specialisms and an assigned coach "
                               "developer.", field="role")
@@ -186,15 +190,17 @@ def activate_invited_memberships(user: User) -> list[CohortMembership]:
     Connected to auth's `invitation_accepted` signal (init_app); archived years stay untouched.
     """
     memberships = list(db.session.scalars(select(CohortMembership).where(
-        CohortMembership.user_id == user.id, CohortMembership.status == "invited")))
+        CohortMembership.user_id == user.id,
+        CohortMembership.status == MembershipStatus.INVITED)))
     activated = []
     for membership in memberships:
         if membership.cohort.is_read_only:
             continue
-        membership.status = "active"
+        membership.status = MembershipStatus.ACTIVE
         activated.append(membership)
         record("membership.status_changed", actor=user, target=membership,
-               cohort_id=membership.cohort_id, previous="invited", status="active",
+               cohort_id=membership.cohort_id, previous=MembershipStatus.INVITED,
+               status=MembershipStatus.ACTIVE,
                reason="invitation accepted")
     db.session.flush()
     return activated
@@ -242,7 +248,7 @@ def _change_role(actor, membership: CohortMembership, role: str) -> None:
         raise DomainError(f"Take {membership.user.display_name} out of the peer group "
                           f"“{membership.peer_group_link.peer_group.name}” first: only "
                           "candidates are in peer groups.", field="role")
-    if role == "candidate":
+    if role == MemberRole.CANDIDATE:
         assigned = db.session.scalars(select(CohortMembership).where(
             CohortMembership.cohort_id == membership.cohort_id,
             CohortMembership.coach_developer_id == membership.user_id)).all()
@@ -251,7 +257,7 @@ def _change_role(actor, membership: CohortMembership, role: str) -> None:
                               f"{membership.user.display_name}"
                               " as their coach developer. Assign them someone else first.",
                               field="role")
-        if membership.status != "withdrawn":
+        if membership.status != MembershipStatus.WITHDRAWN:
             check_capacity(membership.cohort, adding=1)
     else:
         membership.coach_developer_id = None
@@ -263,10 +269,10 @@ def _change_role(actor, membership: CohortMembership, role: str) -> None:
 
 
 def _change_status(actor, membership: CohortMembership, status: str) -> None:
-    if membership.status == "withdrawn" and membership.is_candidate:
+    if membership.status == MembershipStatus.WITHDRAWN and membership.is_candidate:
         check_capacity(membership.cohort, adding=1)
     previous, membership.status = membership.status, status
-    membership.completed_at = utcnow() if status == "completed" else None
+    membership.completed_at = utcnow() if status == MembershipStatus.COMPLETED else None
     record("membership.status_changed", actor=actor, target=membership,
            cohort_id=membership.cohort_id, user_id=membership.user_id, previous=previous,
            status=status)
@@ -335,7 +341,8 @@ def _peer_group_members(cohort: Cohort, group: PeerGroup | None, membership_ids)
                           field="membership_ids")
     members = list(db.session.scalars(select(CohortMembership).where(
         CohortMembership.id.in_(ids), CohortMembership.cohort_id == cohort.id,
-        CohortMembership.role == "candidate", CohortMembership.status != "withdrawn")))
+        CohortMembership.role == MemberRole.CANDIDATE,
+        CohortMembership.status != MembershipStatus.WITHDRAWN)))
     if len(members) != len(ids):
         raise DomainError("Choose candidates who are in this cohort.", field="membership_ids")
     for membership in members:

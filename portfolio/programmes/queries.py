@@ -10,10 +10,12 @@ from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
 from ..extensions import db
-from ..frameworks.models import Framework
+from ..frameworks.models import Framework, FrameworkStatus
 from .models import (
     Cohort,
     CohortMembership,
+    MemberRole,
+    MembershipStatus,
     Pathway,
     PeerGroup,
     PeerGroupMember,
@@ -21,7 +23,8 @@ from .models import (
     Specialism,
 )
 
-STATUS_ORDER = ("active", "invited", "deferred", "completed", "withdrawn")
+STATUS_ORDER = (MembershipStatus.ACTIVE, MembershipStatus.INVITED, MembershipStatus.DEFERRED,
+                MembershipStatus.COMPLETED, MembershipStatus.WITHDRAWN)
 
 
 @dataclass
@@ -35,7 +38,8 @@ class CohortSummary:
 
     @property
     def places_taken(self) -> int:
-        return self.count("candidate") - self.count("candidate", "withdrawn")
+        return self.count(MemberRole.CANDIDATE) \
+            - self.count(MemberRole.CANDIDATE, MembershipStatus.WITHDRAWN)
 
 
 def overview() -> list[tuple[ProgrammeYear, list[CohortSummary]]]:
@@ -64,7 +68,7 @@ class CohortPage:
     @property
     def places_taken(self) -> int:
         return sum(len(group) for status, group in self.candidates_by_status
-                   if status != "withdrawn")
+                   if status != MembershipStatus.WITHDRAWN)
 
 
 def cohort_page(cohort: Cohort) -> CohortPage:
@@ -90,7 +94,7 @@ def cohort_page(cohort: Cohort) -> CohortPage:
                  for status in STATUS_ORDER]
     assigned: dict[int, list[CohortMembership]] = defaultdict(list)
     for membership in candidates:
-        if membership.coach_developer_id and membership.status != "withdrawn":
+        if membership.coach_developer_id and membership.status != MembershipStatus.WITHDRAWN:
             assigned[membership.coach_developer_id].append(membership)
     return CohortPage(cohort, developers, [(s, g) for s, g in by_status if g], list(groups),
                       assigned)
@@ -109,13 +113,15 @@ def my_memberships(user_id: int) -> list[CohortMembership]:
     return list(db.session.scalars(
         select(CohortMembership).join(Cohort, Cohort.id == CohortMembership.cohort_id)
         .join(ProgrammeYear, ProgrammeYear.id == Cohort.year_id)
-        .where(CohortMembership.user_id == user_id, CohortMembership.status != "withdrawn")
+        .where(CohortMembership.user_id == user_id,
+               CohortMembership.status != MembershipStatus.WITHDRAWN)
         .order_by(ProgrammeYear.starts_on.desc(), Cohort.name)
         .options(selectinload(CohortMembership.cohort).selectinload(Cohort.year))))
 
 
 def published_frameworks() -> list[Framework]:
-    return list(db.session.scalars(select(Framework).where(Framework.status == "published")
+    return list(db.session.scalars(select(Framework)
+                                   .where(Framework.status == FrameworkStatus.PUBLISHED)
                                    .order_by(Framework.name, Framework.version.desc())))
 
 

@@ -19,19 +19,27 @@ from ..extensions import db
 from ..frameworks.models import Framework
 from ..reviews.progress import framework_competencies, progress_for, valid_signoff_counts
 from .access import assert_cohort_writable
-from .models import Cohort, CohortMembership, ProgrammeYear
+from .models import (
+    Cohort,
+    CohortMembership,
+    MemberRole,
+    MembershipStatus,
+    ProgrammeYear,
+    YearStatus,
+)
 from .services import CohortDetails, check_publishable_choice, create_cohort
 
-CARRIED_BY_DEFAULT = ("invited", "active", "deferred")
+CARRIED_BY_DEFAULT = (MembershipStatus.INVITED, MembershipStatus.ACTIVE,
+                      MembershipStatus.DEFERRED)
 
 
 def rollover_candidates(cohort: Cohort) -> list[CohortMembership]:
     """Members who could be carried (everyone not withdrawn), developers first then by name."""
     memberships = db.session.scalars(
         select(CohortMembership).where(CohortMembership.cohort_id == cohort.id,
-                                       CohortMembership.status != "withdrawn")
+                                       CohortMembership.status != MembershipStatus.WITHDRAWN)
         .options(selectinload(CohortMembership.user))).all()
-    return sorted(memberships, key=lambda m: (m.role != "coach_developer",
+    return sorted(memberships, key=lambda m: (m.role != MemberRole.COACH_DEVELOPER,
                                               m.user.display_name.lower(), m.id))
 
 
@@ -45,7 +53,7 @@ def target_years(cohort: Cohort) -> list[ProgrammeYear]:
     """Programme years after the cohort's own that can still take new cohorts."""
     return list(db.session.scalars(
         select(ProgrammeYear).where(ProgrammeYear.starts_on > cohort.year.starts_on,
-                                    ProgrammeYear.status != "archived")
+                                    ProgrammeYear.status != YearStatus.ARCHIVED)
         .order_by(ProgrammeYear.starts_on)))
 
 
@@ -149,7 +157,8 @@ def execute_rollover(actor, plan: RolloverPlan) -> Cohort:
         developer_id = membership.coach_developer_id
         copy = CohortMembership(
             cohort_id=cohort.id, user_id=membership.user_id, role=membership.role,
-            status="invited" if membership.status == "invited" else "active",
+            status=MembershipStatus.INVITED if membership.status == MembershipStatus.INVITED
+            else MembershipStatus.ACTIVE,
             coach_developer_id=developer_id if developer_id in carried_users else None)
         copy.specialisms = list(membership.specialisms)
         db.session.add(copy)

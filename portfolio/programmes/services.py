@@ -15,9 +15,18 @@ from sqlalchemy import func, select
 from ..audit.services import record
 from ..errors import DomainError, ReadOnlyError
 from ..extensions import db
-from ..frameworks.models import Framework
+from ..frameworks.models import Framework, FrameworkStatus
 from .access import assert_cohort_writable
-from .models import Cohort, CohortMembership, Pathway, ProgrammeYear, Specialism
+from .models import (
+    Cohort,
+    CohortMembership,
+    MemberRole,
+    MembershipStatus,
+    Pathway,
+    ProgrammeYear,
+    Specialism,
+    YearStatus,
+)
 
 PATHWAYS = ("Talent", "Children & Young People", "Performance")
 SPECIALISMS = ("Sprints & Hurdles", "Endurance", "Jumps", "Throws", "Combined Events",
@@ -25,13 +34,13 @@ SPECIALISMS = ("Sprints & Hurdles", "Endurance", "Jumps", "Throws", "Combined Ev
 
 # Each status may move to these; archived is final because archived years are read-only.
 YEAR_TRANSITIONS = {
-    "planning": ("active",),
-    "active": ("closed",),
-    "closed": ("active", "archived"),
-    "archived": (),
+    YearStatus.PLANNING: (YearStatus.ACTIVE,),
+    YearStatus.ACTIVE: (YearStatus.CLOSED,),
+    YearStatus.CLOSED: (YearStatus.ACTIVE, YearStatus.ARCHIVED),
+    YearStatus.ARCHIVED: (),
 }
-YEAR_STATUS_LABELS = {"planning": "Planning", "active": "Active", "closed": "Closed",
-                      "archived": "Archived"}
+YEAR_STATUS_LABELS = {YearStatus.PLANNING: "Planning", YearStatus.ACTIVE: "Active",
+                      YearStatus.CLOSED: "Closed", YearStatus.ARCHIVED: "Archived"}
 _LABEL = re.compile(r"^(\d{4})-(\d{4})$")
 
 
@@ -99,7 +108,7 @@ class YearDetails:
 def create_year(actor, details: YearDetails) -> ProgrammeYear:
     _check_year(details)
     year = ProgrammeYear(label=details.label.strip(), starts_on=details.starts_on,
-                         ends_on=details.ends_on, status="planning")
+                         ends_on=details.ends_on, status=YearStatus.PLANNING)
     db.session.add(year)
     db.session.flush()
     record("year.created", actor=actor, target=year, label=year.label)
@@ -235,8 +244,8 @@ def check_publishable_choice(framework_id: int | None, cohort: Cohort | None = N
     if framework is None:
         raise DomainError("Choose a framework version.", field=field)
     keeps_retired = (cohort is not None and cohort.framework_id == framework.id
-                     and framework.status == "retired")
-    if framework.status != "published" and not keeps_retired:
+                     and framework.status == FrameworkStatus.RETIRED)
+    if framework.status != FrameworkStatus.PUBLISHED and not keeps_retired:
         raise DomainError(f"{framework.label} is {framework.status}; a cohort must use a "
                           "published framework version.", field=field)
     return framework
@@ -245,5 +254,5 @@ def check_publishable_choice(framework_id: int | None, cohort: Cohort | None = N
 def candidate_count(cohort_id: int) -> int:
     """Candidates taking a place in the cohort (everyone but the withdrawn)."""
     return db.session.scalar(select(func.count()).select_from(CohortMembership).where(
-        CohortMembership.cohort_id == cohort_id, CohortMembership.role == "candidate",
-        CohortMembership.status != "withdrawn")) or 0
+        CohortMembership.cohort_id == cohort_id, CohortMembership.role == MemberRole.CANDIDATE,
+        CohortMembership.status != MembershipStatus.WITHDRAWN)) or 0

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..access import is_manager
 from ..auth.models import User
-from ..entries.models import Entry, EntryVersion
+from ..entries.models import Entry, EntryVersion, PrivacyTier
 from ..entries.permissions import visible_entries_filter
 from ..extensions import db
 from ..frameworks.models import Competency, CompetencyArea
@@ -22,21 +22,29 @@ from ..programmes.access import ACTIVE, developer_cohort_ids_query
 from ..programmes.models import (
     Cohort,
     CohortMembership,
+    MemberRole,
     ProgrammeYear,
     Specialism,
+    YearStatus,
     membership_specialisms,
 )
-from .models import Comment, ReviewRequest, ReviewRequestCompetency
+from .models import (
+    OPEN_STATUSES,
+    Comment,
+    CommentKind,
+    ReviewRequest,
+    ReviewRequestCompetency,
+)
 from .progress import CandidateProgress, progress_for_frameworks
 
-OPEN = ("open", "in_review")
+OPEN = OPEN_STATUSES
 
 
 def candidate_still_in_cohort():
     """A request counts only while its candidate is a current member of its cohort."""
     return exists().where(CohortMembership.cohort_id == ReviewRequest.cohort_id,
                           CohortMembership.user_id == ReviewRequest.candidate_id,
-                          CohortMembership.role == "candidate", ACTIVE)
+                          CohortMembership.role == MemberRole.CANDIDATE, ACTIVE)
 
 
 @dataclass(frozen=True)
@@ -84,7 +92,7 @@ def scope_cohort_ids(user):
     """Cohorts the dashboard covers: a coach developer's own; every current one for managers."""
     if is_manager(user):
         return (select(Cohort.id).join(ProgrammeYear, ProgrammeYear.id == Cohort.year_id)
-                .where(ProgrammeYear.status != "archived"))
+                .where(ProgrammeYear.status != YearStatus.ARCHIVED))
     return developer_cohort_ids_query(user.id)
 
 
@@ -98,7 +106,7 @@ def _cohorts_in_scope(user, filters: Filters):
 
 def _candidate_memberships(user, filters: Filters):
     statement = select(CohortMembership).where(
-        CohortMembership.role == "candidate", ACTIVE,
+        CohortMembership.role == MemberRole.CANDIDATE, ACTIVE,
         CohortMembership.cohort_id.in_(_cohorts_in_scope(user, filters)))
     if filters.specialism_id is not None:
         statement = statement.where(exists().where(
@@ -200,7 +208,7 @@ def last_activity(candidate_ids: list[int]) -> dict[tuple[int, int], datetime]:
     versions = (select(Entry.owner_id.label("who"), Entry.cohort_id.label("cohort"),
                        EntryVersion.created_at.label("at"))
                 .join(EntryVersion, EntryVersion.entry_id == Entry.id)
-                .where(Entry.owner_id.in_(candidate_ids), Entry.privacy != "private"))
+                .where(Entry.owner_id.in_(candidate_ids), Entry.privacy != PrivacyTier.PRIVATE))
     comments = (select(Comment.author_id.label("who"), Entry.cohort_id.label("cohort"),
                        Comment.created_at.label("at"))
                 .join(Entry, Entry.id == Comment.entry_id)
@@ -262,7 +270,7 @@ def recent_activity(user, filters: Filters, limit: int = 10) -> list[Activity]:
     # is not this dashboard's, even where the viewer may read it.
     visible = and_(visible_entries_filter(user), Entry.owner_id.in_(candidates),
                    Entry.cohort_id.in_(_cohorts_in_scope(user, filters)),
-                   Entry.privacy != "private")
+                   Entry.privacy != PrivacyTier.PRIVATE)
     broad = len(candidates) > BROAD_SCOPE
     versions = _newest(EntryVersion, EntryVersion.entry_id, EntryVersion.created_at, visible,
                        limit, broad)
@@ -283,7 +291,7 @@ def recent_activity(user, filters: Filters, limit: int = 10) -> list[Activity]:
     items = [Activity(when, "version", name, entry_id, title or "Untitled entry",
                       f"version {number}") for when, number, entry_id, title, name in version_rows]
     items += [Activity(when, "comment", name, entry_id, title or "Untitled entry",
-                       "peer feedback" if kind == "peer_feedback" else
+                       "peer feedback" if kind == CommentKind.PEER_FEEDBACK else
                        ("a reply" if parent_id else "a comment"), f"comment-{comment_id}")
               for when, comment_id, kind, parent_id, entry_id, title, name in comment_rows]
     return sorted(items, key=lambda item: item.when, reverse=True)[:limit]

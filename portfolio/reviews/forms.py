@@ -18,7 +18,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 from ..forms import ActionForm  # noqa: F401  (views import it from here)
 from ..once import SentOnce
 from ..requests import database_id
-from .models import DECISIONS
+from .models import DECISIONS, Decision
 
 
 class CommentForm(SentOnce, FlaskForm):
@@ -124,7 +124,7 @@ class ReviewDecisionForm(FlaskForm):
             elif not decision.data and not returning:
                 decision.errors.append(f"Choose “Signed off” or “Not yet” for {competency.code}.")
                 valid = False
-            if decision.data == "not_yet" and not (feedback.data or "").strip():
+            if decision.data == Decision.NOT_YET and not (feedback.data or "").strip():
                 feedback.errors.append(f"Say what is missing for {competency.code}, so the "
                                        "candidate knows what to do next.")
                 valid = False

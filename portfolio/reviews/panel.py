@@ -20,7 +20,7 @@ from .forms import (
     competency_choices,
 )
 from .links import diff_path, version_path
-from .models import Signoff
+from .models import Decision, Signoff, SignoffRole
 from .permissions import (
     can_comment,
     can_edit_comment,
@@ -86,7 +86,7 @@ def _sees_review_details(viewer, entry) -> bool:
 def _signoff_views(entry, viewer, sees_reviews: bool) -> list[SignoffView]:
     views = []
     for signoff in queries.entry_signoffs(entry.id):
-        if signoff.decision != "signed_off" and not sees_reviews:
+        if signoff.decision != Decision.SIGNED_OFF and not sees_reviews:
             continue
         changed = signoff.version_number < entry.latest_version_number
         views.append(SignoffView(
@@ -114,7 +114,8 @@ def _add_forms(context, entry, latest, viewer) -> None:
     claimed = queries.competencies_by_id(latest.competency_ids)
     if can_peer_signoff(viewer, entry):
         already = {view.signoff.competency_id for view in context["signoffs"]
-                   if view.signoff.role == "peer" and view.signoff.reviewer_id == viewer.id
+                   if view.signoff.role == SignoffRole.PEER
+                   and view.signoff.reviewer_id == viewer.id
                    and view.signoff.entry_version_id == latest.id}
         choices = competency_choices(c for c in claimed.values() if c.id not in already)
         if choices:
@@ -125,7 +126,7 @@ def _add_forms(context, entry, latest, viewer) -> None:
     if context["is_author"]:
         context["open_request"] = next((r for r in context["requests"] if r.is_open), None)
         reviewed = {view.signoff.competency_id for view in context["signoffs"]
-                    if view.signoff.role == "coach_developer"
+                    if view.signoff.role == SignoffRole.COACH_DEVELOPER
                     and view.signoff.entry_version_id == latest.id}
         unreviewed = [c for c in claimed.values() if c.id not in reviewed]
         context["latest_reviewed"] = bool(claimed) and not unreviewed

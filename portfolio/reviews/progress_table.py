@@ -39,13 +39,18 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..auth.models import User
 from ..database import UTCDateTime, utcnow
-from ..entries.models import Entry, EntryCompetency
+from ..entries.models import Entry, EntryCompetency, EntryStatus
 from ..extensions import db
 from ..frameworks.models import Competency
-from .models import ReviewRequest, ReviewRequestCompetency, Signoff, SignoffRevocation
-
-OPEN = ("open", "in_review")
-
+from .models import (
+    OPEN_STATUSES,
+    Decision,
+    ReviewRequest,
+    ReviewRequestCompetency,
+    Signoff,
+    SignoffRevocation,
+    SignoffRole,
+)
 
 BATCH = 500
 
@@ -91,11 +96,11 @@ def valid_signoff_counts(candidate_ids: list[int], session=None
         select(Signoff.candidate_id, Signoff.competency_code, Signoff.role,
                func.count(distinct(Signoff.reviewer_id)), func.count(distinct(Signoff.entry_id)))
         .outerjoin(SignoffRevocation, SignoffRevocation.signoff_id == Signoff.id)
-        .where(Signoff.candidate_id.in_(candidate_ids), Signoff.decision == "signed_off",
+        .where(Signoff.candidate_id.in_(candidate_ids), Signoff.decision == Decision.SIGNED_OFF,
                SignoffRevocation.id.is_(None))
         .group_by(Signoff.candidate_id, Signoff.competency_code, Signoff.role)
     )
-    return {(candidate, code, role): (peers if role == "peer" else entries)
+    return {(candidate, code, role): (peers if role == SignoffRole.PEER else entries)
             for candidate, code, role, peers, entries in rows}
 
 
@@ -107,7 +112,8 @@ def claimed_pairs(candidate_ids: list[int], session=None) -> set[tuple[int, str]
         select(Entry.owner_id, Competency.code).distinct()
         .join(EntryCompetency, EntryCompetency.entry_id == Entry.id)
         .join(Competency, Competency.id == EntryCompetency.competency_id)
-        .where(Entry.owner_id.in_(candidate_ids), Entry.status == "published"))))
+        .where(Entry.owner_id.in_(candidate_ids),
+                                       Entry.status == EntryStatus.PUBLISHED))))
 
 
 def awaiting_pairs(candidate_ids: list[int], session=None) -> set[tuple[int, str]]:
@@ -119,7 +125,7 @@ def awaiting_pairs(candidate_ids: list[int], session=None) -> set[tuple[int, str
         .join(ReviewRequestCompetency, ReviewRequestCompetency.request_id == ReviewRequest.id)
         .join(Competency, Competency.id == ReviewRequestCompetency.competency_id)
         .where(ReviewRequest.candidate_id.in_(candidate_ids),
-               ReviewRequest.status.in_(OPEN)))))
+               ReviewRequest.status.in_(OPEN_STATUSES)))))
 
 
 def computed_facts(candidate_ids: list[int], session=None) -> dict[tuple[int, str], Facts]:
@@ -130,8 +136,9 @@ def computed_facts(candidate_ids: list[int], session=None) -> dict[tuple[int, st
     keys = claimed | awaiting | {(candidate, code) for candidate, code, _ in counts}
     return {(candidate, code): Facts(
         claimed=(candidate, code) in claimed, awaiting_review=(candidate, code) in awaiting,
-        developer_signoffs=counts.get((candidate, code, "coach_developer"), 0),
-        peer_signoffs=counts.get((candidate, code, "peer"), 0)) for candidate, code in keys}
+        developer_signoffs=counts.get((candidate, code, SignoffRole.COACH_DEVELOPER), 0),
+        peer_signoffs=counts.get((candidate, code, SignoffRole.PEER), 0))
+        for candidate, code in keys}
 
 
 def stored_facts(candidate_ids: list[int] | None = None) -> dict[tuple[int, str], Facts]:

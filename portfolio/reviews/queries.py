@@ -19,7 +19,7 @@ from ..evidence.queries import visible_among
 from ..extensions import db
 from ..frameworks.models import Competency, in_framework_order
 from ..programmes.access import carried_into
-from ..programmes.models import CohortMembership
+from ..programmes.models import CohortMembership, MemberRole
 from .models import (
     Comment,
     ProgrammeCompletion,
@@ -27,6 +27,7 @@ from .models import (
     ReviewRequestCompetency,
     Signoff,
     SignoffRevocation,
+    SignoffRole,
 )
 from .status import DecisionFacts, EntryReviewState, RequestFacts, derive_entry_state
 
@@ -147,7 +148,7 @@ def candidate_membership(cohort_id, user_id) -> CohortMembership | None:
         select(CohortMembership)
         .options(joinedload(CohortMembership.user), joinedload(CohortMembership.cohort))
         .where(CohortMembership.cohort_id == cohort_id, CohortMembership.user_id == user_id,
-               CohortMembership.role == "candidate"))
+               CohortMembership.role == MemberRole.CANDIDATE))
 
 
 # --- the cohort audit log -----------------------------------------------------------------
@@ -217,7 +218,7 @@ def entry_review_states(entry_ids) -> dict[int, EntryReviewState]:
             select(Signoff.entry_id, Signoff.id, Signoff.competency_id, Signoff.decision,
                    Signoff.created_at, SignoffRevocation.id.is_not(None))
             .outerjoin(SignoffRevocation, SignoffRevocation.signoff_id == Signoff.id)
-            .where(Signoff.entry_id.in_(ids), Signoff.role == "coach_developer")):
+            .where(Signoff.entry_id.in_(ids), Signoff.role == SignoffRole.COACH_DEVELOPER)):
         entry_id, signoff_id, competency_id, decision, created_at, revoked = row
         decisions[entry_id].append(DecisionFacts(competency_id, decision, bool(revoked),
                                                  created_at, signoff_id))
@@ -229,5 +230,5 @@ def peer_signoffs(entry_id: int) -> list[Signoff]:
     return list(db.session.scalars(
         select(Signoff).options(joinedload(Signoff.reviewer), joinedload(Signoff.competency),
                                 selectinload(Signoff.revocation))
-        .where(Signoff.entry_id == entry_id, Signoff.role == "peer")
+        .where(Signoff.entry_id == entry_id, Signoff.role == SignoffRole.PEER)
         .order_by(Signoff.created_at.desc(), Signoff.id.desc())))

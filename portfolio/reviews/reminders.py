@@ -20,7 +20,7 @@ from ..notifications.services import notify_each
 from ..timeutil import format_date
 from .dashboard import candidate_still_in_cohort
 from .links import request_path
-from .models import ReviewRequest
+from .models import OPEN_STATUSES, ReviewRequest
 from .services.requests import reviewers_for
 
 
@@ -35,7 +35,7 @@ def overdue_requests(today: date) -> list[ReviewRequest]:
         select(ReviewRequest)
         .options(joinedload(ReviewRequest.entry), joinedload(ReviewRequest.candidate),
                  joinedload(ReviewRequest.cohort))
-        .where(ReviewRequest.status.in_(("open", "in_review")), ReviewRequest.due_on < today,
+        .where(ReviewRequest.status.in_(OPEN_STATUSES), ReviewRequest.due_on < today,
                candidate_still_in_cohort())
         .order_by(ReviewRequest.due_on, ReviewRequest.id)))
 

@@ -15,7 +15,7 @@ from ...extensions import db
 from ...notifications.services import notify
 from ...once import submission_key
 from ..links import entry_path
-from ..models import Comment
+from ..models import Comment, CommentKind
 from ..permissions import (
     can_comment,
     can_edit_comment,
@@ -44,7 +44,7 @@ def add_comment(entry, actor, body: str, parent: Comment | None = None, *,
     assert_entry_writable(entry)
     body = _required(body, "body", "Enter your comment.", MAX_COMMENT)
     root = _thread_root(entry, parent)
-    fields = {"kind": "comment", "body": body}
+    fields = {"kind": CommentKind.COMMENT, "body": body}
     existing = _repeat_of(entry, actor, root, fields)
     if existing is not None:
         return existing
@@ -62,7 +62,7 @@ def add_peer_feedback(entry, actor, what_worked: str, what_to_try: str,
                           "instead.")
     assert_entry_writable(entry)
     fields = {
-        "kind": "peer_feedback",
+        "kind": CommentKind.PEER_FEEDBACK,
         "what_worked": _required(what_worked, "what_worked", "Say what worked.",
                                  MAX_FEEDBACK_PART),
         "what_to_try": _required(what_to_try, "what_to_try", "Suggest something to try.",
@@ -83,7 +83,7 @@ def edit_comment(comment: Comment, actor, *, body: str = "", what_worked: str = 
         raise DomainError("Comments can only be changed by their author, within 15 minutes "
                           "of posting.")
     assert_entry_writable(comment.entry)
-    if comment.kind == "peer_feedback":
+    if comment.kind == CommentKind.PEER_FEEDBACK:
         comment.what_worked = _required(what_worked, "what_worked", "Say what worked.",
                                         MAX_FEEDBACK_PART)
         comment.what_to_try = _required(what_to_try, "what_to_try",
@@ -167,7 +167,8 @@ def _tell_about_comment(entry, actor, comment: Comment, root: Comment | None) ->
                f"“{title}”.", link, entry=entry)
         told.add(root.author_id)
     if entry.owner_id not in told:
-        what = {"peer_feedback": "left peer feedback on", "comment": "commented on"}[comment.kind]
+        what = {CommentKind.PEER_FEEDBACK: "left peer feedback on",
+                CommentKind.COMMENT: "commented on"}[comment.kind]
         if root is not None:
             what = "replied to a comment on"
         notify(entry.owner, "reply" if root is not None else "comment",

@@ -16,7 +16,7 @@ from ...programmes.access import (
     current_memberships,
     membership_in,
 )
-from ...programmes.models import CohortMembership
+from ...programmes.models import CohortMembership, MemberRole
 from ...timeutil import local
 from ..queries import entry_review_states
 
@@ -38,7 +38,7 @@ def author_membership(entry: Entry) -> CohortMembership | None:
         membership = membership_in(entry.cohort_id, entry.owner_id)
         if membership is not None and membership.is_candidate:
             return membership
-    memberships = current_memberships(entry.owner_id, role="candidate")
+    memberships = current_memberships(entry.owner_id, role=MemberRole.CANDIDATE)
     return memberships[0] if memberships else None
 
 

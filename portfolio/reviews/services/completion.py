@@ -11,6 +11,7 @@ from ...errors import DomainError
 from ...extensions import db
 from ...programmes.access import assert_cohort_writable
 from ...programmes.membership import MembershipChanges, current_developers, update_membership
+from ...programmes.models import MembershipStatus
 from ..models import ProgrammeCompletion
 from ..progress import candidate_progress
 from .common import clean_text
@@ -25,7 +26,7 @@ def record_completion(membership, actor, note: str = "") -> ProgrammeCompletion:
         raise DomainError("Only a programme lead or admin can record programme completion.")
     if not membership.is_candidate:
         raise DomainError("Only candidates complete the programme.")
-    if membership.status == "withdrawn":
+    if membership.status == MembershipStatus.WITHDRAWN:
         raise DomainError("This candidate has withdrawn from the cohort.")
     assert_cohort_writable(membership.cohort)
     if db.session.scalar(select(ProgrammeCompletion.id).where(
@@ -54,7 +55,7 @@ def _mark_membership_completed(membership, actor) -> None:
     """The programmes feature owns memberships: change the status through its service."""
     developers = {item.user_id for item in current_developers(membership.cohort)}
     update_membership(actor, membership, MembershipChanges(
-        role=membership.role, status="completed",
+        role=membership.role, status=MembershipStatus.COMPLETED,
         # Keep the assignment (a coach developer who has since left cannot be kept).
         developer_id=membership.coach_developer_id
         if membership.coach_developer_id in developers else None,

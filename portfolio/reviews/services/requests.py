@@ -19,17 +19,27 @@ from sqlalchemy.orm.exc import StaleDataError
 from ...audit.services import record
 from ...auth.models import User
 from ...database import utcnow
+from ...entries.models import EntryStatus
 from ...entries.permissions import is_author
 from ...errors import ConflictError, DomainError
 from ...extensions import db
 from ...frameworks.models import Competency, in_framework_order
 from ...notifications.services import notify, notify_each
 from ...programmes.access import ACTIVE, assert_candidate_writable, assert_cohort_writable
-from ...programmes.models import CohortMembership
+from ...programmes.models import CohortMembership, MemberRole
 from ...timeutil import format_date, local
 from ...wording import counts_in_words
 from ..links import request_path
-from ..models import DECISIONS, OPEN_STATUSES, ReviewRequest, ReviewRequestCompetency, Signoff
+from ..models import (
+    DECISIONS,
+    OPEN_STATUSES,
+    RequestStatus,
+    ReviewRequest,
+    ReviewRequestCompetency,
+    Signoff,
+    SignoffRole,
+)
+from ..models import Decision as SignoffDecision
 from ..permissions import can_review_request
 from ..progress_table import mark_progress_stale
 from .common import (
@@ -51,7 +61,7 @@ class AlreadyRecorded(DomainError):
 @dataclass(frozen=True)
 class Decision:
     competency_id: int
-    decision: str | None  # "signed_off", "not_yet", or None for undecided
+    decision: SignoffDecision | None  # None: undecided
     feedback: str = ""
 
 
@@ -59,7 +69,7 @@ def cohort_developers(cohort_id: int) -> list[User]:
     return list(db.session.scalars(
         select(User).join(CohortMembership, CohortMembership.user_id == User.id)
         .where(CohortMembership.cohort_id == cohort_id,
-               CohortMembership.role == "coach_developer", ACTIVE, User.active.is_(True))
+               CohortMembership.role == MemberRole.COACH_DEVELOPER, ACTIVE, User.active.is_(True))
         .order_by(User.display_name)))
 
 
@@ -84,7 +94,7 @@ def submit_for_review(entry, actor, competency_ids: list[int], message: str = ""
         raise DomainError("Entries shared with nobody (“Only me”) cannot be reviewed. Change "
                           "who can see the entry first.")
     version = latest_version(entry)
-    if entry.status != "published" or version is None:
+    if entry.status != EntryStatus.PUBLISHED or version is None:
         raise DomainError("Save the entry before submitting it for review.")
     membership = author_membership(entry)
     if membership is None:
@@ -117,11 +127,11 @@ def withdraw_request(review_request: ReviewRequest, actor) -> None:
     """The candidate takes a request back before a coach developer has started it."""
     if review_request.candidate_id != actor.id:
         raise DomainError("Only the candidate who asked for this review can withdraw it.")
-    if not _move(review_request, ("open",), "withdrawn", closed_at=utcnow(),
-                 closed_by_id=actor.id):
-        if review_request.status == "withdrawn":
+    if not _move(review_request, (RequestStatus.OPEN,), RequestStatus.WITHDRAWN,
+                 closed_at=utcnow(), closed_by_id=actor.id):
+        if review_request.status == RequestStatus.WITHDRAWN:
             raise AlreadyRecorded("You have already withdrawn this review request.")
-        if review_request.status == "in_review":
+        if review_request.status == RequestStatus.IN_REVIEW:
             raise DomainError("Your coach developer has already started this review, so it can "
                               "no longer be withdrawn.")
         raise DomainError("This review has finished, so there is nothing to withdraw.")
@@ -134,9 +144,9 @@ def withdraw_request(review_request: ReviewRequest, actor) -> None:
 
 def start_review(review_request: ReviewRequest, actor, *, at: datetime | None = None) -> None:
     _check_reviewer(review_request, actor)
-    if not _move(review_request, ("open",), "in_review", started_at=at or utcnow(),
-                 started_by_id=actor.id):
-        if review_request.status == "in_review":
+    if not _move(review_request, (RequestStatus.OPEN,), RequestStatus.IN_REVIEW,
+                 started_at=at or utcnow(), started_by_id=actor.id):
+        if review_request.status == RequestStatus.IN_REVIEW:
             return  # started already: by this click's twin or by a colleague
         raise DomainError("This request is no longer waiting for review.")
 
@@ -154,7 +164,8 @@ def complete_review(review_request: ReviewRequest, actor, decisions: list[Decisi
     signoffs = [_signoff(review_request, actor, competency, decision, now)
                 for competency, decision in decided]
     started = {} if review_request.started_at else {"started_at": now, "started_by_id": actor.id}
-    if not _move(review_request, OPEN_STATUSES, "returned" if return_for_revision else "completed",
+    closed = RequestStatus.RETURNED if return_for_revision else RequestStatus.COMPLETED
+    if not _move(review_request, OPEN_STATUSES, closed,
                  overall_feedback=overall, closed_at=now, closed_by_id=actor.id, **started):
         _check_still_open(review_request, actor, None)  # says who finished it first
         raise ConflictError("This request changed while you were reviewing it.")
@@ -179,7 +190,7 @@ def _check_reviewer(review_request: ReviewRequest, actor) -> None:
 def _check_still_open(review_request: ReviewRequest, actor, expected: int | None) -> None:
     if not review_request.is_open:
         if review_request.closed_by_id == actor.id and review_request.status in (
-                "completed", "returned"):
+                RequestStatus.COMPLETED, RequestStatus.RETURNED):
             raise AlreadyRecorded("Your decisions on this request were already recorded.")
         raise ConflictError(_closed_message(review_request))
     if expected is not None and expected != review_request.lock_version:
@@ -188,8 +199,10 @@ def _check_still_open(review_request: ReviewRequest, actor, expected: int | None
 
 def _closed_message(review_request: ReviewRequest) -> str:
     who = review_request.closed_by.display_name if review_request.closed_by else "Someone"
-    what = {"withdrawn": "withdrew this request", "returned": "returned this entry for revision",
-            "completed": "finished this review"}.get(review_request.status, "closed this request")
+    what = {RequestStatus.WITHDRAWN: "withdrew this request",
+            RequestStatus.RETURNED: "returned this entry for revision",
+            RequestStatus.COMPLETED: "finished this review"}.get(review_request.status,
+                                                                 "closed this request")
     return f"{who} {what} first."
 
 
@@ -209,11 +222,12 @@ def _validated(review_request, decisions, overall, return_for_revision):
         if choice not in DECISIONS:
             raise DomainError("Choose a decision from the list.",
                               field=f"decision_{link.competency_id}")
-        if choice == "not_yet" and not feedback:
+        if choice == SignoffDecision.NOT_YET and not feedback:
             raise DomainError(f"Say what is missing for {link.competency.code}, so the "
                               "candidate knows what to do next.",
                               field=f"feedback_{link.competency_id}")
-        decided.append((link.competency, Decision(link.competency_id, choice, feedback)))
+        decided.append((link.competency,
+                        Decision(link.competency_id, SignoffDecision(choice), feedback)))
     if return_for_revision and not overall:
         raise DomainError("Tell the candidate what to change before they resubmit.",
                           field="overall_feedback")
@@ -228,7 +242,7 @@ def _requested(review_request: ReviewRequest) -> list[ReviewRequestCompetency]:
 def _signoff(review_request, actor, competency: Competency, decision: Decision, now) -> Signoff:
     version = review_request.entry_version
     return Signoff(
-        role="coach_developer", decision=decision.decision,
+        role=SignoffRole.COACH_DEVELOPER, decision=decision.decision,
         candidate_id=review_request.candidate_id, reviewer_id=actor.id,
         competency_id=competency.id, competency_code=competency.code,
         entry_id=review_request.entry_id, entry_version_id=version.id,
@@ -236,7 +250,8 @@ def _signoff(review_request, actor, competency: Competency, decision: Decision, 
         review_request_id=review_request.id, feedback=decision.feedback, created_at=now)
 
 
-def _move(review_request: ReviewRequest, allowed: tuple[str, ...], status: str,
+def _move(review_request: ReviewRequest, allowed: tuple[RequestStatus, ...],
+          status: RequestStatus,
           **changes) -> bool:
     """Change the request's status in one conditional UPDATE; False if another request won.
 
@@ -270,21 +285,22 @@ def _audit_decisions(review_request, actor, signoffs: list[Signoff]) -> None:
                competency=signoff.competency_code, decision=signoff.decision,
                entry_id=signoff.entry_id, version=signoff.version_number,
                content_hash=signoff.content_hash, request_id=review_request.id)
-    action = "review.returned" if review_request.status == "returned" else "review.completed"
+    action = "review.returned" if review_request.status == RequestStatus.RETURNED \
+        else "review.completed"
     record(action, actor=actor, target=review_request, cohort_id=review_request.cohort_id,
            candidate_id=review_request.candidate_id, entry_id=review_request.entry_id,
            version=review_request.entry_version.number,
-           signed_off=sum(s.decision == "signed_off" for s in signoffs),
-           not_yet=sum(s.decision == "not_yet" for s in signoffs))
+           signed_off=sum(s.decision == SignoffDecision.SIGNED_OFF for s in signoffs),
+           not_yet=sum(s.decision == SignoffDecision.NOT_YET for s in signoffs))
 
 
 def _tell_candidate(review_request, actor, signoffs: list[Signoff]) -> None:
     title = review_request.entry.display_title
-    signed = sum(s.decision == "signed_off" for s in signoffs)
+    signed = sum(s.decision == SignoffDecision.SIGNED_OFF for s in signoffs)
     not_yet = len(signoffs) - signed
     decided = counts_in_words((signed, "signed off"), (not_yet, "not yet"),
                               nothing="no decisions")
-    if review_request.status == "returned":
+    if review_request.status == RequestStatus.RETURNED:
         kind, message = "review_returned", (
             f"{actor.display_name} returned “{title}” for revision ({decided}). "
             "See what to change.")
@@ -311,12 +327,12 @@ def _chosen_competencies(version, competency_ids: list[int]) -> list[Competency]
 
 def _open_request(entry) -> ReviewRequest | None:
     return db.session.scalar(select(ReviewRequest).where(
-        ReviewRequest.entry_id == entry.id, ReviewRequest.status.in_(("open", "in_review"))))
+        ReviewRequest.entry_id == entry.id, ReviewRequest.status.in_(OPEN_STATUSES)))
 
 
 def _refuse_already_reviewed(version, chosen: list[Competency]) -> None:
     reviewed = set(db.session.scalars(select(Signoff.competency_code).where(
-        Signoff.entry_version_id == version.id, Signoff.role == "coach_developer",
+        Signoff.entry_version_id == version.id, Signoff.role == SignoffRole.COACH_DEVELOPER,
         Signoff.competency_id.in_([c.id for c in chosen]))))
     if reviewed:
         codes = ", ".join(sorted(reviewed))
@@ -332,7 +348,7 @@ def _create_request(entry, version, membership, chosen, message, at) -> ReviewRe
         else None
     review_request = ReviewRequest(
         entry_id=entry.id, entry_version_id=version.id, candidate_id=entry.owner_id,
-        cohort_id=cohort.id, assigned_to_id=assigned, status="open",
+        cohort_id=cohort.id, assigned_to_id=assigned, status=RequestStatus.OPEN,
         due_on=(local(at).date() if at else local_today())
         + timedelta(days=cohort.turnaround_days),
         message=clean_text(message, 2_000), created_at=at or utcnow())

@@ -17,7 +17,7 @@ from ...frameworks.models import Competency
 from ...notifications.services import notify
 from ...programmes.access import assert_cohort_writable
 from ..links import entry_path
-from ..models import Signoff, SignoffRevocation
+from ..models import Decision, Signoff, SignoffRevocation, SignoffRole
 from .common import (
     assert_entry_writable,
     clean_text,
@@ -55,7 +55,8 @@ def peer_signoff(entry, actor, competency_id: int | None, note: str, *,
     if _already_signed(version, competency, actor):
         raise already
     signoff = Signoff(
-        role="peer", decision="signed_off", candidate_id=entry.owner_id, reviewer_id=actor.id,
+        role=SignoffRole.PEER, decision=Decision.SIGNED_OFF, candidate_id=entry.owner_id,
+        reviewer_id=actor.id,
         competency_id=competency.id, competency_code=competency.code, entry_id=entry.id,
         entry_version_id=version.id, version_number=version.number,
         content_hash=version.content_hash, feedback=note, created_at=at or utcnow())
@@ -89,14 +90,14 @@ def _claimed(version, competency_id) -> Competency:
 def _already_signed(version, competency, actor) -> bool:
     return db.session.scalar(select(Signoff.id).where(
         Signoff.entry_version_id == version.id, Signoff.competency_id == competency.id,
-        Signoff.reviewer_id == actor.id, Signoff.role == "peer")) is not None
+        Signoff.reviewer_id == actor.id, Signoff.role == SignoffRole.PEER)) is not None
 
 
 def revoke_signoff(signoff: Signoff, actor, reason: str) -> SignoffRevocation:
     """Withdraw a sign-off's effect by adding a revocation; the sign-off itself never changes."""
     if not is_manager(actor):
         raise DomainError("Only a programme lead or admin can revoke a sign-off.")
-    if signoff.decision != "signed_off":
+    if signoff.decision != Decision.SIGNED_OFF:
         raise DomainError("Only a “Signed off” decision can be revoked.")
     if signoff.revocation is not None:
         raise AlreadyRecorded(ALREADY_REVOKED)
@@ -114,7 +115,7 @@ def revoke_signoff(signoff: Signoff, actor, reason: str) -> SignoffRevocation:
         db.session.flush()
     except IntegrityError as error:  # one revocation per sign-off: another click won
         raise AlreadyRecorded(ALREADY_REVOKED) from error
-    if signoff.role == "coach_developer":  # a competency to revisit again
+    if signoff.role == SignoffRole.COACH_DEVELOPER:  # a competency to revisit again
         update_entry_review_status(signoff.entry, actor)
     # The reason stays on the revocation row; the log holds only facts (no free text).
     record("signoff.revoked", actor=actor, target=signoff, cohort_id=signoff.entry.cohort_id,
