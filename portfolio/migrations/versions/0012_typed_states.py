@@ -79,17 +79,15 @@ def _quoted(values) -> str:
 # Table and column names below come from STATES, never from data; found values are bound.
 def _repair(connection, table, column, allowed) -> list[str]:
     """Correct case and spacing slips; return the values that are still unknown."""
-    found = connection.execute(sa.text(
-        f'SELECT DISTINCT {column} FROM {table} '  # noqa: S608 (names from STATES)
-        f'WHERE {column} NOT IN ({_quoted(allowed)})'
-    )).scalars().all()
+    query = (f'SELECT DISTINCT {column} FROM {table} '  # noqa: S608  # nosec B608
+             f'WHERE {column} NOT IN ({_quoted(allowed)})')  # names and values from STATES
+    found = connection.execute(sa.text(query)).scalars().all()
     unknown = []
     for value in found:
         meant = value.strip().lower() or EMPTY_MEANS.get((table, column), '')
         if meant in allowed and table not in APPEND_ONLY:
-            connection.execute(sa.text(f'UPDATE {table} SET {column} = :meant '  # noqa: S608
-                                       f'WHERE {column} = :value'),
-                               {'meant': meant, 'value': value})
+            fix = f'UPDATE {table} SET {column} = :meant WHERE {column} = :value'  # noqa: S608  # nosec B608
+            connection.execute(sa.text(fix), {'meant': meant, 'value': value})
         else:
             unknown.append(f'{table}.{column}: {value!r}')
     return unknown
