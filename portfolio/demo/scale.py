@@ -34,6 +34,8 @@ from ..programmes.models import (
 )
 from ..reviews.models import Comment, ReviewRequest, ReviewRequestCompetency, Signoff
 from ..reviews.progress_table import refresh_progress
+from ..search.indexing import reindex
+from ..search.models import DocumentKind
 from ..storage import final_path
 from ..text import render_markdown
 
@@ -93,7 +95,7 @@ def seed_scale(options: ScaleOptions, framework_id: int) -> dict[str, int]:
                                                  ReviewRequest, ProgrammeYear, PeerGroup,
                                                  CohortMembership)}
     upload_root = Path(current_app.config["UPLOAD_FOLDER"])
-    first_user = ids[User]
+    first_user, first_entry, first_evidence = ids[User], ids[Entry], ids[Evidence]
 
     def take(model) -> int:
         ids[model] += 1
@@ -118,6 +120,11 @@ def seed_scale(options: ScaleOptions, framework_id: int) -> dict[str, int]:
                 counts[key] += sum(len(r) for m, r in rows if m is model)
     db.session.flush()
     refresh_progress(range(first_user, ids[User]))  # bulk inserts bypass the ORM's hooks
+    # The same for the search index: every new entry, its comments and the evidence.
+    reindex(DocumentKind.ENTRY, range(first_entry, ids[Entry]))
+    reindex(DocumentKind.COMMENT, db.session.scalars(
+        select(Comment.id).where(Comment.entry_id >= first_entry)))
+    reindex(DocumentKind.EVIDENCE, range(first_evidence, ids[Evidence]))
     _advance_sequences(ids)
     return counts
 
