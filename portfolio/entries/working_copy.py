@@ -16,7 +16,16 @@ from ..errors import DomainError
 from ..evidence.models import EntryEvidence
 from ..extensions import db
 from ..frameworks.models import Competency
-from .models import PRIVACY_TIERS, SESSION_TYPES, Entry, EntryCompetency, EntryTag, tag_key
+from .models import (
+    PRIVACY_TIERS,
+    SESSION_TYPES,
+    Entry,
+    EntryCompetency,
+    EntryTag,
+    PrivacyTier,
+    ReviewStatus,
+    tag_key,
+)
 from .reflection_models import ALL_PROMPT_KEYS, MODELS
 from .versioning import content_hash
 from .vocabulary import (
@@ -148,7 +157,7 @@ def _check_sections(entry, value):
 def _check_privacy(entry, value):
     if value not in PRIVACY_TIERS:
         raise DomainError("Choose who can see this entry.", "privacy")
-    if value == "private" and entry.review_status == "submitted":
+    if value == PrivacyTier.PRIVATE and entry.review_status == ReviewStatus.SUBMITTED:
         raise DomainError("This entry is waiting for review, so it cannot be made “Only me”. "
                           "Withdraw the review request first.", "privacy")
     return value

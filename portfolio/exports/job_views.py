@@ -11,7 +11,7 @@ from ..extensions import db
 from ..handlers import button_post
 from . import bp, jobs, listing, services
 from .downloads import file_attachment
-from .models import Job
+from .models import Job, JobStatus
 from .permissions import can_view_job
 from .render import human_size
 
@@ -25,7 +25,7 @@ def _job_or_404(job_id: int) -> Job:
 def job_state(job: Job) -> dict:
     """What the progress bar shows, for the page and for the JSON status route."""
     total, done = job.progress_total or 0, min(job.progress_done or 0, job.progress_total or 0)
-    percent = 100 if job.status == "done" else (round(100 * done / total) if total else 0)
+    percent = 100 if job.status == JobStatus.DONE else (round(100 * done / total) if total else 0)
     return {"status": job.status, "status_label": services.STATUS_LABELS.get(job.status, ""),
             "done": done, "total": total, "percent": percent,
             "label": job.progress_label or "", "active": job.status in ACTIVE}

@@ -10,13 +10,13 @@ from ..access import role_required
 from ..confirmation import Confirmation, confirmation_page
 from ..database import get_or_404
 from . import bp, services
-from .models import ProgrammeYear
+from .models import ProgrammeYear, YearStatus
 
 MANAGE = "programme_lead"
 
 
 def year_consequences(year: ProgrammeYear, status: str) -> list[str]:
-    if status == "closed":
+    if status == YearStatus.CLOSED:
         return [
             f"{year.label} stops running. Candidates' goals and coaching philosophies are no "
             "longer shared with its cohorts' peers and coach developers.",
@@ -38,12 +38,12 @@ def confirm_year_status(year_id, status):
     year = get_or_404(ProgrammeYear, year_id)
     if status not in services.YEAR_TRANSITIONS[year.status]:
         abort(404)
-    verb = "Close" if status == "closed" else "Archive"
+    verb = "Close" if status == YearStatus.CLOSED else "Archive"
     overview = url_for("programmes.overview", _anchor=f"year-{year.id}")
     return confirmation_page(Confirmation(
         title=f"{verb} {year.label}?", consequences=year_consequences(year, status),
         action=url_for("programmes.year_status", year_id=year.id), button=f"{verb} {year.label}",
-        cancel_url=overview, fields=[("status", status)], warning=status == "archived"))
+        cancel_url=overview, fields=[("status", status)], warning=status == YearStatus.ARCHIVED))
 
 
 def withdrawal_consequences(member) -> list[str]:

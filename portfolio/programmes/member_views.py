@@ -13,7 +13,14 @@ from . import bp, member_import, membership, queries
 from .confirm_views import confirm_withdrawal
 from .csvtools import read_limited, write_csv
 from .forms import ActionForm, ImportForm, InviteForm, MembershipForm, PeerGroupForm, options
-from .models import Cohort, CohortMembership, MemberImport, PeerGroup
+from .models import (
+    Cohort,
+    CohortMembership,
+    MemberImport,
+    MemberRole,
+    MembershipStatus,
+    PeerGroup,
+)
 from .views import MANAGE, refuse_if_archived
 
 
@@ -43,7 +50,7 @@ def invite(cohort_id):
             email=form.email.data, name=form.name.data or "", role=form.role.data,
             specialism_ids=[i for i in form.specialism_ids.data or () if i],
             developer_id=form.developer_id.data)
-        if details.role != "candidate":
+        if details.role != MemberRole.CANDIDATE:
             details.specialism_ids, details.developer_id = [], None
         if attempt(lambda: membership.add_member(current_user, cohort, details), form=form,
                    success=_invited_message):
@@ -137,7 +144,8 @@ def member(cohort_id, membership_id):
         form.developer_id.data = member.coach_developer_id
         form.specialism_ids.data = [s.id for s in member.specialisms]
     if form.validate_on_submit():
-        if (form.status.data == "withdrawn" and member.status != "withdrawn"
+        if (form.status.data == MembershipStatus.WITHDRAWN
+                and member.status != MembershipStatus.WITHDRAWN
                 and request.form.get("confirmed") != "yes"):
             return confirm_withdrawal(member, request.form)
         changes = membership.MembershipChanges(
@@ -184,7 +192,7 @@ def _peer_group_form(cohort: Cohort, group: PeerGroup | None):
         return refusal
     form = PeerGroupForm(obj=group)
     page = queries.cohort_page(cohort)
-    eligible = [m for status, members in page.candidates_by_status if status != "withdrawn"
+    eligible = [m for status, members in page.candidates_by_status if status != MembershipStatus.WITHDRAWN
                 for m in members if m.peer_group_link is None
                 or (group is not None and m.peer_group_link.peer_group_id == group.id)]
     form.membership_ids.choices = options((m.id, m.user.display_name) for m in eligible)

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from ..access import role_required
 from ..database import get_or_404
+from ..frameworks.models import FrameworkStatus
 from ..handlers import attempt, button_post, refuse
 from ..wording import plural
 from . import bp, queries, rollover, services
@@ -229,7 +230,8 @@ def _rollover_choices(form, cohort: Cohort, years) -> None:
     if request.method == "GET":
         form.year_id.data = years[0].id if years else None
         form.name.data = rollover.suggested_name(cohort, years[0] if years else None)
-        keep = cohort.framework if cohort.framework.status == "published" else None
+        keep = cohort.framework if cohort.framework.status == FrameworkStatus.PUBLISHED \
+            else None
         form.framework_id.data = keep.id if keep else (frameworks[0].id if frameworks else None)
         form.membership_ids.data = rollover.default_member_ids(cohort)
 

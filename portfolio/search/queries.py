@@ -20,7 +20,7 @@ from sqlalchemy.orm import aliased
 from ..entries.models import Entry, EntryCompetency, goal_competencies
 from ..extensions import db
 from ..frameworks.models import Competency
-from ..programmes.models import CohortMembership
+from ..programmes.models import CohortMembership, MemberRole
 from .indexing import refresh_pending_search
 from .models import DocumentKind
 from .models import SearchDocument as Doc
@@ -133,7 +133,7 @@ def _filter_clauses(filters: Filters) -> list:
             and_(Doc.entry_id.is_(None), exists().where(
                 CohortMembership.cohort_id == filters.cohort_id,
                 CohortMembership.user_id == Doc.owner_id,
-                CohortMembership.role == "candidate"))))
+                CohortMembership.role == MemberRole.CANDIDATE))))
     if filters.competency_code:
         code = filters.competency_code
         clauses.append(or_(

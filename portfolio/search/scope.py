@@ -16,7 +16,7 @@ from ..auth.models import User
 from ..extensions import db
 from ..frameworks.models import Competency, CompetencyArea
 from ..programmes.access import ACTIVE
-from ..programmes.models import Cohort, CohortMembership, ProgrammeYear
+from ..programmes.models import Cohort, CohortMembership, MemberRole, ProgrammeYear, YearStatus
 
 CANDIDATE_CHOICES_LIMIT = 300
 
@@ -32,7 +32,7 @@ class Choices:
 def _cohort_ids(user):
     if is_manager(user):
         return (select(Cohort.id).join(ProgrammeYear, ProgrammeYear.id == Cohort.year_id)
-                .where(ProgrammeYear.status != "archived"))
+                .where(ProgrammeYear.status != YearStatus.ARCHIVED))
     return select(CohortMembership.cohort_id).where(CohortMembership.user_id == user.id, ACTIVE)
 
 
@@ -48,7 +48,7 @@ def choices_for(user, cohort_id: int | None) -> Choices:
     else:
         developed = list(db.session.scalars(
             select(CohortMembership.cohort_id).where(
-                CohortMembership.user_id == user.id, CohortMembership.role == "coach_developer",
+                CohortMembership.user_id == user.id, CohortMembership.role == MemberRole.COACH_DEVELOPER,
                 ACTIVE, CohortMembership.cohort_id.in_(chosen))))
     candidates = [(user.id, f"{user.display_name} (me)")]
     if developed:
@@ -56,7 +56,7 @@ def choices_for(user, cohort_id: int | None) -> Choices:
             select(User.id, User.display_name).join(
                 CohortMembership, CohortMembership.user_id == User.id)
             .where(CohortMembership.cohort_id.in_(developed),
-                   CohortMembership.role == "candidate", ACTIVE, User.id != user.id)
+                   CohortMembership.role == MemberRole.CANDIDATE, ACTIVE, User.id != user.id)
             .group_by(User.id, User.display_name).order_by(User.display_name)
             .limit(CANDIDATE_CHOICES_LIMIT + 1)).all()
         if len(rows) > CANDIDATE_CHOICES_LIMIT:

@@ -9,7 +9,7 @@ from ..forms import options
 from ..requests import page_arg
 from . import queries
 from .forms import SearchForm
-from .models import KIND_LABELS, KIND_NAMES
+from .models import KIND_LABELS, KIND_NAMES, DocumentKind
 from .scope import choices_for
 
 bp = Blueprint("search", __name__, url_prefix="/search")
@@ -50,14 +50,14 @@ def index():
 
 def _link_for(result: queries.Result) -> str:
     kind = result.kind
-    if kind == "entry":
+    if kind == DocumentKind.ENTRY:
         return url_for("entries.show_entry", entry_id=result.entry_id)
-    if kind == "comment":
+    if kind == DocumentKind.COMMENT:
         return url_for("entries.show_entry", entry_id=result.entry_id,
                        _anchor=f"comment-{result.ref_id}")
-    if kind == "evidence":
+    if kind == DocumentKind.EVIDENCE:
         return url_for("evidence.detail", evidence_id=result.ref_id)
-    if kind == "goal":
+    if kind == DocumentKind.GOAL:
         return url_for("entries.show_goal", goal_id=result.ref_id)
     if result.owner_id == current_user.id:
         return url_for("entries.philosophy")

@@ -14,12 +14,19 @@ from sqlalchemy import and_, exists, false, or_, select
 from sqlalchemy.orm import aliased
 
 from ..access import is_manager
-from ..entries.models import Entry, Goal, PhilosophyStatement
+from ..entries.models import Entry, Goal, PhilosophyStatement, PrivacyTier
 from ..entries.permissions import visible_entries_filter
 from ..evidence.models import Evidence
 from ..evidence.permissions import visible_evidence_filter
 from ..programmes.access import RUNNING_YEAR_STATUSES
-from ..programmes.models import Cohort, CohortMembership, PeerGroupMember, ProgrammeYear
+from ..programmes.models import (
+    Cohort,
+    CohortMembership,
+    MemberRole,
+    MembershipStatus,
+    PeerGroupMember,
+    ProgrammeYear,
+)
 from ..reviews.models import Comment
 from .models import DocumentKind
 from .models import SearchDocument as Doc
@@ -62,17 +69,18 @@ def _cohort_mates(user_id: int):
 def owned_filter(user, owner_column, privacy_column):
     """SQL twin of `entries.authoring.owned_visibility`: the owner, or a viewer whose relation
     in one of the owner's current cohorts the tier admits (managers: any shared tier)."""
-    shared = privacy_column != "private"
+    shared = privacy_column != PrivacyTier.PRIVATE
     if is_manager(user):
         return or_(owner_column == user.id, shared)
     return or_(
         owner_column == user.id,
         and_(shared, or_(
-            and_(privacy_column.in_(("developers", "peers", "cohort")),
+            and_(privacy_column.in_((PrivacyTier.DEVELOPERS, PrivacyTier.PEERS,
+                                           PrivacyTier.COHORT)),
                  owner_column.in_(_current_candidates(user.id, "developer"))),
-            and_(privacy_column.in_(("peers", "cohort")),
+            and_(privacy_column.in_((PrivacyTier.PEERS, PrivacyTier.COHORT)),
                  owner_column.in_(_current_candidates(user.id, "peer"))),
-            and_(privacy_column == "cohort",
+            and_(privacy_column == PrivacyTier.COHORT,
                  owner_column.in_(_current_candidates(user.id, "cohort"))),
         )))
 
@@ -83,14 +91,14 @@ def _current_candidates(viewer_id: int, relation: str):
     statement = (
         select(theirs.user_id)
         .join(mine, and_(mine.cohort_id == theirs.cohort_id, mine.user_id == viewer_id,
-                         mine.status == "active"))
+                         mine.status == MembershipStatus.ACTIVE))
         .join(Cohort, Cohort.id == theirs.cohort_id)
         .join(ProgrammeYear, ProgrammeYear.id == Cohort.year_id)
-        .where(theirs.role == "candidate", theirs.status == "active",
+        .where(theirs.role == MemberRole.CANDIDATE, theirs.status == MembershipStatus.ACTIVE,
                ProgrammeYear.status.in_(RUNNING_YEAR_STATUSES)))
     if relation == "developer":
-        return statement.where(mine.role == "coach_developer")
-    statement = statement.where(mine.role == "candidate")
+        return statement.where(mine.role == MemberRole.COACH_DEVELOPER)
+    statement = statement.where(mine.role == MemberRole.CANDIDATE)
     if relation == "cohort":
         return statement
     their_link, my_link = aliased(PeerGroupMember), aliased(PeerGroupMember)

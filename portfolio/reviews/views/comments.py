@@ -10,6 +10,7 @@ from ...handlers import attempt
 from .. import services
 from ..blueprint import bp
 from ..forms import ActionForm, CommentForm, PeerFeedbackForm, ReplyForm
+from ..models import CommentKind
 from ..permissions import can_edit_comment, can_give_peer_feedback
 from .common import ALREADY, already_recorded, back_to_entry, comment_for, entry_for
 
@@ -78,7 +79,7 @@ def _own_comment(user, comment) -> bool:
 @login_required
 def edit_comment(comment_id):
     comment = comment_for(comment_id, _own_comment)
-    is_feedback = comment.kind == "peer_feedback"
+    is_feedback = comment.kind == CommentKind.PEER_FEEDBACK
     form_class = PeerFeedbackForm if is_feedback else CommentForm
     form = form_class(obj=comment)
     editable = can_edit_comment(current_user, comment)

@@ -21,7 +21,7 @@ from ..permissions import (
 )
 from ..previews import evidence_previews
 from ..services.common import assert_entry_writable, latest_version, local_today
-from ..status import tally
+from ..status import RequestStatus, tally
 from .common import ALREADY, already_recorded, back_to_entry, entry_for, info_if_already
 
 
@@ -74,7 +74,7 @@ def _render_request(review_request, form=None, status=200):
     competencies = [link.competency for link in sorted(
         review_request.competencies,
         key=lambda link: (link.competency.area.position, link.competency.position))]
-    if form is None and may_review and review_request.status == "in_review":
+    if form is None and may_review and review_request.status == RequestStatus.IN_REVIEW:
         form = decision_form_class(competencies)(formdata=None)
         form.lock_version.data = review_request.lock_version
     signoffs = queries.request_signoffs(review_request.id)
