@@ -91,6 +91,15 @@ def stored_html(html: str | None) -> Markup:
     return Markup(html or "")  # noqa: S704  # nosec B704
 
 
+def highlighted(text: str | None, start: str, stop: str) -> Markup:
+    """Search engine output: every character escaped, then the engine's two marker characters
+    (never stored in indexed text) turned into <mark> and </mark>."""
+    if not text:
+        return Markup("")
+    escaped = str(html_lib.escape(text, quote=True))
+    return Markup(escaped.replace(start, "<mark>").replace(stop, "</mark>"))  # noqa: S704  # nosec B704
+
+
 def plain_excerpt(text: str | None, length: int = 200) -> str:
     """Return a short plain-text excerpt of Markdown, for lists and notifications."""
     if not text:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy import and_, column, exists, func, literal_column, or_, select, table
 from sqlalchemy.orm import aliased
 
@@ -21,6 +21,7 @@ from ..entries.models import Entry, EntryCompetency, goal_competencies
 from ..extensions import db
 from ..frameworks.models import Competency
 from ..programmes.models import CohortMembership, MemberRole
+from ..text import highlighted
 from .indexing import refresh_pending_search
 from .models import DocumentKind
 from .models import SearchDocument as Doc
@@ -95,10 +96,7 @@ def terms_of(text: str) -> list[str]:
 
 def marked(text: str | None) -> Markup:
     """Engine output with highlight markers as <mark>, everything else escaped."""
-    if not text:
-        return Markup("")
-    escaped = str(escape(text))  # every character of the text is escaped; only ours are tags
-    return Markup(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S704  # nosec B704
+    return highlighted(text, START, STOP)
 
 
 def search(user, text: str, filters: Filters = Filters(), page: int = 1,

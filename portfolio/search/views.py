@@ -6,7 +6,7 @@ from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..forms import options
-from ..requests import page_arg
+from ..requests import page_arg, whole_number
 from . import queries
 from .forms import SearchForm
 from .models import KIND_LABELS, KIND_NAMES, DocumentKind
@@ -17,7 +17,8 @@ PER_PAGE = 20
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
+    """An id from the address, or None for anything else ("²" is a digit to str.isdigit)."""
+    return whole_number(value, low=1)
 
 
 @bp.route("/")
