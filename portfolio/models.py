@@ -39,6 +39,12 @@ from .reviews.models import (  # noqa: F401
 )
 from .reviews.progress_table import CompetencyProgressRow  # noqa: F401
 from .search.models import SearchDocument  # noqa: F401
+from .showcases.models import (  # noqa: F401
+    Showcase,
+    ShowcaseItem,
+    ShowcaseLink,
+    ShowcaseLinkView,
+)
 
 # Tables whose rows the database itself refuses to UPDATE or DELETE.
 APPEND_ONLY_TABLES = [*_AUDIT_APPEND_ONLY, *_REVIEW_APPEND_ONLY]

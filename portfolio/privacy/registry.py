@@ -65,6 +65,11 @@ PERSONAL_DATA_TABLES: dict[str, Handling] = {
     "search_documents": Handling("entries", DELETE_UNLESS_RECORD,
                                  "the search index of their own text, rebuilt from what erasure "
                                  "leaves: only entries kept as records stay findable"),
+    "showcases": Handling("showcases", DELETE, "their own curated pages"),
+    "showcase_items": Handling("showcases", DELETE, "with their showcase"),
+    "showcase_links": Handling("showcases", DELETE, "secret links go with the showcase"),
+    "showcase_link_views": Handling("showcases", DELETE,
+                                    "who opened their links: shown to the owner, erased with it"),
     "jobs": Handling("jobs", DELETE, "with their result files"),
     "outbox_messages": Handling("outbox_messages", DELETE, "matched by email address"),
     "audit_events": Handling("audit_events", KEEP,
