@@ -27,6 +27,7 @@ FEATURES = [
     "portfolio.exports",
     "portfolio.privacy",
     "portfolio.search",
+    "portfolio.showcases",
 ]
 
 

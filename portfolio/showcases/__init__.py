@@ -1,0 +1,17 @@
+"""Showcases: a candidate's curated selection of their work, pinned to versions, shared with
+their cohort's coach developers or peer group and through expiring secret links."""
+
+from flask import Flask
+
+from ..entries.reflection_models import ordered_sections
+
+
+def showcase_sections(version) -> list[dict]:
+    """A pinned entry version's sections in its model's order, with their stored HTML."""
+    content = version.content or {}
+    return ordered_sections(content.get("reflection_model"), content.get("sections"),
+                            version.rendered)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(showcase_sections=showcase_sections)
