@@ -18,6 +18,14 @@ from .exports.models import Job  # noqa: F401
 from .frameworks.models import Competency, CompetencyArea, Framework  # noqa: F401
 from .mail.models import OutboxMessage  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
+from .panels.models import APPEND_ONLY_TABLES as _PANEL_APPEND_ONLY
+from .panels.models import (  # noqa: F401
+    OutcomeOption,
+    PanelMember,
+    PanelNote,
+    PanelOutcome,
+    ReviewPanel,
+)
 from .programmes.models import (  # noqa: F401
     Cohort,
     CohortMembership,
@@ -47,4 +55,4 @@ from .showcases.models import (  # noqa: F401
 )
 
 # Tables whose rows the database itself refuses to UPDATE or DELETE.
-APPEND_ONLY_TABLES = [*_AUDIT_APPEND_ONLY, *_REVIEW_APPEND_ONLY]
+APPEND_ONLY_TABLES = [*_AUDIT_APPEND_ONLY, *_REVIEW_APPEND_ONLY, *_PANEL_APPEND_ONLY]

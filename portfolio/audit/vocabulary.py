@@ -60,6 +60,12 @@ EVENTS: dict[str, str] = {
     "signoff.revoked": "Revoked a sign-off",
     "comment.moderated": "Removed a comment",
     "programme.completed": "Recorded completion of the programme",
+    "panel.scheduled": "Scheduled a review panel",
+    "panel.cancelled": "Cancelled a review panel",
+    "panel.showcase_submitted": "Submitted a showcase to a review panel",
+    "panel.outcome_recorded": "Recorded a review panel's outcome",
+    "panel_outcome_option.added": "Added a panel outcome option",
+    "panel_outcome_option.changed": "Changed a panel outcome option",
     "export.requested": "Asked for an export",
     "export.retried": "Retried an export",
     "export.completed": "An export finished",
@@ -85,10 +91,12 @@ TARGET_WORDS = {
     "ProgrammeYear": "programme year", "CohortMembership": "membership", "PeerGroup": "peer group",
     "Job": "export", "Comment": "comment", "MemberImport": "member list",
     "Pathway": "pathway", "Specialism": "specialism",
+    "ReviewPanel": "review panel", "OutcomeOption": "panel outcome option",
 }
 # Facts that only a machine needs (fingerprints, file digests): kept in the CSV, not shown.
 MACHINE_FACTS = {"content_hash", "file_sha256", "account"}
-PERSON_FACTS = {"candidate_id": "candidate", "user_id": "member", "developer_id": "coach developer"}
+PERSON_FACTS = {"candidate_id": "candidate", "user_id": "member", "developer_id": "coach developer",
+                "chair_id": "chair"}
 
 _FACT = re.compile(r"(?:^|, )([a-z_]+)=")
 

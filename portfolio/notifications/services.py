@@ -34,6 +34,9 @@ SUBJECTS = {
     "review_overdue": "A review is overdue",
     "review_escalated": "A review is well past its due date",
     "entry_shared": "A peer shared an entry with you",
+    "panel_scheduled": "Your review panel has been scheduled",
+    "panel_member": "You are on a review panel",
+    "panel_outcome": "Your review panel has recorded its outcome",
 }
 DIGEST_LOOKBACK = timedelta(days=7)
 DIGEST_INTERVAL = timedelta(hours=20)

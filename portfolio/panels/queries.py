@@ -1,0 +1,69 @@
+"""Read-side queries for the panel pages: a fixed number of statements whatever the data."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..access import is_manager
+from ..extensions import db
+from ..programmes.models import Cohort, ProgrammeYear, YearStatus
+from ..reviews.progress import candidate_progress
+from .models import OutcomeOption, PanelMember, PanelNote, PanelStatus, ReviewPanel
+
+PANEL_LOADS = (joinedload(ReviewPanel.cohort).joinedload(Cohort.year),
+               joinedload(ReviewPanel.candidate), joinedload(ReviewPanel.chair),
+               joinedload(ReviewPanel.outcome),
+               selectinload(ReviewPanel.members).joinedload(PanelMember.user))
+
+
+def panels_for(user, *, page: int, per_page: int):
+    """The panels the person sits on or is the candidate of; every panel for leads and admins.
+    Waiting panels first, soonest first; then decided and cancelled ones, latest first."""
+    query = select(ReviewPanel).options(*PANEL_LOADS)
+    if not is_manager(user):
+        sits = select(PanelMember.panel_id).where(PanelMember.user_id == user.id)
+        query = query.where(or_(ReviewPanel.candidate_id == user.id,
+                                ReviewPanel.chair_id == user.id, ReviewPanel.id.in_(sits)))
+    query = query.order_by((ReviewPanel.status != PanelStatus.SCHEDULED),
+                           ReviewPanel.panel_on, ReviewPanel.id)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def schedulable_cohorts() -> list[Cohort]:
+    """Cohorts of years that are not closed or archived, where panels can be scheduled."""
+    return list(db.session.scalars(
+        select(Cohort).join(ProgrammeYear, ProgrammeYear.id == Cohort.year_id)
+        .options(joinedload(Cohort.year))
+        .where(ProgrammeYear.status.in_((YearStatus.PLANNING, YearStatus.ACTIVE)))
+        .order_by(ProgrammeYear.starts_on.desc(), Cohort.name)))
+
+
+def panel(panel_id) -> ReviewPanel | None:
+    return db.session.get(ReviewPanel, panel_id, options=PANEL_LOADS)
+
+
+def notes_of(panel: ReviewPanel) -> list[PanelNote]:
+    return list(db.session.scalars(
+        select(PanelNote).options(joinedload(PanelNote.author))
+        .where(PanelNote.panel_id == panel.id).order_by(PanelNote.created_at, PanelNote.id)))
+
+
+def progress_of(panel: ReviewPanel):
+    return candidate_progress(panel.candidate_id, panel.cohort.framework)
+
+
+def options() -> list[OutcomeOption]:
+    return list(db.session.scalars(select(OutcomeOption)
+                                   .order_by(OutcomeOption.retired, OutcomeOption.position,
+                                             OutcomeOption.id)))
+
+
+def outcomes_for_candidate(user_id: int) -> list[ReviewPanel]:
+    """The person's own decided panels, newest first (their portfolio home shows these)."""
+    return list(db.session.scalars(
+        select(ReviewPanel).options(joinedload(ReviewPanel.outcome),
+                                    joinedload(ReviewPanel.cohort).joinedload(Cohort.year))
+        .where(ReviewPanel.candidate_id == user_id,
+               ReviewPanel.status != PanelStatus.CANCELLED)
+        .order_by(ReviewPanel.panel_on.desc(), ReviewPanel.id.desc())))
