@@ -28,6 +28,7 @@ FEATURES = [
     "portfolio.privacy",
     "portfolio.search",
     "portfolio.showcases",
+    "portfolio.panels",
 ]
 
 
