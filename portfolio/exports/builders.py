@@ -1,4 +1,5 @@
-"""The long exports a worker runs: a cohort's full archive and a candidate's own archive.
+"""The long exports a worker runs: a cohort's full archive, a candidate's own archive, and
+their Leap2A package.
 
 Each runner writes a ZIP to `ctx.part` with flat memory, reports progress as it goes, checks
 the requester's rights again when it runs (they may have changed since it was queued), and
@@ -20,7 +21,7 @@ from ..database import utcnow
 from ..extensions import db
 from ..programmes.access import current_memberships
 from ..programmes.models import Cohort, MemberRole, MembershipStatus
-from . import pdf_cache, sources
+from . import leap2a, pdf_cache, sources
 from .archive import NameRegistry, StreamingZip, is_compressed, safe_name
 from .document import PortfolioDocument, build_document
 from .downloads import cohort_words
@@ -166,6 +167,28 @@ def personal_archive(ctx: JobContext) -> tuple[str, str]:
     return f"{safe_name(user.display_name)} portfolio.zip", ZIP_MEDIA_TYPE
 
 
+def leap2a_package(ctx: JobContext) -> tuple[str, str]:
+    """The candidate's own complete portfolio as a Leap2A package (leap2a.xml and files/)."""
+    user = ctx.requester
+    if ctx.params.get("user_id") != user.id:
+        raise JobFailed("A Leap2A package can only be made of your own portfolio.")
+    memberships = current_memberships(user.id, MemberRole.CANDIDATE)
+    membership = memberships[0] if memberships else None
+    archive = StreamingZip(ctx.part, on_chunk=ctx.beat)
+    try:
+        ctx.progress(0, 2, "Gathering your entries")
+        package = leap2a.build_package(user, build_document(user, membership, user,
+                                                            audience="owner"))
+        ctx.progress(1, 2, "Adding your evidence files")
+        leap2a.write_package(package, archive)
+        ctx.progress(2, 2, "Finishing")
+    except BaseException:
+        archive.abort()
+        raise
+    archive.close()
+    return f"{safe_name(user.display_name)} Leap2A.zip", ZIP_MEDIA_TYPE
+
+
 def _json_bytes(data: dict) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
 
@@ -187,4 +210,5 @@ def _manifest(ctx: JobContext, archive: StreamingZip, missing: list[dict], log, 
 RUNNERS: dict[str, Callable[[JobContext], tuple[str, str]]] = {
     "cohort_archive": cohort_archive,
     "personal_archive": personal_archive,
+    "leap2a_package": leap2a_package,
 }

@@ -18,6 +18,7 @@ from .permissions import can_report_on_cohort, can_view_job
 KIND_LABELS = {
     "cohort_archive": "Full cohort archive",
     "personal_archive": "My whole portfolio",
+    "leap2a_package": "My portfolio as a Leap2A package",
 }
 STATUS_LABELS = {
     JobStatus.QUEUED: "Waiting to start",
@@ -46,6 +47,13 @@ def request_personal_archive(actor) -> Job:
     """Queue a candidate's own complete archive (private entries included, for them alone)."""
     job = jobs.enqueue("personal_archive", actor, {"user_id": actor.id}, total=3)
     record("export.requested", actor=actor, target=actor, kind="personal_archive", job=job.id)
+    return job
+
+
+def request_leap2a_package(actor) -> Job:
+    """Queue a candidate's own portfolio as a Leap2A package, for another e-portfolio system."""
+    job = jobs.enqueue("leap2a_package", actor, {"user_id": actor.id}, total=2)
+    record("export.requested", actor=actor, target=actor, kind="leap2a_package", job=job.id)
     return job
 
 

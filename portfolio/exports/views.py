@@ -185,11 +185,12 @@ def document_css(sheet):
 @bp.route("/my-portfolio")
 @login_required
 def my_portfolio():
-    recent = [job for job in listing.recent_jobs(current_user) if job.kind == "personal_archive"]
+    recent = listing.recent_jobs(current_user)
     return render_template("exports/my_portfolio.html",
                            memberships=listing.own_candidate_memberships(current_user),
-                           jobs=recent, status_labels=services.STATUS_LABELS,
-                           action_form=FlaskForm())
+                           jobs=[job for job in recent if job.kind == "personal_archive"],
+                           leap2a_jobs=[job for job in recent if job.kind == "leap2a_package"],
+                           status_labels=services.STATUS_LABELS, action_form=FlaskForm())
 
 
 @bp.route("/my-portfolio/archive", methods=["POST"])
@@ -200,5 +201,16 @@ def my_portfolio_archive():
     job = services.request_personal_archive(current_user)
     db.session.commit()
     flash("Your portfolio archive is being made in the background.", "success")
+    return redirect(url_for("exports.job", job_id=job.id))
+
+
+@bp.route("/my-portfolio/leap2a", methods=["POST"])
+@login_required
+def my_portfolio_leap2a():
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    job = services.request_leap2a_package(current_user)
+    db.session.commit()
+    flash("Your Leap2A package is being made in the background.", "success")
     return redirect(url_for("exports.job", job_id=job.id))
 

@@ -84,6 +84,8 @@ ROUTES = [
     Route("exports.my_portfolio", lambda w: "/exports/my-portfolio", SIGNED_IN),
     Route("exports.my_portfolio_archive", lambda w: "/exports/my-portfolio/archive", SIGNED_IN,
           method="POST", allowed_status=302, redirect_to=created("/exports/jobs/<id>")),
+    Route("exports.my_portfolio_leap2a", lambda w: "/exports/my-portfolio/leap2a", SIGNED_IN,
+          method="POST", allowed_status=302, redirect_to=created("/exports/jobs/<id>")),
     Route("exports.job", _job("export_done"), OWNER, secret=lambda w: "archive.zip"),
     Route("exports.job_status", _job("export_done", "/status"), OWNER),
     Route("exports.job_download", _job("export_done", "/download"), OWNER, allowed_status=200),
