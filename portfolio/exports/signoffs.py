@@ -77,9 +77,12 @@ def signoff_log(candidate_ids: list[int], viewer, titles: dict[str, str],
     if not candidate_ids:
         return []
     candidate, reviewer = aliased(User), aliased(User)
+    # Plain columns, not Signoff objects: a large cohort's log has thousands of rows.
     statement = (
-        select(Signoff, candidate.display_name, reviewer.display_name, EntryVersion.title,
-               SignoffRevocation.created_at)
+        select(Signoff.id, Signoff.created_at, Signoff.candidate_id, candidate.display_name,
+               Signoff.competency_code, Signoff.role, Signoff.decision, reviewer.display_name,
+               Signoff.entry_id, EntryVersion.title, Signoff.version_number,
+               Signoff.content_hash, SignoffRevocation.created_at)
         .join(candidate, candidate.id == Signoff.candidate_id)
         .join(reviewer, reviewer.id == Signoff.reviewer_id)
         .join(EntryVersion, EntryVersion.id == Signoff.entry_version_id)
@@ -90,18 +93,17 @@ def signoff_log(candidate_ids: list[int], viewer, titles: dict[str, str],
         statement = statement.join(Entry, Entry.id == Signoff.entry_id).where(
             carried_into(Entry.cohort_id, cohort))
     rows = db.session.execute(statement).all()
-    readable = readable_entry_ids({row[0].entry_id for row in rows}, viewer, include_private)
+    readable = readable_entry_ids({row.entry_id for row in rows}, viewer, include_private)
     return [
         SignoffRecord(
-            id=signoff.id, created_at=signoff.created_at, candidate_id=signoff.candidate_id,
-            candidate_name=candidate_name, competency_code=signoff.competency_code,
-            competency_title=titles.get(signoff.competency_code, ""), role=signoff.role,
-            decision=signoff.decision, reviewer_name=reviewer_name, entry_id=signoff.entry_id,
-            entry_title=(version_title or "Untitled entry") if signoff.entry_id in readable
-            else None,
-            version_number=signoff.version_number, content_hash=signoff.content_hash,
-            revoked_at=revoked_at)
-        for signoff, candidate_name, reviewer_name, version_title, revoked_at in rows
+            id=id_, created_at=created_at, candidate_id=candidate_id,
+            candidate_name=candidate_name, competency_code=code,
+            competency_title=titles.get(code, ""), role=role, decision=decision,
+            reviewer_name=reviewer_name, entry_id=entry_id,
+            entry_title=(version_title or "Untitled entry") if entry_id in readable else None,
+            version_number=version_number, content_hash=content_hash, revoked_at=revoked_at)
+        for (id_, created_at, candidate_id, candidate_name, code, role, decision, reviewer_name,
+             entry_id, version_title, version_number, content_hash, revoked_at) in rows
     ]
 
 

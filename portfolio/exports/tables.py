@@ -32,9 +32,15 @@ def matrix_header(report: CohortReport) -> list[str]:
             "Competencies signed off", "Competencies in framework", "Percent signed off"]
 
 
-def matrix_row(report: CohortReport, row: CandidateRow) -> list:
-    states = [row.progress.items[c.code].label for c in report.competencies]
-    return [*_person(row), *states, row.progress.met, row.progress.total, row.progress.percent]
+def state_labels(report: CohortReport) -> list[str]:
+    """The label of each of the report's distinct judged states, which rows index into."""
+    return [state.label for state in report.judged]
+
+
+def matrix_row(report: CohortReport, row: CandidateRow, labels: list[str]) -> list:
+    total = len(report.competencies)
+    percent = round(100 * row.met / total) if total else 0
+    return [*_person(row), *(labels[index] for index in row.cells), row.met, total, percent]
 
 
 def totals_row(report: CohortReport) -> list:
@@ -42,7 +48,7 @@ def totals_row(report: CohortReport) -> list:
     shown = len(report.rows)
     return ["Signed off (candidates)", "", "", "",
             *(f"{totals[c.code]['signed_off']} of {shown}" for c in report.competencies),
-            sum(row.progress.met for row in report.rows), "", ""]
+            sum(row.met for row in report.rows), "", ""]
 
 
 def progress_csv(report: CohortReport) -> bytes:
@@ -50,8 +56,9 @@ def progress_csv(report: CohortReport) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(neutralise_row(matrix_header(report)))
+    labels = state_labels(report)
     for row in report.rows:
-        writer.writerow(neutralise_row(matrix_row(report, row)))
+        writer.writerow(neutralise_row(matrix_row(report, row, labels)))
     writer.writerow(neutralise_row(totals_row(report)))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -87,8 +94,9 @@ def _matrix_sheet(report: CohortReport) -> xlsx.Sheet:
         column += len(group.competencies)
     sheet.append(_values([*areas, "", "", ""]), style=xlsx.HEADER)
     sheet.append(_values(matrix_header(report)), style=xlsx.HEADER)
+    labels = state_labels(report)  # made once, not once per cell (600 × 25 is 15,000 cells)
     for row in report.rows:
-        sheet.append(_values(matrix_row(report, row)))
+        sheet.append(_values(matrix_row(report, row, labels)))
     sheet.append(_values(totals_row(report)))
     return sheet
 
@@ -102,10 +110,12 @@ def _candidate_sheet(report: CohortReport) -> xlsx.Sheet:
                           "First entry", "Latest entry", f"Entries in the last {weeks} weeks",
                           "Mostly late", "Completed on"]), style=xlsx.HEADER)
     formats = _formats({7: "0%", 9: DATE_FORMAT, 10: DATE_FORMAT, 13: DATE_FORMAT})
+    total = len(report.competencies)
     for row in report.rows:
         late = row.late
+        percent = round(100 * row.met / total) if total else 0
         sheet.append(_values([
-            *_person(row), row.progress.met, row.progress.total, row.progress.percent / 100,
+            *_person(row), row.met, total, percent / 100,
             row.entries, row.arrivals[0] if row.arrivals else None, row.last_entry_at,
             late.late if late else 0, "Yes" if late and late.is_late else "No",
             row.membership.completed_at,

@@ -45,35 +45,43 @@ class Sheet:
         self.merges: list[str] = []
         self._rows: list[str] = []
         self._letters: list[str] = []
+        # A text cell's XML after its reference, by (text, style): a matrix repeats a few
+        # state labels thousands of times, so each is escaped once.
+        self._texts: dict[tuple[str, int], str] = {}
 
-    def _letter(self, index: int) -> str:
-        while len(self._letters) <= index:
+    def _letters_for(self, count: int) -> list[str]:
+        while len(self._letters) < count:
             self._letters.append(get_column_letter(len(self._letters) + 1))
-        return self._letters[index]
+        return self._letters
 
     def append(self, values: list, styles: dict[int, int] | None = None,
                style: int = PLAIN) -> None:
         """Add a row; `styles` maps a 1-based column to a style id, `style` applies to all."""
         number = len(self._rows) + 1
+        letters = self._letters_for(len(values))
         cells = []
         for index, value in enumerate(values):
             if value is None or value == "" and style == PLAIN:
                 continue
-            cell_style = (styles or {}).get(index + 1, style)
-            cells.append(self._cell(f"{self._letter(index)}{number}", value, cell_style))
+            cell_style = styles.get(index + 1, style) if styles else style
+            cells.append(f'<c r="{letters[index]}{number}"{self._body(value, cell_style)}')
         self._rows.append(f'<row r="{number}">{"".join(cells)}</row>')
 
-    @staticmethod
-    def _cell(ref: str, value, style: int) -> str:
+    def _body(self, value, style: int) -> str:
+        """A cell's XML after `<c r="A1"`."""
+        if isinstance(value, str):
+            body = self._texts.get((value, style))
+            if body is None:
+                body = self._texts[value, style] = _text_body(value, style)
+            return body
         s = f' s="{style}"' if style else ""
         if isinstance(value, bool):
-            return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+            return f'{s} t="b"><v>{int(value)}</v></c>'
         if isinstance(value, int | float):
-            return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
+            return f'{s}><v>{value!r}</v></c>'
         if isinstance(value, datetime | date):
-            return f'<c r="{ref}"{s}><v>{_serial(value)!r}</v></c>'
-        text = escape(str(value))
-        return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+            return f'{s}><v>{_serial(value)!r}</v></c>'
+        return _text_body(str(value), style)
 
     def xml(self) -> str:
         cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
@@ -87,6 +95,11 @@ class Sheet:
                 f'<sheetData>{"".join(self._rows)}</sheetData>'
                 f'{f"<mergeCells count={chr(34)}{len(self.merges)}{chr(34)}>{merges}</mergeCells>" if merges else ""}'
                 f'</worksheet>')
+
+
+def _text_body(text: str, style: int) -> str:
+    s = f' s="{style}"' if style else ""
+    return f'{s} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
 
 
 def _serial(value: date | datetime) -> float:

@@ -178,3 +178,20 @@ def test_spreadsheets_answer_404_without_rights(app, client, login, role):
     for suffix in ("csv", "xlsx"):
         response = client.get(f"/exports/cohorts/{s.cohort.id}/progress.{suffix}")
         assert response.status_code == 404
+
+
+def test_xlsx_matrix_holds_the_same_cells_as_the_csv(app, client, login):
+    s = seeded_cohort()
+    add_member(s.cohort, make_user(name="=Formula Looking"))
+    db.session.commit()
+    _, rows = _csv(client, login, s.lead, s.cohort)
+    _, workbook = _xlsx(client, login, s.lead, s.cohort)
+    matrix = [["" if value is None else str(value) for value in row]
+              for row in workbook["Progress matrix"].iter_rows(min_row=2, values_only=True)]
+    assert matrix == rows
+    summary = {row[0]: row[4:7] for row in
+               workbook["Candidates"].iter_rows(min_row=2, values_only=True)}
+    by_name = {row[0]: row for row in rows[1:-1]}
+    assert {name: [int(value) for value in row[-3:-1]] + [int(row[-1]) / 100]
+            for name, row in by_name.items()} == {name: list(cells)
+                                                  for name, cells in summary.items()}
