@@ -40,7 +40,6 @@ from .permissions import (
     can_write_notes,
     is_candidate,
     today,
-    window_open,
 )
 
 MAX_REASONS = 20_000

@@ -14,8 +14,11 @@ from ..handlers import attempt
 from ..requests import page_arg
 from ..showcases.models import Showcase
 from ..showcases.permissions import can_read_showcase
-from . import lead_views  # noqa: F401  (routes)
-from . import queries, services
+from . import (
+    lead_views,  # noqa: F401  (routes)
+    queries,
+    services,
+)
 from .blueprint import bp
 from .forms import NoteForm, OutcomeForm, SubmitShowcaseForm
 from .models import ReviewPanel
