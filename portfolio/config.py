@@ -70,6 +70,11 @@ class Defaults:
     # Production refuses to start without MAIL_SERVER unless mail is switched off explicitly.
     MAIL_DISABLED = False
 
+    # Completion credentials (README, "Completion credentials"): the issuer's name, and the
+    # Ed25519 signing key's file (unset: instance/credentials/issuer-ed25519.pem, made on first use).
+    CREDENTIAL_ISSUER_NAME = "Athletics Federation Coach Development"
+    CREDENTIAL_KEY_FILE: str | None = None
+
     DISPLAY_TIMEZONE = "Europe/London"
     ITEMS_PER_PAGE = 25
     EXPORT_RETENTION_DAYS = 7
