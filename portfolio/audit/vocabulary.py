@@ -79,6 +79,12 @@ EVENTS: dict[str, str] = {
     "audit.exported": "Downloaded the audit log",
     "privacy.exported": "Downloaded their personal data",
     "privacy.erased": "Erased a person's data",
+    "showcase.created": "Made a showcase",
+    "showcase.shared": "Changed who a showcase is shared with",
+    "showcase.deleted": "Deleted a showcase",
+    "showcase.submitted": "Submitted a copy of a showcase",
+    "showcase.link_created": "Made a secret link to a showcase",
+    "showcase.link_revoked": "Revoked a secret link to a showcase",
 }
 
 # A decision changes what a sign-off event says.
@@ -90,7 +96,7 @@ TARGET_WORDS = {
     "Evidence": "evidence", "Framework": "framework", "Cohort": "cohort",
     "ProgrammeYear": "programme year", "CohortMembership": "membership", "PeerGroup": "peer group",
     "Job": "export", "Comment": "comment", "MemberImport": "member list",
-    "Pathway": "pathway", "Specialism": "specialism",
+    "Pathway": "pathway", "Specialism": "specialism", "Showcase": "showcase",
     "ReviewPanel": "review panel", "OutcomeOption": "panel outcome option",
 }
 # Facts that only a machine needs (fingerprints, file digests): kept in the CSV, not shown.

@@ -3,7 +3,9 @@ their cohort's coach developers or peer group and through expiring secret links.
 
 from flask import Flask
 
+from ..entries.authoring import is_candidate
 from ..entries.reflection_models import ordered_sections
+from ..registry import registry_of
 
 
 def showcase_sections(version) -> list[dict]:
@@ -14,4 +16,10 @@ def showcase_sections(version) -> list[dict]:
 
 
 def init_app(app: Flask) -> None:
+    from . import building, link_views, reading, views  # noqa: F401  (routes)
+    from .blueprint import bp, public
+
+    app.register_blueprint(bp)
+    app.register_blueprint(public)
     app.jinja_env.globals.update(showcase_sections=showcase_sections)
+    registry_of(app).add_nav_item("Showcases", "showcases.index", is_candidate, order=45)
