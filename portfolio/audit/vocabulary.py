@@ -60,6 +60,7 @@ EVENTS: dict[str, str] = {
     "signoff.revoked": "Revoked a sign-off",
     "comment.moderated": "Removed a comment",
     "programme.completed": "Recorded completion of the programme",
+    "programme.completion_revoked": "Revoked a programme completion",
     "panel.scheduled": "Scheduled a review panel",
     "panel.cancelled": "Cancelled a review panel",
     "panel.showcase_submitted": "Submitted a showcase to a review panel",
