@@ -2,9 +2,11 @@
 
 What goes: entries (with versions, claims, tags, comments on them), evidence rows and files,
 philosophy, goals, notifications, account links, kept draft text, export jobs and their files,
-invitation lists they uploaded, queued mail to their address and login attempts for it.
+invitation lists they uploaded, queued mail to their address and login attempts for it,
+review panel notes they wrote or that were written about them.
 What stays: entries (and their versions) that a sign-off or review request refers to, the
-sign-offs, revocations and completions themselves (append-only), review requests, cohort
+sign-offs, revocations, completions and panel outcomes (append-only), review panels, review
+requests, cohort
 memberships and audit events - all pointing at the account row, which keeps only an id.
 Comments they wrote on other people's entries stay as "removed" placeholders without text.
 """
@@ -40,6 +42,7 @@ from ..exports.models import Job
 from ..extensions import db
 from ..mail.models import OutboxMessage, OutboxStatus
 from ..notifications.models import Notification
+from ..panels.models import PanelNote, ReviewPanel
 from ..programmes.models import CohortMembership, MemberImport, MembershipStatus, PeerGroupMember
 from ..reviews.models import OPEN_STATUSES, Comment, RequestStatus, ReviewRequest, Signoff
 from ..reviews.progress_table import mark_progress_stale
@@ -145,6 +148,10 @@ def _delete_account_traces(user: User) -> dict[str, int]:
         Job.requested_by_id == user.id, Job.result_path.is_not(None))))
     counts = {
         "notifications": _delete(delete(Notification).where(Notification.user_id == user.id)),
+        # Working notes go with their writer, and with the candidate they are about.
+        "panel_notes": _delete(delete(PanelNote).where(
+            (PanelNote.author_id == user.id) | PanelNote.panel_id.in_(
+                select(ReviewPanel.id).where(ReviewPanel.candidate_id == user.id)))),
         "account_links": _delete(delete(AccountToken).where(AccountToken.user_id == user.id)),
         "kept_drafts": _delete(delete(DraftRescue).where(DraftRescue.user_id == user.id)),
         "entries_read": _delete(delete(EntryRead).where(EntryRead.user_id == user.id)),

@@ -70,6 +70,16 @@ PERSONAL_DATA_TABLES: dict[str, Handling] = {
     "showcase_links": Handling("showcases", DELETE, "secret links go with the showcase"),
     "showcase_link_views": Handling("showcases", DELETE,
                                     "who opened their links: shown to the owner, erased with it"),
+    "review_panels": Handling("review_panels", KEEP,
+                              "the end-of-programme assessment: a qualification record"),
+    "panel_members": Handling("review_panels", KEEP,
+                              "who sat on a panel is part of its record"),
+    "panel_outcomes": Handling("review_panels", KEEP,
+                               "append-only qualification records, like completions"),
+    "panel_notes": Handling("panel_notes_written", DELETE,
+                            "a member's working notes, not the record (the outcome's reasons "
+                            "are): in the writer's download, never the candidate's; erased "
+                            "with the writer or with the candidate they are about"),
     "jobs": Handling("jobs", DELETE, "with their result files"),
     "outbox_messages": Handling("outbox_messages", DELETE, "matched by email address"),
     "audit_events": Handling("audit_events", KEEP,

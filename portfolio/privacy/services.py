@@ -30,6 +30,7 @@ from ..exports.models import Job
 from ..extensions import db
 from ..mail.models import OutboxMessage
 from ..notifications.models import Notification
+from ..panels.models import PanelMember, PanelNote, PanelOutcome, ReviewPanel
 from ..programmes.models import CohortMembership, MemberImport, PeerGroupMember
 from ..reviews.models import (
     Comment,
@@ -74,6 +75,9 @@ def personal_data(user: User) -> dict:
             SignoffRevocation.revoked_by_id == user.id))),
         "completions": _rows(select(ProgrammeCompletion).join(CohortMembership).where(or_(
             CohortMembership.user_id == user.id, ProgrammeCompletion.recorded_by_id == user.id))),
+        "review_panels": _review_panels(user.id),
+        # Only the notes they wrote: notes about them are the panel's, never the candidate's.
+        "panel_notes_written": _rows(select(PanelNote).where(PanelNote.author_id == user.id)),
         "notifications": _rows(select(Notification).where(Notification.user_id == user.id)),
         "jobs": _rows(select(Job).where(Job.requested_by_id == user.id),
                       exclude={"result_path", "worker_id"}),
@@ -181,3 +185,16 @@ def _review_requests(user_id: int) -> list[dict]:
         competencies.setdefault(link.request_id, []).append(link.competency_id)
     return [_row(request) | {"competency_ids": sorted(competencies.get(request.id, []))}
             for request in requests]
+
+
+def _review_panels(user_id: int) -> dict:
+    """Panels about them (with outcome and reasons) and panels they sat on; never notes."""
+    sat_on = select(PanelMember.panel_id).where(PanelMember.user_id == user_id)
+    outcomes = select(PanelOutcome).join(ReviewPanel).where(
+        (ReviewPanel.candidate_id == user_id) | (PanelOutcome.decided_by_id == user_id))
+    return {
+        "about_me": _rows(select(ReviewPanel).where(ReviewPanel.candidate_id == user_id)),
+        "sat_on": _rows(select(ReviewPanel).where(ReviewPanel.id.in_(sat_on))),
+        "seats": _rows(select(PanelMember).where(PanelMember.user_id == user_id)),
+        "outcomes": _rows(outcomes),
+    }

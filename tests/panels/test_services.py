@@ -207,3 +207,23 @@ def test_the_largest_reasons_and_notes_are_kept_whole(app):
     with app.test_request_context():
         render_template_string("{{ a | markdown }}{{ b | markdown }}", a=notes, b=reasons)
     assert time.perf_counter() - started < 2.0
+
+
+def test_notes_about_a_candidate_stay_out_of_their_download_and_go_when_they_are_erased(app):
+    import json
+
+    from portfolio.panels.models import PanelNote
+    from portfolio.privacy.erasure import erase_person
+    from portfolio.privacy.services import personal_data
+
+    s = make_scenario()
+    panel = make_panel(s)
+    open_window(panel)
+    services.save_note(panel, s.developer, "Candidate seemed anxious in the observation.", None)
+    services.record_outcome(panel, s.lead, option("Not yet").id, "Two more observations.", None)
+    mine = json.dumps(personal_data(s.author), default=str)
+    assert "Two more observations." in mine and "anxious" not in mine
+    assert "anxious" in json.dumps(personal_data(s.developer), default=str)
+    erase_person(s.admin, s.author)
+    assert db.session.scalar(select(func.count(PanelNote.id))) == 0
+    assert db.session.scalar(select(PanelOutcome.reasons)) == "Two more observations."

@@ -95,9 +95,40 @@ def world_with_everything():
         EntryRead(user_id=author.id, entry_id=s.peer_entry.id, version_number=1),
     ])
     record("entry.saved", actor=author, target=s.plain_entry)
+    _panels(s)
     db.session.commit()
     s.evidence = store(author, "plan.pdf", title="Session plan")
     db.session.add(EntryEvidence(entry_id=s.plain_entry.id, evidence_id=s.evidence.id))
     s.author_membership.specialisms.append(db.session.scalars(select(Specialism)).first())
     db.session.commit()
     return s
+
+
+def _panels(s):
+    """A decided panel about the author, and the author's own notes on a peer's panel."""
+    from portfolio.panels.models import (
+        PanelMember,
+        PanelNote,
+        PanelOutcome,
+        PanelStatus,
+        ReviewPanel,
+    )
+
+    def panel(candidate, status):
+        item = ReviewPanel(cohort_id=s.cohort.id, candidate_id=candidate.id,
+                           panel_on=date.today(), window_opens_on=date.today(),
+                           window_closes_on=date.today(), chair_id=s.lead.id, status=status)
+        item.members.append(PanelMember(user_id=s.lead.id, seat="lead"))
+        db.session.add(item)
+        db.session.flush()
+        return item
+
+    s.panel = panel(s.author, PanelStatus.DECIDED)
+    db.session.add_all([
+        PanelOutcome(panel_id=s.panel.id, option_label="Not yet", reasons="More observations",
+                     decided_by_id=s.lead.id),
+        PanelNote(panel_id=s.panel.id, author_id=s.lead.id, body="Lead's private panel note")])
+    peer_panel = panel(s.peer, PanelStatus.SCHEDULED)
+    peer_panel.members.append(PanelMember(user_id=s.author.id, seat="lead"))
+    db.session.add(PanelNote(panel_id=peer_panel.id, author_id=s.author.id,
+                             body="Author's note on the peer's panel"))
