@@ -17,6 +17,7 @@ from markupsafe import Markup
 from sqlalchemy import and_, column, exists, func, literal_column, or_, select, table
 from sqlalchemy.orm import aliased
 
+from ..auth.models import User
 from ..entries.models import Entry, EntryCompetency, goal_competencies
 from ..extensions import db
 from ..frameworks.models import Competency
@@ -148,6 +149,11 @@ def _filter_clauses(filters: Filters) -> list:
     return clauses
 
 
+# Made once (an alias proxies its columns on first use: costly when made per search).
+_OWNER = aliased(User, name="owner")
+_ENTRY_DOC = aliased(Doc, name="entry_doc")
+
+
 class _Sqlite:
     def __init__(self, terms: list[str]):
         self.fts = table(FTS_TABLE, column("rowid"), column(FTS_TABLE))
@@ -211,10 +217,7 @@ class _Postgres:
 
 
 def _results(inner, order) -> list[Result]:
-    from ..auth.models import User
-
-    owner = aliased(User)
-    entry_doc = aliased(Doc)
+    owner, entry_doc = _OWNER, _ENTRY_DOC
     rows = db.session.execute(
         select(inner, owner.display_name.label("owner_name"),
                entry_doc.title.label("entry_title"))
