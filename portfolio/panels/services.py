@@ -20,8 +20,7 @@ from ..extensions import db
 from ..notifications.services import notify, notify_each, path_for
 from ..programmes.access import assert_cohort_writable
 from ..programmes.models import CohortMembership, MemberRole, MembershipStatus
-from ..reviews.models import ProgrammeCompletion
-from ..reviews.services import record_completion
+from ..reviews.services import AlreadyRecorded, record_completion
 from ..showcases.models import Showcase
 from ..showcases.services import submit_copy
 from .models import (
@@ -428,15 +427,14 @@ def _months(option: OutcomeOption, months: int | None) -> int | None:
 
 
 def _complete(panel: ReviewPanel, actor, outcome: PanelOutcome) -> None:
-    """Programme completion is the reviews feature's record: ask it, unless already there."""
+    """Programme completion is the reviews feature's record: ask it (a completion already in
+    force, e.g. recorded by the button before the panel, stands as it is)."""
     membership = db.session.scalar(select(CohortMembership).where(
         CohortMembership.cohort_id == panel.cohort_id,
         CohortMembership.user_id == panel.candidate_id))
     if membership is None:
         raise DomainError("The candidate is no longer in this cohort.")
-    if db.session.scalar(select(ProgrammeCompletion.id).where(
-            ProgrammeCompletion.membership_id == membership.id)) is not None:
+    try:
+        record_completion(membership, actor, note=f"Review panel outcome: {outcome.label}")
+    except AlreadyRecorded:
         return
-    record_completion(membership, actor, note=f"Review panel outcome: {outcome.label}")
-
-

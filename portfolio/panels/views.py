@@ -53,23 +53,25 @@ def _own_showcases() -> list[Showcase]:
         .order_by(Showcase.updated_at.desc())))
 
 
-def _showcase_form(formdata=None) -> SubmitShowcaseForm:
-    form = SubmitShowcaseForm(formdata=formdata, prefix="submit")
+def _showcase_form(submitted=False) -> SubmitShowcaseForm:
+    form = SubmitShowcaseForm(prefix="submit") if submitted else \
+        SubmitShowcaseForm(formdata=None, prefix="submit")
     form.showcase.choices = choice_options([("", "Choose a showcase"), *(
         (item.id, item.title) for item in _own_showcases())])
     return form
 
 
-def _outcome_form(formdata=None) -> OutcomeForm:
-    form = OutcomeForm(formdata=formdata, prefix="outcome")
+def _outcome_form(submitted=False) -> OutcomeForm:
+    form = OutcomeForm(prefix="outcome") if submitted else \
+        OutcomeForm(formdata=None, prefix="outcome")
     form.option.choices = choice_options(
         (option.id, option.label) for option in services.usable_options())
     return form
 
 
-def _note_form(panel, formdata=None) -> NoteForm:
+def _note_form(panel) -> NoteForm:
     note = services.my_note(panel, current_user)
-    form = NoteForm(formdata=formdata, prefix="note",
+    form = NoteForm(formdata=None, prefix="note",
                     data={"body": note.body if note else "",
                           "lock_version": note.lock_version if note else None})
     return form
@@ -109,7 +111,7 @@ def show(panel_id):
 @login_required
 def submit_showcase(panel_id):
     panel = panel_for(panel_id, is_candidate)
-    form = _showcase_form()
+    form = _showcase_form(submitted=True)
     if form.validate_on_submit():
         showcase = db.session.get(Showcase, form.showcase.data) if form.showcase.data else None
         if attempt(lambda: services.submit_showcase(panel, current_user, showcase), form=form,
@@ -139,7 +141,7 @@ def save_note(panel_id):
 @login_required
 def record_outcome(panel_id):
     panel = panel_for(panel_id, is_member)
-    form = _outcome_form()
+    form = _outcome_form(submitted=True)
     if form.validate_on_submit():
         recorded = attempt(
             lambda: services.record_outcome(panel, current_user, form.option.data,
