@@ -81,7 +81,7 @@ def _run(showcase, form, action, *, success, kept=None, name=None):
     done = attempt(action, form=form, success=success, leave=(ConflictError,))
     if isinstance(done.error, ConflictError):
         return conflict_page(showcase, kept or {})
-    if not done:
+    if not done and form is not None:
         return builder_page(showcase, **({f"{name}_form": form} if name else {}))
     anchor = f"showcase-item-{done.value.id}" if isinstance(done.value, ShowcaseItem) else None
     return redirect(url_for("showcases.build", showcase_id=showcase.id, _anchor=anchor))

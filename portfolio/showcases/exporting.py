@@ -31,9 +31,10 @@ def _stylesheet(static_folder: str) -> str:
     return (Path(static_folder) / "css" / "showcase.css").read_text(encoding="utf-8")
 
 
-def export_html(showcase: Showcase, file_url, *, external_links: bool) -> str:
+def export_html(showcase: Showcase, file_url, *, external_links: bool, show_names: bool) -> str:
     return render_template("showcases/export.html", showcase=showcase, file_url=file_url,
-                           external_links=external_links, generated_at=utcnow(),
+                           external_links=external_links, show_names=show_names,
+                           generated_at=utcnow(),
                            stylesheet=_stylesheet(current_app.static_folder))
 
 
@@ -44,7 +45,7 @@ def file_items(showcase: Showcase) -> list[ShowcaseItem]:
             and item.evidence.deleted_at is None]
 
 
-def pdf_bytes(showcase: Showcase) -> bytes:
+def pdf_bytes(showcase: Showcase, *, show_names: bool = True) -> bytes:
     previews = {}
     for item in file_items(showcase):
         path = storage.stored_file(item.evidence.storage_key, ".thumb") \
@@ -56,11 +57,11 @@ def pdf_bytes(showcase: Showcase) -> bytes:
     def file_url(item, variant):
         return previews.get(item.id) if variant == "thumbnail" else None
 
-    html = export_html(showcase, file_url, external_links=True)
+    html = export_html(showcase, file_url, external_links=True, show_names=show_names)
     return write_pdf(html, frozenset(previews.values()))
 
 
-def zip_file(showcase: Showcase):
+def zip_file(showcase: Showcase, *, show_names: bool = True):
     """The ZIP in an unnamed temporary file, rewound; closing it removes it."""
     names = {}
     for item in file_items(showcase):
@@ -74,7 +75,8 @@ def zip_file(showcase: Showcase):
 
     target = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the streaming response
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("index.html", export_html(showcase, file_url, external_links=False))
+        archive.writestr("index.html", export_html(showcase, file_url, external_links=False,
+                                                   show_names=show_names))
         for item in file_items(showcase):
             original, preview = names[item.id]
             for name, suffix in ((original, ""), (preview, ".thumb")):
@@ -104,9 +106,12 @@ def download_name(showcase: Showcase, kind: str) -> str:
     return f"Showcase - {showcase.title}.{kind}"
 
 
-def send_export(showcase: Showcase, kind: str):
+def send_export(showcase: Showcase, kind: str, *, show_names: bool = True):
+    """The PDF or ZIP; `show_names` False for a secret link (reviewers named by role only)."""
     if kind == "pdf":
-        return send_download(pdf_bytes(showcase), download_name(showcase, "pdf"),
-                             "application/pdf", default_name="showcase.pdf")
-    return send_download(_chunks(zip_file(showcase)), download_name(showcase, "zip"),
+        return send_download(pdf_bytes(showcase, show_names=show_names),
+                             download_name(showcase, "pdf"), "application/pdf",
+                             default_name="showcase.pdf")
+    return send_download(_chunks(zip_file(showcase, show_names=show_names)),
+                         download_name(showcase, "zip"),
                          "application/zip", default_name="showcase.zip")

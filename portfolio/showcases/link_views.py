@@ -125,4 +125,4 @@ def export(token, kind):
     link = _live_or_404(token)
     _log(link, "PDF download" if kind == "pdf" else "Web page download (ZIP)")
     db.session.commit()
-    return send_export(queries.load_body(link.showcase), kind)
+    return send_export(queries.load_body(link.showcase), kind, show_names=False)

@@ -41,6 +41,8 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
+    if writing_membership(current_user) is None:
+        abort(403)
     form = NewShowcaseForm()
     if form.validate_on_submit() and (made := attempt(
             lambda: services.create_showcase(current_user, title=form.title.data,
