@@ -3,6 +3,7 @@
 from .audit.models import APPEND_ONLY_TABLES as _AUDIT_APPEND_ONLY
 from .audit.models import AuditEvent  # noqa: F401
 from .auth.models import AccountToken, LoginAttempt, PasswordResetRequest, User  # noqa: F401
+from .credentials.models import Credential  # noqa: F401
 from .entries.models import (  # noqa: F401
     Entry,
     EntryCompetency,
@@ -40,6 +41,7 @@ from .reviews.models import APPEND_ONLY_TABLES as _REVIEW_APPEND_ONLY
 from .reviews.models import (  # noqa: F401
     Comment,
     ProgrammeCompletion,
+    ProgrammeCompletionRevocation,
     ReviewRequest,
     ReviewRequestCompetency,
     Signoff,

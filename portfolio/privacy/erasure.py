@@ -8,6 +8,8 @@ What stays: entries (and their versions) that a sign-off or review request refer
 sign-offs, revocations, completions and panel outcomes (append-only), review panels, review
 requests, cohort
 memberships and audit events - all pointing at the account row, which keeps only an id.
+Completion credentials stay, revoked as withdrawn at the holder's request and with no name or
+address hash left in them.
 Comments they wrote on other people's entries stay as "removed" placeholders without text.
 """
 
@@ -27,6 +29,7 @@ from ..auth.models import (
     PasswordResetRequest,
     User,
 )
+from ..credentials.services import withdraw_for_erasure
 from ..database import utcnow
 from ..entries.models import (
     DraftRescue,
@@ -80,6 +83,7 @@ def erase_person(actor: User, user: User) -> dict[str, int]:
     counts = _delete_owned_content(user)
     counts |= _close_open_work(actor, user)
     counts |= _delete_account_traces(user)
+    counts["credentials_withdrawn"] = withdraw_for_erasure(user.id)
     counts["messages_renamed"] = _rename_in_messages(user.display_name, erased_name(user.id))
     _pseudonymise(user)
     reindex_person(user.id)  # the bulk writes above are invisible to the index's hooks

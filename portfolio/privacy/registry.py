@@ -59,6 +59,10 @@ PERSONAL_DATA_TABLES: dict[str, Handling] = {
     "signoffs": Handling("signoffs", KEEP, "append-only qualification records"),
     "signoff_revocations": Handling("signoff_revocations", KEEP, "append-only"),
     "programme_completions": Handling("completions", KEEP, "append-only"),
+    "programme_completion_revocations": Handling("completion_revocations", KEEP, "append-only"),
+    "credentials": Handling("credentials", PSEUDONYMISE,
+                            "revoked as withdrawn at the holder's request; the document keeps "
+                            "no name or address hash, so the public page names nobody"),
     "competency_progress": Handling("signoffs", KEEP, "derived from the sign-offs, claims and "
                                     "requests; recomputed from what erasure leaves"),
     "notifications": Handling("notifications", DELETE),

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from ..audit.models import AuditEvent
 from ..auth.models import AccountToken, LoginAttempt, PasswordResetRequest, User
+from ..credentials.models import Credential
 from ..database import utcnow
 from ..entries.models import (
     DraftRescue,
@@ -35,6 +36,7 @@ from ..programmes.models import CohortMembership, MemberImport, PeerGroupMember
 from ..reviews.models import (
     Comment,
     ProgrammeCompletion,
+    ProgrammeCompletionRevocation,
     ReviewRequest,
     ReviewRequestCompetency,
     Signoff,
@@ -75,6 +77,12 @@ def personal_data(user: User) -> dict:
             SignoffRevocation.revoked_by_id == user.id))),
         "completions": _rows(select(ProgrammeCompletion).join(CohortMembership).where(or_(
             CohortMembership.user_id == user.id, ProgrammeCompletion.recorded_by_id == user.id))),
+        "completion_revocations": _rows(
+            select(ProgrammeCompletionRevocation).join(ProgrammeCompletion)
+            .join(CohortMembership).where(or_(
+                CohortMembership.user_id == user.id,
+                ProgrammeCompletionRevocation.revoked_by_id == user.id))),
+        "credentials": _rows(select(Credential).where(Credential.user_id == user.id)),
         "review_panels": _review_panels(user.id),
         # Only the notes they wrote: notes about them are the panel's, never the candidate's.
         "panel_notes_written": _rows(select(PanelNote).where(PanelNote.author_id == user.id)),

@@ -82,6 +82,14 @@ class CompletionForm(FlaskForm):
                                      "panel.")
 
 
+class RevokeCompletionForm(FlaskForm):
+    reason = TextAreaField("Reason for revoking the completion", validators=[
+        DataRequired("Give the reason for revoking this completion."), Length(
+            max=1_000, message="Keep the reason to 1,000 characters or fewer.")],
+        description="Kept with the completion record, and shown on the public page of the "
+                    "candidate's completion credential.")
+
+
 class DashboardFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter changes nothing

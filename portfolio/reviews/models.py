@@ -217,22 +217,51 @@ class SignoffRevocation(db.Model):
 
 
 class ProgrammeCompletion(db.Model):
-    """A programme lead's final sign-off that a candidate has completed the programme."""
+    """A programme lead's final sign-off that a candidate has completed the programme.
+
+    A membership's completions are numbered 1, 2, ...: a revoked completion stays on record and
+    a later one takes the next number, so two leads recording at once collide on the index.
+    """
 
     __tablename__ = "programme_completions"
+    __table_args__ = (UniqueConstraint("membership_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     membership_id: Mapped[int] = mapped_column(
-        ForeignKey("cohort_memberships.id", ondelete="CASCADE"), unique=True)
+        ForeignKey("cohort_memberships.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     membership: Mapped[CohortMembership] = relationship()
     recorded_by: Mapped[User] = relationship()
+    revocation: Mapped[ProgrammeCompletionRevocation | None] = relationship(
+        back_populates="completion", uselist=False)
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revocation is not None
 
 
-APPEND_ONLY_TABLES = ["signoffs", "signoff_revocations", "programme_completions"]
+class ProgrammeCompletionRevocation(db.Model):
+    """A programme lead's withdrawal of a completion, with the reason; the completion stays."""
+
+    __tablename__ = "programme_completion_revocations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    completion_id: Mapped[int] = mapped_column(
+        ForeignKey("programme_completions.id", ondelete="CASCADE"), unique=True)
+    revoked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    completion: Mapped[ProgrammeCompletion] = relationship(back_populates="revocation")
+    revoked_by: Mapped[User] = relationship()
+
+
+APPEND_ONLY_TABLES = ["signoffs", "signoff_revocations", "programme_completions",
+                      "programme_completion_revocations"]
 
 
 class AppendOnlyViolation(RuntimeError):
@@ -253,6 +282,6 @@ def _refuse_delete(mapper, connection, target):
 
 
 # The database triggers are the real guard; these stop the ORM before it even tries.
-for _model in (Signoff, SignoffRevocation, ProgrammeCompletion):
+for _model in (Signoff, SignoffRevocation, ProgrammeCompletion, ProgrammeCompletionRevocation):
     event.listen(_model, "before_update", _refuse_changes)
     event.listen(_model, "before_delete", _refuse_delete)

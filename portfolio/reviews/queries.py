@@ -23,6 +23,7 @@ from ..programmes.models import CohortMembership, MemberRole
 from .models import (
     Comment,
     ProgrammeCompletion,
+    ProgrammeCompletionRevocation,
     ReviewRequest,
     ReviewRequestCompetency,
     Signoff,
@@ -134,9 +135,14 @@ def candidate_signoffs(membership: CohortMembership, viewer) -> tuple[list[Signo
 
 
 def completion_for(membership_id: int) -> ProgrammeCompletion | None:
+    """The membership's latest completion (it may have been revoked), with who did what."""
     return db.session.scalar(
-        select(ProgrammeCompletion).options(joinedload(ProgrammeCompletion.recorded_by))
-        .where(ProgrammeCompletion.membership_id == membership_id))
+        select(ProgrammeCompletion)
+        .options(joinedload(ProgrammeCompletion.recorded_by),
+                 joinedload(ProgrammeCompletion.revocation)
+                 .joinedload(ProgrammeCompletionRevocation.revoked_by))
+        .where(ProgrammeCompletion.membership_id == membership_id)
+        .order_by(ProgrammeCompletion.number.desc()).limit(1))
 
 
 def candidate_membership(cohort_id, user_id) -> CohortMembership | None:

@@ -96,12 +96,35 @@ def world_with_everything():
     ])
     record("entry.saved", actor=author, target=s.plain_entry)
     _panels(s)
+    _revoked_completion_and_credential(s)
     db.session.commit()
     s.evidence = store(author, "plan.pdf", title="Session plan")
     db.session.add(EntryEvidence(entry_id=s.plain_entry.id, evidence_id=s.evidence.id))
     s.author_membership.specialisms.append(db.session.scalars(select(Specialism)).first())
     db.session.commit()
     return s
+
+
+def _revoked_completion_and_credential(s):
+    """The author's completion, revoked, and the credential issued for it (revoked too)."""
+    from portfolio.credentials.models import Credential
+    from portfolio.reviews.models import ProgrammeCompletionRevocation
+
+    db.session.flush()
+    completion = db.session.scalar(select(ProgrammeCompletion).where(
+        ProgrammeCompletion.membership_id == s.author_membership.id))
+    revocation = ProgrammeCompletionRevocation(completion_id=completion.id,
+                                               revoked_by_id=s.lead.id, reason="Recorded early")
+    db.session.add(revocation)
+    db.session.flush()
+    s.credential = Credential(completion_id=completion.id, user_id=s.author.id,
+                              membership_id=s.author_membership.id,
+                              document={"credentialSubject": {"identifier": [
+                                  {"identityType": "name", "identityHash": s.author.display_name,
+                                   "hashed": False}]}},
+                              revoked_at=revocation.created_at,
+                              revocation_reason=revocation.reason)
+    db.session.add(s.credential)
 
 
 def _panels(s):

@@ -7,7 +7,12 @@ from .comments import (
     edit_comment,
     remove_comment,
 )
-from .completion import record_completion
+from .completion import (
+    completion_revoked,
+    programme_completed,
+    record_completion,
+    revoke_completion,
+)
 from .requests import (
     AlreadyRecorded,
     Decision,
@@ -20,6 +25,7 @@ from .signoffs import peer_signoff, revoke_signoff
 
 __all__ = [
     "AlreadyRecorded", "Decision", "add_comment", "add_peer_feedback", "complete_review",
-    "edit_comment", "peer_signoff", "record_completion", "remove_comment", "revoke_signoff",
+    "completion_revoked", "edit_comment", "peer_signoff", "programme_completed",
+    "record_completion", "remove_comment", "revoke_completion", "revoke_signoff",
     "start_review", "submit_for_review", "withdraw_request",
 ]

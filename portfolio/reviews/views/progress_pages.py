@@ -10,9 +10,10 @@ from ...handlers import attempt
 from ...programmes.access import current_memberships
 from .. import queries, services
 from ..blueprint import bp
-from ..forms import CompletionForm
+from ..forms import CompletionForm, RevokeCompletionForm
 from ..permissions import can_record_completion, can_use_dashboard, can_view_progress
 from ..progress import candidate_progress
+from .common import ALREADY, already_recorded
 
 
 def membership_for(cohort_id, user_id, visible):
@@ -39,7 +40,7 @@ def candidate_progress_page(cohort_id, user_id):
     return _render(membership, CompletionForm(formdata=None))
 
 
-def _render(membership, form, status=200):
+def _render(membership, form, status=200, revoke_form=None):
     progress = candidate_progress(membership.user_id, membership.cohort.framework)
     signoffs, readable = queries.candidate_signoffs(membership, current_user)
     by_code: dict[str, list] = {}
@@ -49,6 +50,7 @@ def _render(membership, form, status=200):
         "reviews/progress.html", membership=membership, progress=progress, by_code=by_code,
         readable=readable,
         completion=queries.completion_for(membership.id), form=form,
+        revoke_form=revoke_form or RevokeCompletionForm(formdata=None),
         may_complete=can_record_completion(current_user, membership),
         is_self=membership.user_id == current_user.id,
         uses_dashboard=can_use_dashboard(current_user)), status
@@ -66,3 +68,23 @@ def record_completion(cohort_id, user_id):
         return redirect(url_for("reviews.candidate_progress_page", cohort_id=cohort_id,
                                 user_id=user_id))
     return _render(membership, form, 400)
+
+
+@bp.route("/cohorts/<int:cohort_id>/candidates/<int:user_id>/completion/revoke",
+          methods=["POST"])
+@role_required("programme_lead")
+def revoke_completion(cohort_id, user_id):
+    membership = membership_for(cohort_id, user_id, can_record_completion)
+    completion = queries.completion_for(membership.id)
+    if completion is None:
+        abort(404)
+    form = RevokeCompletionForm()
+    if form.validate_on_submit():
+        revoked = attempt(
+            lambda: services.revoke_completion(completion, current_user, form.reason.data),
+            form=form, leave=ALREADY,
+            success=lambda _: f"Programme completion revoked for {membership.user.display_name}.")
+        if revoked or already_recorded(revoked):
+            return redirect(url_for("reviews.candidate_progress_page", cohort_id=cohort_id,
+                                    user_id=user_id))
+    return _render(membership, CompletionForm(formdata=None), 400, revoke_form=form)
