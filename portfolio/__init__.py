@@ -29,6 +29,7 @@ FEATURES = [
     "portfolio.search",
     "portfolio.showcases",
     "portfolio.panels",
+    "portfolio.credentials",
 ]
 
 
