@@ -53,6 +53,6 @@ def test_an_external_assessor_is_invited_and_reaches_only_their_panel(app, clien
     assert NOTE in client.get(f"/panels/{panel.id}").get_data(as_text=True)
     assert client.get(f"/panels/{other.id}").status_code == 404
     assert "Aisha Author" not in client.get("/exports/").get_data(as_text=True)
-    for path in ("/portfolio/candidates/%d" % s.author.id, "/reviews/",
+    for path in (f"/portfolio/candidates/{s.author.id}", "/reviews/",
                  f"/reviews/cohorts/{s.cohort.id}/candidates/{s.author.id}"):
         assert client.get(path).status_code in (403, 404), path
