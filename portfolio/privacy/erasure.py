@@ -50,6 +50,7 @@ from ..programmes.models import CohortMembership, MemberImport, MembershipStatus
 from ..reviews.models import OPEN_STATUSES, Comment, RequestStatus, ReviewRequest, Signoff
 from ..reviews.progress_table import mark_progress_stale
 from ..search.indexing import reindex_person
+from ..showcases.models import Showcase
 
 ERASED_DOMAIN = "invalid"  # RFC 2606: can never be a real address
 
@@ -97,6 +98,9 @@ def _delete_owned_content(user: User) -> dict[str, int]:
     keys = list(db.session.scalars(select(Evidence.storage_key).where(
         Evidence.owner_id == user.id, Evidence.storage_key.is_not(None))))
     counts = {
+        # Their items, secret links and the links' view log go with them (ON DELETE CASCADE);
+        # a panel keeps its record without the submitted copy (SET NULL).
+        "showcases": _delete(delete(Showcase).where(Showcase.owner_id == user.id)),
         "evidence": _delete(delete(Evidence).where(Evidence.owner_id == user.id)),
         "entries": _delete(delete(Entry).where(Entry.owner_id == user.id,
                                                Entry.id.not_in(kept))),

@@ -42,6 +42,7 @@ from ..reviews.models import (
     Signoff,
     SignoffRevocation,
 )
+from ..showcases.models import Showcase, ShowcaseItem, ShowcaseLink, ShowcaseLinkView
 
 FORMAT = "advanced-coach-portfolio/personal-data"
 
@@ -84,6 +85,7 @@ def personal_data(user: User) -> dict:
                 ProgrammeCompletionRevocation.revoked_by_id == user.id))),
         "credentials": _rows(select(Credential).where(Credential.user_id == user.id)),
         "review_panels": _review_panels(user.id),
+        "showcases": _showcases(user.id),
         # Only the notes they wrote: notes about them are the panel's, never the candidate's.
         "panel_notes_written": _rows(select(PanelNote).where(PanelNote.author_id == user.id)),
         "notifications": _rows(select(Notification).where(Notification.user_id == user.id)),
@@ -205,4 +207,18 @@ def _review_panels(user_id: int) -> dict:
         "sat_on": _rows(select(ReviewPanel).where(ReviewPanel.id.in_(sat_on))),
         "seats": _rows(select(PanelMember).where(PanelMember.user_id == user_id)),
         "outcomes": _rows(outcomes),
+    }
+
+
+def _showcases(owner_id: int) -> dict:
+    """Their showcases, the items in them, their secret links (never the token's hash) and
+    the log of views through those links."""
+    mine = select(Showcase.id).where(Showcase.owner_id == owner_id)
+    links = select(ShowcaseLink.id).where(ShowcaseLink.showcase_id.in_(mine))
+    return {
+        "showcases": _rows(select(Showcase).where(Showcase.owner_id == owner_id)),
+        "items": _rows(select(ShowcaseItem).where(ShowcaseItem.showcase_id.in_(mine))),
+        "links": _rows(select(ShowcaseLink).where(ShowcaseLink.id.in_(links)),
+                       exclude={"token_hash"}),
+        "link_views": _rows(select(ShowcaseLinkView).where(ShowcaseLinkView.link_id.in_(links))),
     }

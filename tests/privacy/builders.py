@@ -101,8 +101,20 @@ def world_with_everything():
     s.evidence = store(author, "plan.pdf", title="Session plan")
     db.session.add(EntryEvidence(entry_id=s.plain_entry.id, evidence_id=s.evidence.id))
     s.author_membership.specialisms.append(db.session.scalars(select(Specialism)).first())
+    _showcase(s)
     db.session.commit()
     return s
+
+
+def _showcase(s):
+    """The author's showcase with an item, a secret link and one view through it."""
+    from portfolio.showcases import links, services
+
+    s.showcase = services.create_showcase(s.author, title="My showcase")
+    services.add_evidence(s.showcase, s.author, evidence_id=s.evidence.id, expected_lock=None)
+    link, _ = links.create_link(s.showcase, s.author, label="Club")
+    links.record_view(link, what="The showcase page", address="203.0.113.9",
+                      user_agent="Firefox/128.0")
 
 
 def _revoked_completion_and_credential(s):
