@@ -41,10 +41,20 @@ def did_web_url(did: str) -> str:
     return f"{scheme}://{host}/.well-known/did.json"
 
 
+def multibase_bytes(value: str) -> bytes:
+    """Decode multibase. py-multibase 2.0 drops base58btc's leading zero bytes (each leading
+    '1' stands for one), which breaks 1 signature in 256, so they are put back here."""
+    decoded = multibase.decode(value)
+    if value.startswith("z"):
+        zeros = len(value[1:]) - len(value[1:].lstrip("1"))
+        decoded = b"\x00" * (zeros - (len(decoded) - len(decoded.lstrip(b"\x00")))) + decoded
+    return decoded
+
+
 def public_key(did_document: dict, method_id: str) -> VerifyKey:
     for method in did_document.get("verificationMethod", []):
         if method.get("id") == method_id and method.get("type") == "Multikey":
-            raw = multibase.decode(method["publicKeyMultibase"])
+            raw = multibase_bytes(method["publicKeyMultibase"])
             if not raw.startswith(ED25519_PUB) or len(raw) != 34:
                 raise NotVerified("the published key is not an Ed25519 Multikey")
             if method_id not in did_document.get("assertionMethod", []):
@@ -78,7 +88,7 @@ def verify(credential: dict, did_document: dict) -> None:
     if not isinstance(value, str) or not value.startswith("z"):
         raise NotVerified("the proof value is not multibase base58btc")
     try:
-        key.verify(hash_data, multibase.decode(value))
+        key.verify(hash_data, multibase_bytes(value))
     except (BadSignatureError, ValueError) as error:
         raise NotVerified("the signature does not match the document") from error
 
