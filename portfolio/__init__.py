@@ -62,6 +62,7 @@ def _prepare_folders(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401 - every model must be known before migrations run
+    from .auth.viewer import load_viewer
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
@@ -72,22 +73,10 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Sign in to continue."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    login_manager.user_loader(_load_user)
+    login_manager.user_loader(load_viewer)
     if app.config.get("PROXY_FIX"):
         hops = int(app.config["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
-
-
-def _load_user(session_token: str):
-    from sqlalchemy import select
-
-    from .auth.models import User
-
-    if not session_token:
-        return None
-    return db.session.scalar(
-        select(User).where(User.session_token == session_token, User.active.is_(True))
-    )
 
 
 def register_features(app: Flask) -> None:

@@ -1,8 +1,10 @@
 """What features plug into the shared pages, kept per app and filled by each feature's
 `init_app` in the order the app factory declares (`FEATURES` in portfolio/__init__.py).
 
-Four things are registered:
+Five things are registered:
   navigation links   the header shows those the viewer may use, by `order`;
+  viewer facts       per-person counts and flags the header needs (an unread count), read in the
+                     same statement that loads the signed-in person (see auth/viewer.py);
   landing pages      /home sends each person to the first page whose rule admits them, by `order`;
   entry panels       evidence, comments and sign-offs under an entry, by `order`;
   reference seeders  rows every installation needs, filled after migrations and in tests.
@@ -42,12 +44,20 @@ class EntryPanel:
     order: int
 
 
+@dataclass(frozen=True)
+class ViewerFact:
+    name: str
+    expression: Callable  # (user id column) -> scalar SQL expression
+    tables: tuple  # models whose writes make the fact stale for the rest of the request
+
+
 @dataclass
 class Registry:
     nav_items: list[NavItem] = field(default_factory=list)
     landing_pages: list[LandingPage] = field(default_factory=list)
     entry_panels: list[EntryPanel] = field(default_factory=list)
     reference_seeders: list[Callable[[], None]] = field(default_factory=list)
+    viewer_facts: list[ViewerFact] = field(default_factory=list)
 
     def add_nav_item(self, label: str, endpoint: str, visible: Callable, *, order: int) -> None:
         self._add(self.nav_items, NavItem(label, endpoint, visible, order), endpoint=endpoint)
@@ -57,6 +67,11 @@ class Registry:
 
     def add_entry_panel(self, name: str, template: str, builder: Callable, *, order: int) -> None:
         self._add(self.entry_panels, EntryPanel(name, template, builder, order), name=name)
+
+    def add_viewer_fact(self, name: str, expression: Callable, *, tables: tuple) -> None:
+        if any(existing.name == name for existing in self.viewer_facts):
+            raise ValueError(f"{name!r} is registered twice")
+        self.viewer_facts.append(ViewerFact(name, expression, tables))
 
     def add_reference_seeder(self, seeder: Callable[[], None]) -> None:
         if seeder not in self.reference_seeders:

@@ -1,20 +1,19 @@
 """The notifications blueprint and the header badge's context processor."""
 
-from flask import Blueprint, g
+from flask import Blueprint
 from flask_login import current_user
 
+from ..viewer_facts import viewer_fact
 from .services import unread_count
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 
 def unread_notification_count() -> int:
-    """The header badge: one cheap query per request, and only when the header asks for it."""
+    """The header badge: read with the signed-in person, asked again only after a write."""
     if not current_user.is_authenticated:
         return 0
-    if "unread_notification_count" not in g:
-        g.unread_notification_count = unread_count(current_user)
-    return g.unread_notification_count
+    return viewer_fact("unread_notifications", lambda: unread_count(current_user))
 
 
 @bp.app_context_processor

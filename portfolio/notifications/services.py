@@ -146,7 +146,12 @@ def send_daily_digests(now: datetime | None = None) -> int:
 
 
 
+def unread_count_expression(user_id):
+    """SQL: how many of this person's notifications are unread."""
+    return (select(func.count(Notification.id))
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+            .scalar_subquery())
+
+
 def unread_count(user: User) -> int:
-    return db.session.scalar(
-        select(func.count(Notification.id))
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+    return db.session.scalar(select(unread_count_expression(user.id))) or 0

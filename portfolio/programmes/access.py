@@ -181,6 +181,12 @@ def _memberships_of(user_id: int) -> list[CohortMembership]:
     return memo[user_id]
 
 
+def remember_memberships(user_id: int, memberships: list[CohortMembership]) -> None:
+    """Keep a person's memberships (every one, newest first, cohort and year loaded) read by
+    another statement, such as the one that loads the signed-in person."""
+    _request_memo("memberships")[user_id] = memberships
+
+
 def _request_memo(kind: str) -> dict:
     """This request's membership facts of one kind; a throwaway dict outside a request."""
     if not has_request_context():
