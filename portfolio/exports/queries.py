@@ -19,6 +19,7 @@ from ..entries.models import Entry, EntryStatus, EntryVersion, PrivacyTier
 from ..entries.permissions import visible_entries_filter
 from ..extensions import db
 from ..frameworks.models import Competency, CompetencyArea
+from ..panels.queries import cohort_panel_summaries
 from ..programmes.models import (
     CohortMembership,
     MemberRole,
@@ -172,6 +173,7 @@ def cohort_report(cohort, viewer, filters: Filters, late_window_weeks: int) -> C
     candidates = candidate_ids(cohort.id)
     judged, plain, grid = judged_grid(candidates, competencies)
     arrivals, signoffs = pacing_moments(candidates, viewer)
+    panels = cohort_panel_summaries(cohort.id)
     met = [item.is_met for item in judged]
     plain_met = sum(met[index] for index in plain)
     all_rows = []
@@ -180,7 +182,8 @@ def cohort_report(cohort, viewer, filters: Filters, late_window_weeks: int) -> C
         count = sum(met[index] for index in cells) if cells else plain_met
         all_rows.append(CandidateRow(member, judged, cells or plain, count,
                                      arrivals.get(member.user_id, []),
-                                     signoffs.get(member.user_id, [])))
+                                     signoffs.get(member.user_id, []),
+                                     panel=panels.get(member.user_id)))
     rows = sort_rows([row for row in all_rows if _matches(row, filters)], filters.sort)
     report = CohortReport(
         cohort=cohort, filters=filters, areas=areas, competencies=competencies, rows=rows,

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from functools import cached_property
 
 from ..frameworks.models import Competency
+from ..panels.queries import PanelSummary
 from ..reviews.progress import STATES, CandidateProgress, CompetencyProgress
 from . import pacing
 
@@ -106,6 +107,11 @@ class CandidateRow:
     arrivals: list[datetime] = field(default_factory=list)
     signoff_times: list[datetime] = field(default_factory=list)
     late: pacing.LateCheck | None = None
+    panel: PanelSummary | None = None  # their end-of-programme review panel, if any
+
+    @property
+    def panel_label(self) -> str:
+        return self.panel.label if self.panel else ""
 
     @cached_property
     def progress(self) -> CandidateProgress:

@@ -29,7 +29,8 @@ def _person(row: CandidateRow) -> list:
 
 def matrix_header(report: CohortReport) -> list[str]:
     return [*PERSON_COLUMNS, *(c.label for c in report.competencies),
-            "Competencies signed off", "Competencies in framework", "Percent signed off"]
+            "Competencies signed off", "Competencies in framework", "Percent signed off",
+            "Review panel"]
 
 
 def state_labels(report: CohortReport) -> list[str]:
@@ -40,7 +41,8 @@ def state_labels(report: CohortReport) -> list[str]:
 def matrix_row(report: CohortReport, row: CandidateRow, labels: list[str]) -> list:
     total = len(report.competencies)
     percent = round(100 * row.met / total) if total else 0
-    return [*_person(row), *(labels[index] for index in row.cells), row.met, total, percent]
+    return [*_person(row), *(labels[index] for index in row.cells), row.met, total, percent,
+            row.panel_label]
 
 
 def totals_row(report: CohortReport) -> list:
@@ -48,7 +50,7 @@ def totals_row(report: CohortReport) -> list:
     shown = len(report.rows)
     return ["Signed off (candidates)", "", "", "",
             *(f"{totals[c.code]['signed_off']} of {shown}" for c in report.competencies),
-            sum(row.met for row in report.rows), "", ""]
+            sum(row.met for row in report.rows), "", "", ""]
 
 
 def progress_csv(report: CohortReport) -> bytes:
@@ -83,7 +85,7 @@ def _formats(formats: dict[int, str]) -> dict[int, int]:
 
 def _matrix_sheet(report: CohortReport) -> xlsx.Sheet:
     sheet = xlsx.Sheet("Progress matrix", [28, 12, 22, 22, *([18] * len(report.competencies)),
-                                           12, 12, 12], freeze="B3")
+                                           12, 12, 12, 26], freeze="B3")
     areas = ["", "", "", ""]
     column = len(PERSON_COLUMNS) + 1
     for group in report.areas:
@@ -92,7 +94,7 @@ def _matrix_sheet(report: CohortReport) -> xlsx.Sheet:
             sheet.merges.append(f"{get_column_letter(column)}1:"
                                 f"{get_column_letter(column + len(group.competencies) - 1)}1")
         column += len(group.competencies)
-    sheet.append(_values([*areas, "", "", ""]), style=xlsx.HEADER)
+    sheet.append(_values([*areas, "", "", "", ""]), style=xlsx.HEADER)
     sheet.append(_values(matrix_header(report)), style=xlsx.HEADER)
     labels = state_labels(report)  # made once, not once per cell (600 × 25 is 15,000 cells)
     for row in report.rows:
@@ -103,13 +105,15 @@ def _matrix_sheet(report: CohortReport) -> xlsx.Sheet:
 
 def _candidate_sheet(report: CohortReport) -> xlsx.Sheet:
     weeks = report.late_window_weeks
-    sheet = xlsx.Sheet("Candidates", [28, 12, 22, 22, 12, 12, 12, 10, 14, 14, 14, 10, 14],
-                       freeze="B2")
+    sheet = xlsx.Sheet("Candidates", [28, 12, 22, 22, 12, 12, 12, 10, 14, 14, 14, 10, 14, 26,
+                                      14], freeze="B2")
     sheet.append(_values([*PERSON_COLUMNS, "Competencies signed off",
                           "Competencies in framework", "Percent signed off", "Shared entries",
                           "First entry", "Latest entry", f"Entries in the last {weeks} weeks",
-                          "Mostly late", "Completed on"]), style=xlsx.HEADER)
-    formats = _formats({7: "0%", 9: DATE_FORMAT, 10: DATE_FORMAT, 13: DATE_FORMAT})
+                          "Mostly late", "Completed on", "Review panel",
+                          "Panel decided on"]), style=xlsx.HEADER)
+    formats = _formats({7: "0%", 9: DATE_FORMAT, 10: DATE_FORMAT, 13: DATE_FORMAT,
+                        15: DATE_FORMAT})
     total = len(report.competencies)
     for row in report.rows:
         late = row.late
@@ -118,7 +122,8 @@ def _candidate_sheet(report: CohortReport) -> xlsx.Sheet:
             *_person(row), row.met, total, percent / 100,
             row.entries, row.arrivals[0] if row.arrivals else None, row.last_entry_at,
             late.late if late else 0, "Yes" if late and late.is_late else "No",
-            row.membership.completed_at,
+            row.membership.completed_at, row.panel_label,
+            row.panel.decided_at if row.panel else None,
         ]), formats)
     return sheet
 

@@ -82,7 +82,8 @@ def progress(cohort_id):
                            cells=progress_html.matrix_cells(report, page.rows),
                            charts=progress_html.sparklines(report, page.rows), links=links,
                            workload=workload, states=STATES, sorts=SORTS,
-                           statuses=STATUS_FILTERS, action_form=FlaskForm())
+                           statuses=STATUS_FILTERS, action_form=FlaskForm(),
+                           panels_shown=any(row.panel for row in report.all_rows))
 
 
 @bp.route("/cohorts/<int:cohort_id>/progress.csv")

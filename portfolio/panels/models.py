@@ -191,11 +191,15 @@ class PanelOutcome(db.Model):
 
     @property
     def label(self) -> str:
-        if self.extension_months:
-            return self.option_label.replace("N", str(self.extension_months)) \
-                if " N " in f" {self.option_label} " else \
-                f"{self.option_label} ({self.extension_months} months)"
-        return self.option_label
+        return outcome_words(self.option_label, self.extension_months)
+
+
+def outcome_words(option_label: str, extension_months: int | None) -> str:
+    """An outcome as people read it: "Extend by N months" with its N filled in."""
+    if extension_months:
+        return option_label.replace("N", str(extension_months)) \
+            if " N " in f" {option_label} " else f"{option_label} ({extension_months} months)"
+    return option_label
 
 
 APPEND_ONLY_TABLES = ["panel_outcomes"]

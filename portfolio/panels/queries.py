@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
+
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -9,7 +12,16 @@ from ..access import is_manager
 from ..extensions import db
 from ..programmes.models import Cohort, ProgrammeYear, YearStatus
 from ..reviews.progress import candidate_progress
-from .models import OutcomeOption, PanelMember, PanelNote, PanelStatus, ReviewPanel
+from ..showcases.models import Showcase  # noqa: F401  (mapped before the loader options below)
+from .models import (
+    OutcomeOption,
+    PanelMember,
+    PanelNote,
+    PanelOutcome,
+    PanelStatus,
+    ReviewPanel,
+    outcome_words,
+)
 
 PANEL_LOADS = (joinedload(ReviewPanel.cohort).joinedload(Cohort.year),
                joinedload(ReviewPanel.candidate), joinedload(ReviewPanel.chair),
@@ -67,3 +79,39 @@ def outcomes_for_candidate(user_id: int) -> list[ReviewPanel]:
         .where(ReviewPanel.candidate_id == user_id,
                ReviewPanel.status != PanelStatus.CANCELLED)
         .order_by(ReviewPanel.panel_on.desc(), ReviewPanel.id.desc())))
+
+
+@dataclass(frozen=True, slots=True)
+class PanelSummary:
+    """A candidate's review panel as the progress matrix and the exports show it."""
+
+    panel_on: date
+    outcome: str | None  # the option's words, as recorded; None while the panel waits
+    extension_months: int | None
+    decided_at: datetime | None
+
+    @property
+    def label(self) -> str:
+        if self.outcome is None:
+            return f"Panel on {self.panel_on.day} {self.panel_on:%b %Y}"
+        return outcome_words(self.outcome, self.extension_months)
+
+
+def cohort_panel_summaries(cohort_id: int) -> dict[int, PanelSummary]:
+    """candidate id -> their latest decided panel in the cohort, or else the one waiting
+    (one statement; cancelled panels are left out)."""
+    rows = db.session.execute(
+        select(ReviewPanel.candidate_id, ReviewPanel.panel_on, PanelOutcome.option_label,
+               PanelOutcome.extension_months, PanelOutcome.decided_at)
+        .outerjoin(PanelOutcome, PanelOutcome.panel_id == ReviewPanel.id)
+        .where(ReviewPanel.cohort_id == cohort_id,
+               ReviewPanel.status != PanelStatus.CANCELLED)
+        .order_by(ReviewPanel.candidate_id, PanelOutcome.decided_at.is_(None),
+                  PanelOutcome.decided_at.desc(), ReviewPanel.panel_on.desc(),
+                  ReviewPanel.id.desc()))
+    summaries: dict[int, PanelSummary] = {}
+    for candidate_id, panel_on, label, months, decided_at in rows:
+        if candidate_id not in summaries:  # the first row per candidate is the one to show
+            summaries[candidate_id] = PanelSummary(
+                panel_on, label, months, decided_at)
+    return summaries
