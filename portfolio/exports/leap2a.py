@@ -30,7 +30,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
-from xml.etree import ElementTree as ET  # noqa: S405  (writing only; reading uses defusedxml)
+from xml.etree import ElementTree as ET  # noqa: S405  # nosec B405  (writing only; reading uses defusedxml)
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
