@@ -14,6 +14,7 @@ from ..handlers import attempt
 from ..requests import page_arg
 from ..showcases.models import Showcase
 from ..showcases.permissions import can_read_showcase
+from ..showcases.reading import reader_file_url
 from . import (
     lead_views,  # noqa: F401  (routes)
     queries,
@@ -93,12 +94,7 @@ def _render(panel, *, showcase_form=None, note_form=None, outcome_form=None, sta
         outcome_form=outcome_form or _outcome_form(),
         shows_showcase=bool(reads and panel.showcase
                             and can_read_showcase(current_user, panel.showcase)),
-        file_url=_no_file_link), status
-
-
-def _no_file_link(item, variant):
-    """Evidence files of a submitted showcase are named, not linked, on the panel page."""
-    return None
+        file_url=reader_file_url(panel.showcase) if panel.showcase else None), status
 
 
 @bp.route("/<int:panel_id>")

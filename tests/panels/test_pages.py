@@ -56,3 +56,29 @@ def test_an_external_assessor_is_invited_and_reaches_only_their_panel(app, clien
     for path in (f"/portfolio/candidates/{s.author.id}", "/reviews/",
                  f"/reviews/cohorts/{s.cohort.id}/candidates/{s.author.id}"):
         assert client.get(path).status_code in (403, 404), path
+
+
+def test_panel_members_open_the_submitted_showcase_files_and_no_one_else_does(app, client,
+                                                                            login):
+    from portfolio.showcases import services as showcase_services
+    from tests.exports.builders import make_file_evidence
+    from tests.panels.builders import make_showcase
+
+    s = make_scenario()
+    showcase = make_showcase(s.author, s.cohort)
+    plan = make_file_evidence(s.author, "Relay plan.pdf", b"%PDF-1.4 relay plan")
+    showcase_services.add_evidence(showcase, s.author, evidence_id=plan.id,
+                                   expected_lock=None)
+    panel = make_panel(s)
+    services.submit_showcase(panel, s.author, showcase)
+    open_window(panel)
+    db.session.commit()
+    [item] = [item for item in panel.showcase.items if item.evidence_id == plan.id]
+    address = f"/showcases/{panel.showcase.id}/files/{item.id}"
+    login(s.developer)  # on the panel
+    page = client.get(f"/panels/{panel.id}").get_data(as_text=True)
+    assert address in page
+    response = client.get(address)
+    assert response.status_code == 200 and response.data == b"%PDF-1.4 relay plan"
+    login(s.peer)  # in the cohort, not on the panel
+    assert client.get(address).status_code == 404
