@@ -15,7 +15,8 @@ def test_each_app_has_its_own_registry_in_declared_order(make_app):
     assert [item.endpoint for item in one.nav_items] == [item.endpoint for item in two.nav_items]
     assert [item.label for item in one.nav_items] == [
         "My portfolio", "Shared with me", "My cohort", "Programme", "Frameworks", "Evidence",
-        "Reviews", "My progress", "Panels", "Showcases", "Reports", "Search", "Users"]
+        "Reviews", "My progress", "My credentials", "Panels", "Showcases", "Reports", "Search",
+        "Users"]
     assert [page.endpoint for page in one.landing_pages] == [
         "programmes.overview", "entries.home", "reviews.dashboard", "panels.index"]
     assert [panel.name for panel in one.entry_panels] == ["evidence", "reviews"]
