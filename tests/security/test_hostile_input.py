@@ -38,11 +38,13 @@ NOT_PAGES = {
     "GET exports.document_css", "GET exports.job_status", "GET exports.job_download",
     "GET frameworks.export_json", "GET frameworks.export_csv", "GET main.healthz",
     "GET main.readyz", "GET programmes.import_template", "GET reviews.evidence_preview",
-    "GET reviews.cohort_audit_csv",
+    "GET reviews.cohort_audit_csv", "GET credentials.did_document", "GET credentials.jwks",
+    "GET credentials.issuer", "GET credentials.achievement", "GET credentials.revocations",
 }
 # Pages (rows, as the matrix names them) whose forms have no text field: choices, buttons,
 # file pickers. The first new-entry row lists the reflection models; the form is on #2.
 NO_TEXT_FORM = {
+    "GET credentials.public_page",
     "GET admin.users", "GET admin.user_detail", "GET admin.confirm_role",
     "GET admin.confirm_deactivate", "GET auth.settings", "GET entries.home", "GET entries.shared",
     "GET entries.new_entry", "GET entries.versions", "GET entries.compare_versions",
