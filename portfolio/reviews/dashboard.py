@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..access import is_manager
 from ..auth.models import User
+from ..database import paginate_counted
 from ..entries.models import Entry, EntryVersion, PrivacyTier
 from ..entries.permissions import visible_entries_filter
 from ..extensions import db
@@ -170,7 +171,7 @@ def open_requests(user, filters: Filters, page: int, per_page: int):
             ReviewRequestCompetency.request_id == ReviewRequest.id,
             Competency.id == ReviewRequestCompetency.competency_id,
             Competency.code == filters.competency_code))
-    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+    return paginate_counted(statement, page=page, per_page=per_page)
 
 
 # --- candidate rows -------------------------------------------------------------------------
@@ -185,7 +186,7 @@ def candidate_rows(user, filters: Filters, page: int, per_page: int, today: date
                  selectinload(CohortMembership.specialisms))
         .order_by(case((CohortMembership.coach_developer_id == user.id, 0), else_=1),
                   User.display_name, CohortMembership.id))
-    pagination = db.paginate(statement, page=page, per_page=per_page, error_out=False)
+    pagination = paginate_counted(statement, page=page, per_page=per_page)
     memberships = list(pagination.items)
     pairs = [(m.user_id, m.cohort.framework_id) for m in memberships]
     progress = progress_for_frameworks(pairs)

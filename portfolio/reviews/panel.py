@@ -44,7 +44,9 @@ def build_entry_panel(entry, version, viewer) -> dict | None:
     """Context for templates/reviews/_entry_panel.html, or None for people who may not see it."""
     if not can_comment(viewer, entry):
         return None
-    latest = latest_version(entry)
+    # The page usually shows the latest version already: no second read of it.
+    shown_is_latest = version is not None and version.number == entry.latest_version_number
+    latest = version if shown_is_latest else latest_version(entry)
     read_only_reason = _read_only_reason(entry)
     sees_reviews = _sees_review_details(viewer, entry)
     signoffs = _signoff_views(entry, viewer, sees_reviews)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import Integer, String, cast, literal, null, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit.models import AuditEvent
@@ -55,19 +55,21 @@ def comment_threads(entry_id: int) -> list[Thread]:
 def entry_signoffs(entry_id: int) -> list[Signoff]:
     return list(db.session.scalars(
         select(Signoff).options(joinedload(Signoff.reviewer), joinedload(Signoff.competency),
-                                selectinload(Signoff.revocation))
+                                joinedload(Signoff.revocation))
         .where(Signoff.entry_id == entry_id)
         .order_by(Signoff.created_at.desc(), Signoff.id.desc())))
 
 
 def entry_requests(entry_id: int) -> list[ReviewRequest]:
+    """One entry's review requests with their competencies (one statement: an entry has a few
+    requests of a few competencies each)."""
     return list(db.session.scalars(
         select(ReviewRequest)
         .options(joinedload(ReviewRequest.entry_version), joinedload(ReviewRequest.assigned_to),
-                 selectinload(ReviewRequest.competencies)
+                 joinedload(ReviewRequest.competencies)
                  .joinedload(ReviewRequestCompetency.competency))
         .where(ReviewRequest.entry_id == entry_id)
-        .order_by(ReviewRequest.created_at.desc(), ReviewRequest.id.desc())))
+        .order_by(ReviewRequest.created_at.desc(), ReviewRequest.id.desc())).unique())
 
 
 def competencies_by_id(ids) -> dict[int, Competency]:
@@ -210,25 +212,31 @@ def cohort_audit_batches(cohort_id: int, batch: int = 1000):
 # --- review states of entries (the facts portfolio/reviews/status.py derives them from) -----
 
 def entry_review_states(entry_ids) -> dict[int, EntryReviewState]:
-    """Each entry's review state, for any number of entries in two statements."""
+    """Each entry's review state, for any number of entries in one statement."""
     ids = sorted({int(item) for item in entry_ids})
     if not ids:
         return {}
-    requests: dict[int, list[RequestFacts]] = {item: [] for item in ids}
-    for entry_id, request_id, status, created_at in db.session.execute(
-            select(ReviewRequest.entry_id, ReviewRequest.id, ReviewRequest.status,
-                   ReviewRequest.created_at).where(ReviewRequest.entry_id.in_(ids))):
-        requests[entry_id].append(RequestFacts(request_id, status, created_at))
-    decisions: dict[int, list[DecisionFacts]] = {item: [] for item in ids}
-    for row in db.session.execute(
-            select(Signoff.entry_id, Signoff.id, Signoff.competency_id, Signoff.decision,
-                   Signoff.created_at, SignoffRevocation.id.is_not(None))
-            .outerjoin(SignoffRevocation, SignoffRevocation.signoff_id == Signoff.id)
-            .where(Signoff.entry_id.in_(ids), Signoff.role == SignoffRole.COACH_DEVELOPER)):
-        entry_id, signoff_id, competency_id, decision, created_at, revoked = row
-        decisions[entry_id].append(DecisionFacts(competency_id, decision, bool(revoked),
-                                                 created_at, signoff_id))
-    return {item: derive_entry_state(requests[item], decisions[item]) for item in ids}
+    # Requests and developers' decisions side by side: (is decision, entry, id, status or
+    # decision, when, competency, revoked).
+    requests = select(
+        literal(False), ReviewRequest.entry_id, ReviewRequest.id,
+        cast(ReviewRequest.status, String), ReviewRequest.created_at,
+        null().cast(Integer), literal(False)).where(ReviewRequest.entry_id.in_(ids))
+    decisions = (
+        select(literal(True), Signoff.entry_id, Signoff.id, cast(Signoff.decision, String),
+               Signoff.created_at, Signoff.competency_id, SignoffRevocation.id.is_not(None))
+        .outerjoin(SignoffRevocation, SignoffRevocation.signoff_id == Signoff.id)
+        .where(Signoff.entry_id.in_(ids), Signoff.role == SignoffRole.COACH_DEVELOPER))
+    facts: dict[int, tuple[list[RequestFacts], list[DecisionFacts]]] = {
+        item: ([], []) for item in ids}
+    for is_decision, entry_id, row_id, state, created_at, competency_id, revoked in \
+            db.session.execute(union_all(requests, decisions)):
+        if is_decision:
+            facts[entry_id][1].append(DecisionFacts(competency_id, state, bool(revoked),
+                                                    created_at, row_id))
+        else:
+            facts[entry_id][0].append(RequestFacts(row_id, state, created_at))
+    return {item: derive_entry_state(*facts[item]) for item in ids}
 
 
 def peer_signoffs(entry_id: int) -> list[Signoff]:
