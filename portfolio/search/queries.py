@@ -2,9 +2,12 @@
 
 SQLite uses FTS5 (bm25 ranking, `snippet` and `highlight`); PostgreSQL uses the stored
 `tsvector` with `websearch_to_tsquery`, `ts_rank_cd` and `ts_headline`, English stemming on
-both. The visibility rule and the filters are WHERE clauses of the same statement that ranks,
-counts and cuts snippets, so only readable rows are ever looked at (see visibility.py).
-Two statements per search: the count and the page.
+both. The visibility rule and the filters are WHERE clauses of the statement that finds the
+matches, so only readable rows are ever counted, ranked or shown (see visibility.py). For everyone but leads and admins the match itself is first narrowed to the
+people whose work they may read at all (their own and their cohort mates'): on SQLite through
+the owner tokens in the index, on PostgreSQL through the owner_id index. One statement applies
+the visibility rule (the newest readable matches, up to the cap); the ranking, highlights and
+snippets then work on those rows only.
 """
 
 from __future__ import annotations
@@ -26,11 +29,14 @@ from ..text import highlighted
 from .indexing import refresh_pending_search
 from .models import DocumentKind
 from .models import SearchDocument as Doc
-from .schema import FTS_TABLE, VECTOR_COLUMN
-from .visibility import readable_documents
+from .schema import FTS_TABLE, OWNER_PREFIX, VECTOR_COLUMN
+from .visibility import reachable_owner_ids, readable_documents
 
 MAX_TERMS = 12
-COUNT_CAP = 1000  # beyond this a page says "more than 1,000": counting every match costs more
+# Beyond this a page says "more than 1,000", and ranks the newest 1,000 readable matches:
+# checking and scoring every match of a very common word costs more than the rest of the
+# search, and for a word that common the newest work is the useful part.
+COUNT_CAP = 1000
 MAX_QUERY = 200
 START, STOP = "\x02", "\x03"  # highlight markers; the index strips them from stored text
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -48,6 +54,7 @@ class Filters:
 
 @dataclass(frozen=True)
 class Result:
+    doc_id: int
     kind: str
     ref_id: int
     owner_id: int
@@ -108,14 +115,24 @@ def search(user, text: str, filters: Filters = Filters(), page: int = 1,
         return result
     refresh_pending_search()
     postgres = db.session.get_bind().dialect.name == "postgresql"
-    engine = _Postgres(terms) if postgres else _Sqlite(terms)
-    where = and_(engine.match, *_filter_clauses(filters), readable_documents(user))
-    result.total = db.session.scalar(engine.count(where)) or 0
-    result.more = result.total > COUNT_CAP
-    result.total = min(result.total, COUNT_CAP)
-    if result.total:
-        offset = (result.page - 1) * per_page
-        result.results = engine.page(where, offset, per_page)
+    # Whose work the viewer may read at all (None: leads and admins, anyone's). The engine
+    # narrows its match to them first; the visibility rule below still decides every row.
+    owners = reachable_owner_ids(user)
+    engine = _Postgres(terms, owners) if postgres else _Sqlite(terms, owners)
+    readable = and_(engine.match, *_filter_clauses(filters), readable_documents(user))
+    # The one statement that applies the visibility rule: the newest readable matches, up to
+    # one more than the cap (whether there are more is all the page says beyond it).
+    visible = list(db.session.scalars(engine.newest_readable(readable, COUNT_CAP + 1)))
+    result.more = len(visible) > COUNT_CAP
+    visible = visible[:COUNT_CAP]
+    result.total = len(visible)
+    offset = (result.page - 1) * per_page
+    if visible and offset < len(visible):
+        ranked = [row.id for row in db.session.execute(
+            engine.ranked(visible, offset, per_page))]
+        order = {doc_id: position for position, doc_id in enumerate(ranked)}
+        results = _results(engine.marked(ranked).subquery()) if ranked else []
+        result.results = sorted(results, key=lambda found: order[found.doc_id])
     return result
 
 
@@ -155,78 +172,81 @@ _ENTRY_DOC = aliased(Doc, name="entry_doc")
 
 
 class _Sqlite:
-    def __init__(self, terms: list[str]):
+    def __init__(self, terms: list[str], owners: list[int] | None):
         self.fts = table(FTS_TABLE, column("rowid"), column(FTS_TABLE))
-        # Each word quoted: FTS5 reads it as a plain term (implicit AND), never an operator.
-        self.match = self.fts.c[FTS_TABLE].op("MATCH")(" ".join(f'"{term}"' for term in terms))
+        # Each word quoted: FTS5 reads it as a plain term (implicit AND), never an operator;
+        # the words are looked for in titles and bodies, never in the owner tokens.
+        words = "{title body} : (" + " ".join(f'"{term}"' for term in terms) + ")"
+        query = words
+        if owners is not None:
+            query += " AND owner : (" + " OR ".join(
+                f'"{OWNER_PREFIX}{int(owner)}"' for owner in owners) + ")"
+        self.match = self.fts.c[FTS_TABLE].op("MATCH")(query)
+        # Highlights need the words only: the owner tokens would be sought again for each row.
+        self.words = self.fts.c[FTS_TABLE].op("MATCH")(words)
 
-    def _from(self, *columns):
-        # The FTS table leads the FROM, so the engine scans it by MATCH (its ranking and
-        # snippet functions only work in that position).
-        return select(*columns).select_from(self.fts).join(Doc, Doc.id == self.fts.c.rowid)
+    def newest_readable(self, readable, limit: int):
+        # The FTS table leads the FROM, so the engine scans its matches, newest first.
+        return (select(Doc.id).select_from(self.fts).join(Doc, Doc.id == self.fts.c.rowid)
+                .where(readable).order_by(self.fts.c.rowid.desc()).limit(limit))
 
-    def count(self, where):
-        capped = self._from(Doc.id).where(where).limit(COUNT_CAP + 1).subquery()
-        return select(func.count()).select_from(capped)
+    def ranked(self, ids: list[int], offset: int, limit: int):
+        rank = func.bm25(literal_column(FTS_TABLE), 4.0, 1.0, 0.0)  # titles weigh more
+        # `rowid + 0`: the id list filters the engine's matches as they stream past; handed to
+        # FTS5 as rowid constraints it would run the whole MATCH once per id.
+        return (select(self.fts.c.rowid.label("id"))
+                .where(self.match, (self.fts.c.rowid + 0).in_(ids))
+                .order_by(rank, self.fts.c.rowid).offset(offset).limit(limit))
 
-    def page(self, where, offset: int, limit: int) -> list[Result]:
+    def marked(self, ids: list[int]):
         fts = literal_column(FTS_TABLE)
-        rank = func.bm25(fts, 4.0, 1.0)  # title words weigh more; lower is better
-        ranked = (self._from(Doc.id, rank.label("rank")).where(where)
-                  .order_by(rank, Doc.id).offset(offset).limit(limit)).subquery()
-        # Highlights and snippets for the page's rows only (SQLite would otherwise make them
-        # for every match before sorting): the same MATCH, looked up by rowid.
-        inner = (
-            select(Doc.id, Doc.kind, Doc.ref_id, Doc.owner_id, Doc.entry_id, Doc.happened_on,
-                   ranked.c.rank,
-                   func.highlight(fts, 0, START, STOP).label("title_html"),
-                   func.snippet(fts, 1, START, STOP, "…", 24).label("snippet"))
-            .select_from(self.fts)
-            .join(ranked, ranked.c.id == self.fts.c.rowid)
-            .join(Doc, Doc.id == self.fts.c.rowid)
-            .where(self.match)).subquery()
-        return _results(inner, (inner.c.rank, inner.c.id))
+        return (select(Doc.id, Doc.kind, Doc.ref_id, Doc.owner_id, Doc.entry_id,
+                       Doc.happened_on,
+                       func.highlight(fts, 0, START, STOP).label("title_html"),
+                       func.snippet(fts, 1, START, STOP, "…", 24).label("snippet"))
+                .select_from(self.fts).join(Doc, Doc.id == self.fts.c.rowid)
+                .where(self.words, self.fts.c.rowid.in_(ids)))
 
 
 class _Postgres:
-    def __init__(self, terms: list[str]):
+    def __init__(self, terms: list[str], owners: list[int] | None):
         self.query = func.websearch_to_tsquery("english", " ".join(terms))
         self.vector = literal_column(f"search_documents.{VECTOR_COLUMN}")
         self.match = self.vector.op("@@")(self.query)
+        if owners is not None:
+            self.match = and_(self.match, Doc.owner_id.in_(owners))
 
-    def count(self, where):
-        capped = select(Doc.id).where(where).limit(COUNT_CAP + 1).subquery()
-        return select(func.count()).select_from(capped)
+    def newest_readable(self, readable, limit: int):
+        return select(Doc.id).where(readable).order_by(Doc.id.desc()).limit(limit)
 
-    def page(self, where, offset: int, limit: int) -> list[Result]:
+    def ranked(self, ids: list[int], offset: int, limit: int):
         rank = func.ts_rank_cd(self.vector, self.query)
-        ranked = (select(Doc.id, rank.label("rank")).where(where)
-                  .order_by(rank.desc(), Doc.id).offset(offset).limit(limit).subquery())
+        return (select(Doc.id).where(Doc.id.in_(ids))
+                .order_by(rank.desc(), Doc.id).offset(offset).limit(limit))
+
+    def marked(self, ids: list[int]):
         # Headlines are made for the page's rows only: ts_headline reads the whole text.
         options = (f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, "
                    "MaxFragments=2, FragmentDelimiter=\" … \"")
-        inner = (
-            select(Doc.id, Doc.kind, Doc.ref_id, Doc.owner_id, Doc.entry_id, Doc.happened_on,
-                   ranked.c.rank,
-                   func.ts_headline("english", Doc.title, self.query,
-                                    f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
-                                    ).label("title_html"),
-                   func.ts_headline("english", Doc.body, self.query, options).label("snippet"))
-            .join(ranked, ranked.c.id == Doc.id)).subquery()
-        return _results(inner, (inner.c.rank.desc(), inner.c.id))
+        return select(Doc.id, Doc.kind, Doc.ref_id, Doc.owner_id, Doc.entry_id, Doc.happened_on,
+                      func.ts_headline("english", Doc.title, self.query,
+                                       f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
+                                       ).label("title_html"),
+                      func.ts_headline("english", Doc.body, self.query, options
+                                       ).label("snippet")).where(Doc.id.in_(ids))
 
 
-def _results(inner, order) -> list[Result]:
+def _results(inner) -> list[Result]:
     owner, entry_doc = _OWNER, _ENTRY_DOC
     rows = db.session.execute(
         select(inner, owner.display_name.label("owner_name"),
                entry_doc.title.label("entry_title"))
         .join(owner, owner.id == inner.c.owner_id)
         .outerjoin(entry_doc, and_(entry_doc.kind == DocumentKind.ENTRY,
-                                   entry_doc.ref_id == inner.c.entry_id))
-        .order_by(*order)).mappings().all()
-    return [Result(kind=row["kind"], ref_id=row["ref_id"], owner_id=row["owner_id"],
-                   owner_name=row["owner_name"], entry_id=row["entry_id"],
+                                   entry_doc.ref_id == inner.c.entry_id))).mappings().all()
+    return [Result(doc_id=row["id"], kind=row["kind"], ref_id=row["ref_id"],
+                   owner_id=row["owner_id"], owner_name=row["owner_name"],
+                   entry_id=row["entry_id"],
                    entry_title=row["entry_title"] if row["kind"] == DocumentKind.COMMENT
                    else None,
                    title=marked(row["title_html"]), snippet=marked(row["snippet"]),

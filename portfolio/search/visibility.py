@@ -18,6 +18,7 @@ from ..entries.models import Entry, Goal, PhilosophyStatement, PrivacyTier
 from ..entries.permissions import visible_entries_filter
 from ..evidence.models import Evidence
 from ..evidence.permissions import visible_evidence_filter
+from ..extensions import db
 from ..programmes.access import RUNNING_YEAR_STATUSES
 from ..programmes.models import (
     Cohort,
@@ -64,6 +65,17 @@ def readable_documents(user):
     # A cheap first cut, checked before the rules: apart from managers, people read only
     # their own things and those of people they share (or shared) a cohort with.
     return and_(or_(Doc.owner_id == user.id, Doc.owner_id.in_(_cohort_mates(user.id))), rules)
+
+
+def reachable_owner_ids(user) -> list[int] | None:
+    """The people whose rows `user` could read at all, or None for managers (anyone's).
+
+    A cheap superset, never the rule itself: the search uses it to narrow the full-text match
+    before `readable_documents` decides each row."""
+    if is_manager(user):
+        return None
+    mates = set(db.session.scalars(_cohort_mates(user.id)))
+    return sorted(mates | {user.id})
 
 
 def _cohort_mates(user_id: int):
