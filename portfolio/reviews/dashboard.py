@@ -9,7 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..access import is_manager
@@ -258,44 +271,55 @@ def awaiting_counts(user, candidate_ids: list[int], today: date
 BROAD_SCOPE = 300
 
 
-def recent_activity(user, filters: Filters, limit: int = 10) -> list[Activity]:
-    """Entries shared and comments in my cohorts that I may see, newest first (three queries),
-    read as plain rows: the page shows names, titles and times, never the texts."""
+def recent_activity(user, filters: Filters, limit: int = 10,
+                    scope_size: int | None = None) -> list[Activity]:
+    """Entries shared and comments in my cohorts that I may see, newest first, read as plain
+    rows: the page shows names, titles and times, never the texts. `scope_size`, the number of
+    candidates in scope when the page has counted them already, saves reading their ids (one
+    statement then, two otherwise)."""
     if not user.is_authenticated:
         return []
-    candidates = db.session.scalars(_candidate_memberships(user, filters).with_only_columns(
-        CohortMembership.user_id)).all()
-    if not candidates:
+    in_scope = _candidate_memberships(user, filters).with_only_columns(CohortMembership.user_id)
+    if scope_size is None:
+        candidates = db.session.scalars(in_scope).all()
+        scope_size, in_scope = len(candidates), candidates
+    if not scope_size:
         return []
     # Work in a cohort outside the scope (last year's, for a candidate who is back this year)
     # is not this dashboard's, even where the viewer may read it.
-    visible = and_(visible_entries_filter(user), Entry.owner_id.in_(candidates),
+    visible = and_(visible_entries_filter(user), Entry.owner_id.in_(in_scope),
                    Entry.cohort_id.in_(_cohorts_in_scope(user, filters)),
                    Entry.privacy != PrivacyTier.PRIVATE)
-    broad = len(candidates) > BROAD_SCOPE
+    broad = scope_size > BROAD_SCOPE
     versions = _newest(EntryVersion, EntryVersion.entry_id, EntryVersion.created_at, visible,
                        limit, broad)
     comments = _newest(Comment, Comment.entry_id, Comment.created_at,
                        and_(visible, Comment.removed_at.is_(None)), limit, broad)
-    version_rows = db.session.execute(
-        select(EntryVersion.created_at, EntryVersion.number, Entry.id, Entry.title,
-               User.display_name)
+    no_number = null().cast(Integer)
+    version_rows = (
+        select(EntryVersion.created_at, EntryVersion.number, no_number, null().cast(String),
+               no_number, Entry.id, Entry.title, User.display_name)
         .join(Entry, Entry.id == EntryVersion.entry_id)
         .join(User, User.id == Entry.owner_id)
-        .where(EntryVersion.id.in_(versions))).all()
-    comment_rows = db.session.execute(
-        select(Comment.created_at, Comment.id, Comment.kind, Comment.parent_id, Entry.id,
-               Entry.title, User.display_name)
+        .where(EntryVersion.id.in_(versions)))
+    comment_rows = (
+        select(Comment.created_at, no_number, Comment.id, cast(Comment.kind, String),
+               Comment.parent_id, Entry.id, Entry.title, User.display_name)
         .join(Entry, Entry.id == Comment.entry_id)
         .outerjoin(User, User.id == Comment.author_id)
-        .where(Comment.id.in_(comments))).all()
-    items = [Activity(when, "version", name, entry_id, title or "Untitled entry",
-                      f"version {number}") for when, number, entry_id, title, name in version_rows]
-    items += [Activity(when, "comment", name, entry_id, title or "Untitled entry",
-                       "peer feedback" if kind == CommentKind.PEER_FEEDBACK else
-                       ("a reply" if parent_id else "a comment"), f"comment-{comment_id}")
-              for when, comment_id, kind, parent_id, entry_id, title, name in comment_rows]
+        .where(Comment.id.in_(comments)))
+    items = [_activity(*row) for row in db.session.execute(union_all(version_rows,
+                                                                      comment_rows))]
     return sorted(items, key=lambda item: item.when, reverse=True)[:limit]
+
+
+def _activity(when, number, comment_id, kind, parent_id, entry_id, title, name) -> Activity:
+    title = title or "Untitled entry"
+    if comment_id is None:
+        return Activity(when, "version", name, entry_id, title, f"version {number}")
+    what = "peer feedback" if kind == CommentKind.PEER_FEEDBACK else (
+        "a reply" if parent_id else "a comment")
+    return Activity(when, "comment", name, entry_id, title, what, f"comment-{comment_id}")
 
 
 def _newest(model, entry_column, created_column, visible, limit: int, broad: bool):

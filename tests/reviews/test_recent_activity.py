@@ -110,3 +110,18 @@ def test_dashboard_page_names_actor_and_links_entry(app, client, monkeypatch):
 
     assert entry_path(s.shared.id) in page
     assert "My own notes" not in page and "Last year" not in page
+
+
+@pytest.mark.parametrize("broad_scope", [0, 10_000], ids=["walk-newest", "per-candidate"])
+def test_the_page_counted_scope_gives_the_same_activity(app, monkeypatch, broad_scope):
+    s = _world()
+    lead = make_user(lead=True)
+    db.session.commit()
+    monkeypatch.setattr(board, "BROAD_SCOPE", broad_scope)
+    for user in (s.developer, s.old_developer, lead):
+        with app.test_request_context("/reviews/dashboard"):
+            login_user(user)
+            filters = board.Filters()
+            pagination, _ = board.candidate_rows(user, filters, 1, 25, s.year.starts_on)
+            counted = board.recent_activity(user, filters, scope_size=pagination.total)
+            assert counted and counted == board.recent_activity(user, filters)

@@ -63,7 +63,8 @@ def dashboard():
         current_user, context["filters"], page_arg(), current_app.config["ITEMS_PER_PAGE"],
         context["today"])
     return render_template("reviews/dashboard.html", candidates=pagination, rows=rows,
-                           activity=board.recent_activity(current_user, context["filters"]),
+                           activity=board.recent_activity(current_user, context["filters"],
+                                                          scope_size=pagination.total),
                            **context)
 
 
