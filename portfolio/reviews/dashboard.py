@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import (
     Integer,
@@ -93,6 +94,11 @@ class Activity:
     anchor: str | None = None
 
 
+class Choice(NamedTuple):
+    id: int
+    name: str
+
+
 @dataclass
 class FilterChoices:
     cohorts: list[Cohort] = field(default_factory=list)
@@ -130,24 +136,38 @@ def _candidate_memberships(user, filters: Filters):
 
 
 def filter_choices(user) -> FilterChoices:
+    """The cohorts, specialisms and competency codes the filters offer (two statements)."""
     cohort_ids = scope_cohort_ids(user)
     cohorts = list(db.session.scalars(
         select(Cohort).options(joinedload(Cohort.year)).where(Cohort.id.in_(cohort_ids))
         .order_by(Cohort.name)))
-    specialisms = list(db.session.scalars(
-        select(Specialism).where(Specialism.active.is_(True))
-        .order_by(Specialism.position, Specialism.name)))
     frameworks = select(Cohort.framework_id).where(Cohort.id.in_(cohort_ids))
+    # Specialisms and competency codes side by side: (is competency, key, title, then what
+    # each is ordered by).
+    names = ("is_competency", "key", "title", "first", "second", "tiebreak")
+    specialisms = select(*(column.label(name) for name, column in zip(names, (
+        literal(False), cast(Specialism.id, String), Specialism.name, Specialism.position,
+        literal(0), Specialism.name), strict=True))).where(Specialism.active.is_(True))
     # Framework order (area, then position); a code in several frameworks goes where it
     # comes first.
-    competencies = db.session.execute(
-        select(Competency.code, func.min(Competency.title))
+    competencies = (
+        select(*(column.label(name) for name, column in zip(names, (
+            literal(True), Competency.code, func.min(Competency.title),
+            func.min(CompetencyArea.position), func.min(Competency.position),
+            Competency.code), strict=True)))
         .join(CompetencyArea, CompetencyArea.id == Competency.area_id)
         .where(Competency.framework_id.in_(frameworks))
-        .group_by(Competency.code)
-        .order_by(func.min(CompetencyArea.position), func.min(Competency.position),
-                  Competency.code)).all()
-    return FilterChoices(cohorts, specialisms, [(code, title) for code, title in competencies])
+        .group_by(Competency.code))
+    both = union_all(specialisms, competencies).subquery()
+    choices = FilterChoices(cohorts)
+    for is_competency, value, name, *_ in db.session.execute(
+            select(both).order_by(both.c.is_competency, both.c.first, both.c.second,
+                                  both.c.tiebreak)):
+        if is_competency:
+            choices.competencies.append((value, name))
+        else:
+            choices.specialisms.append(Choice(int(value), name))
+    return choices
 
 
 # --- review requests ------------------------------------------------------------------------
