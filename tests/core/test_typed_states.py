@@ -7,6 +7,7 @@ import pytest
 from alembic import command as alembic_command
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 
 from portfolio import create_app
@@ -176,7 +177,11 @@ def test_migration_0012_adds_the_models_checks_repairs_slips_and_downgrades(
             connection.execute(text("UPDATE entries SET privacy = ' Peers', review_status = ''"))
         upgrade(revision="0012")
         with db.engine.connect() as connection:
-            assert _check_names(connection) == from_models
+            # Every check of the tables that existed then (later migrations add their own).
+            tables = set(sa_inspect(connection).get_table_names())
+            assert _check_names(connection) == {
+                name for name in from_models
+                if any(name.startswith(f"ck_{table}_") for table in tables)}
             assert connection.execute(text("SELECT privacy, review_status FROM entries")).one() \
                 == ("peers", "none")
             refuse_unknown(connection, "review_requests", "status", "open")
