@@ -426,6 +426,10 @@ def _months(option: OutcomeOption, months: int | None) -> int | None:
     return months
 
 
+COMPLETED_MEANWHILE = ("Programme completion for this candidate was being recorded at the same "
+                       "moment. The outcome was not saved: please send it again.")
+
+
 def _complete(panel: ReviewPanel, actor, outcome: PanelOutcome) -> None:
     """Programme completion is the reviews feature's record: ask it (a completion already in
     force, e.g. recorded by the button before the panel, stands as it is)."""
@@ -436,5 +440,10 @@ def _complete(panel: ReviewPanel, actor, outcome: PanelOutcome) -> None:
         raise DomainError("The candidate is no longer in this cohort.")
     try:
         record_completion(membership, actor, note=f"Review panel outcome: {outcome.label}")
-    except AlreadyRecorded:
+    except AlreadyRecorded as refused:
+        if isinstance(refused.__cause__, IntegrityError):
+            # Another request recorded completion between the check and the insert: the
+            # database refused this one, and on PostgreSQL the transaction is spent. Nothing
+            # of this outcome is kept; sent again, it finds that completion and stands by it.
+            raise ConflictError(COMPLETED_MEANWHILE) from refused
         return

@@ -173,6 +173,46 @@ def test_a_completing_outcome_records_programme_completion_through_reviews(app):
     assert s.author_membership.status == MembershipStatus.COMPLETED
 
 
+def test_a_completion_recorded_at_the_same_moment_sends_the_chair_back_not_a_500(
+        app, monkeypatch):
+    """The race the unique index settles: the database refused this request's completion row
+    (on PostgreSQL the transaction is then spent), so the outcome must not be kept either."""
+    from sqlalchemy.exc import IntegrityError
+
+    from portfolio.reviews.services import AlreadyRecorded
+
+    s = make_scenario()
+    _sign_off_everything(s)
+    panel = make_panel(s)
+    open_window(panel)
+    db.session.commit()
+
+    def raced(*args, **kwargs):
+        raise AlreadyRecorded("already") from IntegrityError("INSERT", {}, Exception("unique"))
+
+    monkeypatch.setattr(services, "record_completion", raced)
+    with pytest.raises(DomainError, match="at the same moment"):
+        services.record_outcome(panel, s.lead, option("Complete").id, "All strong.", None)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(PanelOutcome.id))) == 0
+
+
+def test_a_completion_already_in_force_stands_when_the_panel_completes(app, monkeypatch):
+    from portfolio.reviews.services import AlreadyRecorded
+
+    s = make_scenario()
+    _sign_off_everything(s)
+    panel = make_panel(s)
+    open_window(panel)
+
+    def already(*args, **kwargs):
+        raise AlreadyRecorded("Completion has already been recorded for this candidate.")
+
+    monkeypatch.setattr(services, "record_completion", already)
+    outcome = services.record_outcome(panel, s.lead, option("Complete").id, "All strong.", None)
+    assert outcome.label == "Complete"
+
+
 def test_complete_is_refused_while_competencies_are_missing(app):
     s = make_scenario()
     panel = make_panel(s)
