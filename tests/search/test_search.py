@@ -244,3 +244,10 @@ def test_a_very_common_word_is_counted_up_to_the_cap_and_said_so(app, client, wo
     sign_in(client, world.lead)
     page = client.get("/search/?q=changeover").get_data(as_text=True)
     assert "More than 2 results for “changeover”" in page
+    assert "ranked among the newest 2" in page
+    # Beyond the cap, the newest readable matches are the ones ranked and shown.
+    monkeypatch.setattr(queries, "COUNT_CAP", 1000)
+    every = sorted(result.doc_id for result in _find(app, world.lead, "changeover").results)
+    assert len(every) > 2
+    monkeypatch.setattr(queries, "COUNT_CAP", 2)
+    assert sorted(result.doc_id for result in found.results) == every[-2:]
