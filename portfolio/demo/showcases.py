@@ -1,5 +1,7 @@
-"""Demo showcase and review panel: Jordan's showcase of the season, shared with coach
-developers, and an end-of-programme panel scheduled for Jordan with that showcase submitted.
+"""Demo showcases and review panels: Jordan's showcase of the season, shared with coach
+developers, and an end-of-programme panel scheduled for Jordan with that showcase submitted;
+Megan's panel is in its review window, with her showcase and a first note from Sam, so the
+lead can read it and record an outcome.
 
 Runs after the reviews seeder. Idempotent and flush-only: it looks for Jordan's showcase by
 title and for a panel about Jordan, and skips what exists. Everything goes through the
@@ -26,7 +28,8 @@ from ..showcases import services as showcases
 from ..showcases.models import Showcase
 from .reviews import _email_paused
 
-LEAD, DEVELOPER, JORDAN = "lead@example.org", "developer@example.org", "coach1@example.org"
+LEAD, DEVELOPER, JORDAN, MEGAN = ("lead@example.org", "developer@example.org",
+                                  "coach1@example.org", "coach2@example.org")
 TITLE = "Sprint starts and relays: my season"
 INTRODUCTION = """This showcase gathers the work I am proudest of from the indoor and early
 outdoor season with our under-17 sprint group: how I changed block-start sessions after
@@ -42,10 +45,14 @@ def seed(users: dict[str, User]) -> bool:
     memberships = current_memberships(jordan.id, MemberRole.CANDIDATE)
     if not memberships:
         return False
-    with _email_paused([lead, developer, jordan]):
+    cohort = memberships[0].cohort
+    megan = users.get(MEGAN)
+    with _email_paused([user for user in (lead, developer, jordan, megan) if user]):
         showcase, created = _showcase(jordan)
         if showcase is not None:
-            created = _panel(lead, developer, jordan, memberships[0].cohort, showcase) or created
+            created = _panel(lead, developer, jordan, cohort, showcase) or created
+        if megan is not None:
+            created = _panel_in_window(lead, developer, megan, cohort) or created
     db.session.flush()
     return created
 
@@ -95,4 +102,34 @@ def _panel(lead: User, developer: User, jordan: User, cohort, showcase: Showcase
         window_closes_on=opens + timedelta(days=10), chair_id=lead.id,
         member_ids=[developer.id]))
     panels.submit_showcase(panel, jordan, showcase)
+    return True
+
+
+def _panel_in_window(lead: User, developer: User, megan: User, cohort) -> bool:
+    """Megan's panel, scheduled with her showcase submitted, then (as the demo's history) in
+    its review window since yesterday, with one note from her coach developer."""
+    if db.session.scalar(select(ReviewPanel.id).where(ReviewPanel.candidate_id == megan.id,
+                                                      ReviewPanel.cohort_id == cohort.id)):
+        return False
+    entry = db.session.scalar(
+        select(Entry).where(Entry.owner_id == megan.id, Entry.latest_version_number > 0,
+                            Entry.privacy != "private").order_by(Entry.id.desc()))
+    if entry is None:
+        return False
+    showcase = showcases.create_showcase(
+        megan, title="Endurance groups: what changed this year",
+        introduction="How I plan easy running with the endurance group, and why.")
+    showcases.add_entry_version(showcase, megan, entry_id=entry.id, expected_lock=None)
+    opens = today() + timedelta(days=2)
+    panel, = panels.schedule_panels(lead, cohort, panels.PanelPlan(
+        candidate_ids=[megan.id], panel_on=opens + timedelta(days=5), window_opens_on=opens,
+        window_closes_on=opens + timedelta(days=10), chair_id=lead.id,
+        member_ids=[developer.id]))
+    panels.submit_showcase(panel, megan, showcase)
+    # The window is date-based: the demo's history moves it to have opened yesterday.
+    panel.window_opens_on = today() - timedelta(days=1)
+    panel.panel_on = today() + timedelta(days=3)
+    db.session.flush()
+    panels.save_note(panel, developer, "Strong on planning and athlete feedback. Ask about "
+                     "how she adapts sessions for the two athletes returning from injury.", None)
     return True
