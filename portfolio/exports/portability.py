@@ -1,7 +1,8 @@
 """A candidate's own data in a machine-readable form (portfolio.json in their personal ZIP).
 
 Only ever built for the candidate themselves: it holds every entry version, including entries
-marked *Only me*, their philosophy versions and goals.
+marked *Only me*, their philosophy versions and goals, their showcases and the outcomes of
+their review panels (never the panel's notes).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from sqlalchemy.orm import selectinload
 from ..auth.models import User
 from ..entries.models import Entry, EntryVersion, Goal, PhilosophyStatement, PhilosophyVersion
 from ..extensions import db
+from ..panels.models import ReviewPanel
+from ..showcases.models import ItemKind, Showcase, ShowcaseItem
 from .document import PortfolioDocument
 
 
@@ -31,7 +34,60 @@ def personal_data(user: User, doc: PortfolioDocument) -> dict:
         "goals": _goals(user.id),
         "evidence": [_evidence(item) for item in doc.evidence],
         "signoffs": [record.as_manifest() for record in doc.signoffs],
+        "showcases": _showcases(user.id),
+        "review_panels": _review_panels(user.id),
     }
+
+
+def _showcases(owner_id: int) -> list[dict]:
+    """Their showcases as they read: headings and items in order, each pinned item named by
+    what it points at (entry and version number, evidence words as chosen, sign-off)."""
+    showcases = db.session.scalars(
+        select(Showcase).where(Showcase.owner_id == owner_id).order_by(Showcase.id)
+        .options(selectinload(Showcase.items).selectinload(ShowcaseItem.entry_version),
+                 selectinload(Showcase.items).selectinload(ShowcaseItem.signoff)))
+    return [{
+        "id": showcase.id, "title": showcase.title, "introduction": showcase.introduction,
+        "submitted_copy": showcase.is_locked, "copied_from": showcase.copied_from_id,
+        "shared_with_coach_developers": showcase.shared_with_developers,
+        "shared_with_peer_group": showcase.shared_with_peers,
+        "updated_at": _iso(showcase.updated_at),
+        "items": [_showcase_item(item) for item in showcase.items],
+    } for showcase in showcases]
+
+
+def _showcase_item(item: ShowcaseItem) -> dict:
+    data = {"kind": item.kind, "note": item.note}
+    if item.kind == ItemKind.HEADING:
+        data["heading"] = item.heading
+    elif item.kind == ItemKind.ENTRY_VERSION and item.entry_version is not None:
+        data.update(entry_id=item.entry_version.entry_id, version=item.entry_version.number,
+                    title=item.entry_version.title,
+                    content_hash=item.entry_version.content_hash)
+    elif item.kind == ItemKind.EVIDENCE:
+        data.update(evidence_id=item.evidence_id, title=item.pinned_title,
+                    description=item.pinned_description)
+    elif item.kind == ItemKind.SIGNOFF and item.signoff is not None:
+        data.update(signoff_id=item.signoff_id, competency=item.signoff.competency_code,
+                    decision=item.signoff.decision, version=item.signoff.version_number)
+    return data
+
+
+def _review_panels(candidate_id: int) -> list[dict]:
+    """Their end-of-programme review panels with outcome and reasons (never the panel's notes)."""
+    panels = db.session.scalars(
+        select(ReviewPanel).where(ReviewPanel.candidate_id == candidate_id)
+        .order_by(ReviewPanel.panel_on, ReviewPanel.id)
+        .options(selectinload(ReviewPanel.outcome)))
+    return [{
+        "panel_on": _iso(panel.panel_on), "status": panel.status,
+        "window": [_iso(panel.window_opens_on), _iso(panel.window_closes_on)],
+        "submitted_at": _iso(panel.submitted_at),
+        "outcome": None if panel.outcome is None else {
+            "outcome": panel.outcome.label, "reasons": panel.outcome.reasons,
+            "completes_programme": panel.outcome.completes_programme,
+            "decided_at": _iso(panel.outcome.decided_at)},
+    } for panel in panels]
 
 
 def _entries(owner_id: int) -> list[dict]:

@@ -12,7 +12,6 @@ from ..access import is_manager
 from ..extensions import db
 from ..programmes.models import Cohort, ProgrammeYear, YearStatus
 from ..reviews.progress import candidate_progress
-from ..showcases.models import Showcase  # noqa: F401  (mapped before the loader options below)
 from .models import (
     OutcomeOption,
     PanelMember,
@@ -23,16 +22,20 @@ from .models import (
     outcome_words,
 )
 
-PANEL_LOADS = (joinedload(ReviewPanel.cohort).joinedload(Cohort.year),
-               joinedload(ReviewPanel.candidate), joinedload(ReviewPanel.chair),
-               joinedload(ReviewPanel.outcome),
-               selectinload(ReviewPanel.members).joinedload(PanelMember.user))
+
+def panel_loads() -> tuple:
+    """What a panel page reads with the panel (made when asked: building loader options
+    configures the mappers, which must not happen while the models are still importing)."""
+    return (joinedload(ReviewPanel.cohort).joinedload(Cohort.year),
+            joinedload(ReviewPanel.candidate), joinedload(ReviewPanel.chair),
+            joinedload(ReviewPanel.outcome),
+            selectinload(ReviewPanel.members).joinedload(PanelMember.user))
 
 
 def panels_for(user, *, page: int, per_page: int):
     """The panels the person sits on or is the candidate of; every panel for leads and admins.
     Waiting panels first, soonest first; then decided and cancelled ones, latest first."""
-    query = select(ReviewPanel).options(*PANEL_LOADS)
+    query = select(ReviewPanel).options(*panel_loads())
     if not is_manager(user):
         sits = select(PanelMember.panel_id).where(PanelMember.user_id == user.id)
         query = query.where(or_(ReviewPanel.candidate_id == user.id,
@@ -52,7 +55,7 @@ def schedulable_cohorts() -> list[Cohort]:
 
 
 def panel(panel_id) -> ReviewPanel | None:
-    return db.session.get(ReviewPanel, panel_id, options=PANEL_LOADS)
+    return db.session.get(ReviewPanel, panel_id, options=panel_loads())
 
 
 def notes_of(panel: ReviewPanel) -> list[PanelNote]:

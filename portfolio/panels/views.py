@@ -37,7 +37,7 @@ from .permissions import (
 
 def panel_for(panel_id, visible=can_view_panel) -> ReviewPanel:
     return get_or_404(ReviewPanel, panel_id, visible=lambda panel: visible(current_user, panel),
-                      options=queries.PANEL_LOADS)
+                      options=queries.panel_loads())
 
 
 @bp.route("/")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 from markupsafe import Markup
 from sqlalchemy import and_, column, exists, func, literal_column, or_, select, table
@@ -166,9 +167,11 @@ def _filter_clauses(filters: Filters) -> list:
     return clauses
 
 
-# Made once (an alias proxies its columns on first use: costly when made per search).
-_OWNER = aliased(User, name="owner")
-_ENTRY_DOC = aliased(Doc, name="entry_doc")
+@cache
+def _aliases() -> tuple:
+    """(owner, entry_doc), made once (an alias proxies its columns on first use: costly when
+    made per search), on first use rather than at import (making one configures the mappers)."""
+    return aliased(User, name="owner"), aliased(Doc, name="entry_doc")
 
 
 class _Sqlite:
@@ -237,7 +240,7 @@ class _Postgres:
 
 
 def _results(inner) -> list[Result]:
-    owner, entry_doc = _OWNER, _ENTRY_DOC
+    owner, entry_doc = _aliases()
     rows = db.session.execute(
         select(inner, owner.display_name.label("owner_name"),
                entry_doc.title.label("entry_title"))

@@ -10,6 +10,8 @@ viewer may not read (its text, its existence, the number of such rows) reaches t
 
 from __future__ import annotations
 
+from functools import cache
+
 from sqlalchemy import and_, exists, false, or_, select
 from sqlalchemy.orm import aliased
 
@@ -32,12 +34,16 @@ from ..reviews.models import Comment
 from .models import DocumentKind
 from .models import SearchDocument as Doc
 
-# Made once: an alias builds a proxy of every column the first time each is used, which costs
-# milliseconds per statement when made per call (it was most of a search's time).
-_MINE = aliased(CohortMembership, name="mine")
-_THEIRS = aliased(CohortMembership, name="theirs")
-_MY_LINK = aliased(PeerGroupMember, name="my_link")
-_THEIR_LINK = aliased(PeerGroupMember, name="their_link")
+
+@cache
+def _aliases() -> tuple:
+    """(mine, theirs, my_link, their_link), made once per process: an alias proxies every
+    column the first time each is used, milliseconds per statement when made per call (it was
+    most of a search's time). Made on first use, not at import: making one configures the
+    mappers."""
+    return (aliased(CohortMembership, name="mine"), aliased(CohortMembership, name="theirs"),
+            aliased(PeerGroupMember, name="my_link"),
+            aliased(PeerGroupMember, name="their_link"))
 
 
 def readable_documents(user):
@@ -79,7 +85,7 @@ def reachable_owner_ids(user) -> list[int] | None:
 
 
 def _cohort_mates(user_id: int):
-    mine = _MINE
+    mine = _aliases()[0]
     return (select(CohortMembership.user_id).distinct()
             .join(mine, and_(mine.cohort_id == CohortMembership.cohort_id,
                              mine.user_id == user_id)))
@@ -106,7 +112,7 @@ def owned_filter(user, owner_column, privacy_column):
 
 def _current_candidates(viewer_id: int, relation: str):
     """Candidates the viewer relates to in a current cohort (running year, both active)."""
-    theirs, mine = _THEIRS, _MINE
+    mine, theirs, _, _ = _aliases()
     statement = (
         select(theirs.user_id)
         .join(mine, and_(mine.cohort_id == theirs.cohort_id, mine.user_id == viewer_id,
@@ -120,7 +126,7 @@ def _current_candidates(viewer_id: int, relation: str):
     statement = statement.where(mine.role == MemberRole.CANDIDATE)
     if relation == "cohort":
         return statement
-    their_link, my_link = _THEIR_LINK, _MY_LINK
+    _, _, my_link, their_link = _aliases()
     return (statement.join(their_link, their_link.membership_id == theirs.id)
             .join(my_link, and_(my_link.membership_id == mine.id,
                                 my_link.peer_group_id == their_link.peer_group_id)))

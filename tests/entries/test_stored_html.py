@@ -125,16 +125,20 @@ def test_preview_of_fifty_thousand_brackets_answers_quickly(world, client_for):
     response = browser.post("/portfolio/preview", data={"text": "[" * 50_000})
     elapsed = time.perf_counter() - started
     assert response.status_code == 200
-    assert elapsed < 1.0, f"preview took {elapsed:.2f} s"
+    # The fault this guards against took minutes; a whole request on a busy CI machine can
+    # take over a second, so the bound is loose enough for that and still catches it.
+    assert elapsed < 3.0, f"preview took {elapsed:.2f} s"
     assert "[[[[" in response.get_json()["html"]
 
 
 def test_stored_html_is_only_ever_applied_to_stored_html():
     # The filter marks its argument safe: only a version's `rendered` (or a section's "html",
-    # which comes from it or from render_sections) may reach it.
+    # which comes from it or from render_sections) may reach it, or a showcase's
+    # `introduction_html`, which showcases.services renders with the same sanitiser.
     uses = [(path.name, line.strip()) for path in TEMPLATES.rglob("*.html")
             for line in path.read_text(encoding="utf-8").splitlines() if "stored_html" in line]
     assert uses, "no template uses stored_html: wrong folder?"
     for name, line in uses:
         for argument in re.findall(r"{{\s*([\w.]+)\s*\|\s*stored_html", line):
-            assert argument.endswith((".rendered", "section.html")), (name, line)
+            assert argument.endswith((".rendered", "section.html", "showcase.introduction_html")
+                                     ), (name, line)

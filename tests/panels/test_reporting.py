@@ -77,3 +77,40 @@ def test_the_latest_decided_panel_wins_over_an_earlier_one(app):
     services.record_outcome(later, s.lead, option("Extend by N months").id, "More.", 3)
     db.session.commit()
     assert cohort_panel_summaries(s.cohort.id)[s.author.id].label == "Extend by 3 months"
+
+
+def test_the_candidates_own_archive_holds_showcases_and_outcomes_never_notes(app):
+    import json
+    import zipfile
+
+    from portfolio.exports import jobs
+    from portfolio.exports import services as export_services
+    from portfolio.exports.worker import run_job
+    from tests.panels.builders import make_showcase
+
+    s = make_scenario()
+    showcase = make_showcase(s.author, s.cohort, title="Relay season showcase")
+    panel = make_panel(s)
+    services.submit_showcase(panel, s.author, showcase)
+    open_window(panel)
+    services.save_note(panel, s.developer, "Private worry about the warm-up", None)
+    services.record_outcome(panel, s.lead, option("Not yet").id, "Two more sessions.", None)
+    job = export_services.request_personal_archive(s.author)
+    db.session.commit()
+    assert jobs.claim("test-worker") == job.id
+    assert run_job(job.id, "test-worker") == "done"
+    db.session.expire_all()
+    with zipfile.ZipFile(jobs.result_file(job)) as zipped:
+        [name] = [n for n in zipped.namelist() if n.endswith("/portfolio.json")]
+        text = zipped.read(name).decode()
+    data = json.loads(text)
+    titles = [item["title"] for item in data["showcases"]]
+    assert titles.count("Relay season showcase") == 2  # the showcase and its submitted copy
+    assert any(item["submitted_copy"] for item in data["showcases"])
+    entry_items = [item for showcase in data["showcases"] for item in showcase["items"]
+                   if item["kind"] == "entry_version"]
+    assert entry_items and entry_items[0]["version"] == 1
+    [reviewed] = data["review_panels"]
+    assert reviewed["outcome"]["outcome"] == "Not yet"
+    assert reviewed["outcome"]["reasons"] == "Two more sessions."
+    assert "Private worry" not in text
