@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..requests import whole_number
 from .links import DEFAULT_DAYS, MAX_DAYS, MAX_LABEL
@@ -19,6 +19,13 @@ class LockedForm(FlaskForm):
     """A change to a showcase: carries the version of the page it was made on."""
 
     lock_version = HiddenField()
+
+    def validate_lock_version(self, field) -> None:
+        # Every page that changes a showcase sends the version it was drawn from; without a
+        # whole number there the change could not be checked against another tab's, so it is
+        # refused rather than applied unchecked.
+        if whole_number(field.data) is None:
+            raise ValidationError("This page is out of date. Open the showcase again.")
 
     def expected_lock(self) -> int | None:
         return whole_number(self.lock_version.data)

@@ -40,11 +40,16 @@ NOT_PAGES = {
     "GET main.readyz", "GET programmes.import_template", "GET reviews.evidence_preview",
     "GET reviews.cohort_audit_csv", "GET credentials.did_document", "GET credentials.jwks",
     "GET credentials.issuer", "GET credentials.achievement", "GET credentials.revocations",
+    "GET showcases.export", "GET showcases.item_file", "GET showcase_links.item_file",
+    "GET showcase_links.export",
 }
 # Pages (rows, as the matrix names them) whose forms have no text field: choices, buttons,
 # file pickers. The first new-entry row lists the reflection models; the form is on #2.
 NO_TEXT_FORM = {
     "GET credentials.public_page",
+    "GET panels.index", "GET panels.show", "GET panels.cohorts", "GET showcases.index",
+    "GET showcases.show", "GET showcases.delete", "GET showcases.link_log",
+    "GET showcase_links.page",
     "GET admin.users", "GET admin.user_detail", "GET admin.confirm_role",
     "GET admin.confirm_deactivate", "GET auth.settings", "GET entries.home", "GET entries.shared",
     "GET entries.new_entry", "GET entries.versions", "GET entries.compare_versions",

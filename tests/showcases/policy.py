@@ -70,7 +70,10 @@ def _item(suffix):
 
 
 def _lock(extra=None):
-    return lambda w: {"lock_version": w.showcase.lock_version} | (extra(w) if extra else {})
+    # A fuzzed delete may have removed the showcase already: later requests then send no
+    # version (and get the showcase's 404).
+    return lambda w: {"lock_version": w.showcase.lock_version if w.showcase else ""} | (
+        extra(w) if extra and w.showcase else {})
 
 
 BUILD_ANCHORED = re.compile(r"/showcases/[0-9]+/build")
