@@ -119,3 +119,21 @@ def test_the_nav_shows_showcases_to_candidates(app, client, login):
     login(s.author)
     assert re.search(r'href="/showcases/"[^>]*>Showcases<', client.get("/showcases/").get_data(
         as_text=True))
+
+
+def test_a_change_without_a_readable_version_is_refused_not_applied(app, client, login):
+    s = make_scenario()
+    db.session.commit()
+    login(s.author)
+    client.post("/showcases/new", data={"title": "For the club"})
+    showcase = db.session.scalar(select(Showcase))
+    ident, lock = showcase.id, showcase.lock_version
+    for garbled in ("", "abc", "²", "-1.5"):
+        response = client.post(f"/showcases/{ident}/delete", data={"lock_version": garbled})
+        assert response.status_code == 400, garbled
+    db.session.expire_all()
+    assert db.session.get(Showcase, ident) is not None
+    response = client.post(f"/showcases/{ident}/delete", data={"lock_version": lock})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Showcase, ident) is None
