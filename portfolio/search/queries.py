@@ -132,7 +132,7 @@ def search(user, text: str, filters: Filters = Filters(), page: int = 1,
         ranked = [row.id for row in db.session.execute(
             engine.ranked(visible, offset, per_page))]
         order = {doc_id: position for position, doc_id in enumerate(ranked)}
-        results = _results(engine.marked(ranked).subquery()) if ranked else []
+        results = _results(engine.marked(ranked)) if ranked else []
         result.results = sorted(results, key=lambda found: order[found.doc_id])
     return result
 
@@ -239,14 +239,16 @@ class _Postgres:
                                        ).label("snippet")).where(Doc.id.in_(ids))
 
 
-def _results(inner) -> list[Result]:
+def _results(marked_rows) -> list[Result]:
+    """The page's rows with their owner's name and, for a comment, its entry's title: joined
+    onto the engine's own statement (a subquery around it would copy every column first)."""
     owner, entry_doc = _aliases()
     rows = db.session.execute(
-        select(inner, owner.display_name.label("owner_name"),
-               entry_doc.title.label("entry_title"))
-        .join(owner, owner.id == inner.c.owner_id)
+        marked_rows.add_columns(owner.display_name.label("owner_name"),
+                                entry_doc.title.label("entry_title"))
+        .join(owner, owner.id == Doc.owner_id)
         .outerjoin(entry_doc, and_(entry_doc.kind == DocumentKind.ENTRY,
-                                   entry_doc.ref_id == inner.c.entry_id))).mappings().all()
+                                   entry_doc.ref_id == Doc.entry_id))).mappings().all()
     return [Result(doc_id=row["id"], kind=row["kind"], ref_id=row["ref_id"],
                    owner_id=row["owner_id"], owner_name=row["owner_name"],
                    entry_id=row["entry_id"],
