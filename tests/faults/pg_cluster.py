@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-CLUSTER = "portfolio_faults"
 PORT = int(os.environ.get("PORTFOLIO_FAULTS_PG_PORT", "5499"))
+# One cluster per port: CI runs the SQLite and PostgreSQL passes at once, each with its own
+# port, so one pass stopping its cluster never pulls the database from under the other.
+CLUSTER = "portfolio_faults" if PORT == 5499 else f"portfolio_faults_{PORT}"
 ROLE = DATABASE = "portfolio_faults"
 PASSWORD = "portfolio_faults"  # noqa: S105 # nosec B105 - a local test cluster
 
