@@ -13,7 +13,7 @@ from ...errors import DomainError
 from ...extensions import db
 from ...programmes.access import assert_cohort_writable
 from ...programmes.membership import MembershipChanges, current_developers, update_membership
-from ...programmes.models import MembershipStatus
+from ...programmes.models import CohortMembership, MembershipStatus
 from ..models import ProgrammeCompletion, ProgrammeCompletionRevocation
 from ..progress import candidate_progress
 from .common import clean_text
@@ -35,6 +35,7 @@ def record_completion(membership, actor, note: str = "") -> ProgrammeCompletion:
     """Record that the candidate has met every competency and completed the programme."""
     if not is_manager(actor):
         raise DomainError("Only a programme lead or admin can record programme completion.")
+    _lock_current(membership)
     if not membership.is_candidate:
         raise DomainError("Only candidates complete the programme.")
     if membership.status == MembershipStatus.WITHDRAWN:
@@ -71,6 +72,7 @@ def revoke_completion(completion: ProgrammeCompletion, actor,
     if completion.revocation is not None:
         raise AlreadyRecorded(ALREADY_REVOKED)
     membership = completion.membership
+    _lock_current(membership)
     assert_cohort_writable(membership.cohort)
     reason = clean_text(reason, MAX_REASON + 1)
     if not reason:
@@ -93,6 +95,18 @@ def revoke_completion(completion: ProgrammeCompletion, actor,
            completion=completion.number, revocation_id=revocation.id)
     completion_revoked.send(completion, actor=actor, revocation=revocation)
     return revocation
+
+
+def _lock_current(membership) -> None:
+    """Read the membership again, locked until the commit (PostgreSQL): a completion recorded
+    and one revoked at the same moment then take turns, and each sees the status the other
+    left. Without it, a request that loaded the membership before another changed its status
+    would decide on the old status (found by two leads recording and revoking at once: the
+    candidate was left "active" with a completion standing)."""
+    db.session.execute(
+        select(CohortMembership).where(CohortMembership.id == membership.id)
+        .with_for_update(of=CohortMembership)
+        .execution_options(populate_existing=True)).scalar_one()
 
 
 def current_completion_id(membership_id: int) -> int | None:
