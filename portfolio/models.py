@@ -55,6 +55,7 @@ from .showcases.models import (  # noqa: F401
     ShowcaseLink,
     ShowcaseLinkView,
 )
+from .webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: F401
 
 # Tables whose rows the database itself refuses to UPDATE or DELETE.
 APPEND_ONLY_TABLES = [*_AUDIT_APPEND_ONLY, *_REVIEW_APPEND_ONLY, *_PANEL_APPEND_ONLY]

@@ -17,6 +17,7 @@ from ..audit.services import record
 from ..auth.models import User
 from ..extensions import db
 from ..mail.worker import run_mail_worker, start_mail_thread
+from ..webhooks.worker import run_webhook_worker, start_webhook_thread
 from ..wording import plural
 from . import jobs, pdf_cache
 from .builders import RUNNERS
@@ -131,6 +132,7 @@ def start_background_worker(app: Flask, poll_seconds: float = 2.0,
     """
     stop = stop or threading.Event()
     start_mail_thread(app, stop=stop, poll_seconds=poll_seconds)
+    start_webhook_thread(app, stop=stop, poll_seconds=poll_seconds)
     thread = threading.Thread(target=run_worker, args=(app,),
                               kwargs={"poll_seconds": poll_seconds, "stop": stop},
                               name="export-worker", daemon=True)
@@ -152,9 +154,11 @@ def worker_command(once: bool, poll_seconds: float) -> None:
         sent = run_mail_worker(app, stop=stop, once=True)
         ran = run_worker(app, once=True, poll_seconds=poll_seconds)
         sent += run_mail_worker(app, stop=stop, once=True)  # mail the jobs just queued
+        run_webhook_worker(app, stop=stop, once=True)
         click.echo(f"Worker finished: {plural(ran, 'job')} run, {plural(sent, 'email')} sent.")
         return
     mail = start_mail_thread(app, stop=stop, poll_seconds=poll_seconds)
+    hooks = start_webhook_thread(app, stop=stop, poll_seconds=poll_seconds)
     try:
         ran = run_worker(app, poll_seconds=poll_seconds, stop=stop)
     except KeyboardInterrupt:
@@ -163,4 +167,5 @@ def worker_command(once: bool, poll_seconds: float) -> None:
     finally:
         stop.set()
         mail.join(timeout=30)
+        hooks.join(timeout=30)
     click.echo(f"Worker finished: {plural(ran, 'job')} run.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from blinker import Namespace
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
@@ -35,6 +36,10 @@ ROLE_LABELS = {MemberRole.CANDIDATE: "Candidate", MemberRole.COACH_DEVELOPER: "C
 STATUS_LABELS = {MembershipStatus.INVITED: "Invited", MembershipStatus.ACTIVE: "Active",
                  MembershipStatus.DEFERRED: "Deferred", MembershipStatus.WITHDRAWN: "Withdrawn",
                  MembershipStatus.COMPLETED: "Completed"}
+# Sent after the flush, inside the transaction of the change, when a membership is added or
+# may have changed role or status: receivers get the membership, `actor`, `previous_role` and
+# `previous_status` (None for a new membership).
+membership_changed = Namespace().signal("portfolio.programmes.membership-changed")
 
 
 def clean_email(raw: str, field_name: str = "email") -> str:
@@ -124,6 +129,7 @@ def place_member(actor, cohort: Cohort, user: User, role: str, specialisms, deve
         _tell_existing_account(user, cohort, role, actor)
     record("membership.added", actor=actor, target=membership, cohort_id=cohort.id,
            user_id=user.id, role=role, status=status, source=source)
+    membership_changed.send(membership, actor=actor, previous_role=None, previous_status=None)
     return membership
 
 
@@ -203,6 +209,9 @@ def activate_invited_memberships(user: User) -> list[CohortMembership]:
                status=MembershipStatus.ACTIVE,
                reason="invitation accepted")
     db.session.flush()
+    for membership in activated:
+        membership_changed.send(membership, actor=user, previous_role=membership.role,
+                                previous_status=MembershipStatus.INVITED)
     return activated
 
 
@@ -224,6 +233,7 @@ def update_membership(actor, membership: CohortMembership, changes: MembershipCh
         raise DomainError("Choose candidate or coach developer.", field="role")
     if changes.status not in MEMBER_STATUSES:
         raise DomainError("Choose a status from the list.", field="status")
+    previous_role, previous_status = membership.role, membership.status
     if changes.role != membership.role:
         _change_role(actor, membership, changes.role)
     if changes.status != membership.status:
@@ -231,6 +241,8 @@ def update_membership(actor, membership: CohortMembership, changes: MembershipCh
     if membership.is_candidate:
         _change_candidate_details(actor, membership, changes)
     db.session.flush()
+    membership_changed.send(membership, actor=actor, previous_role=previous_role,
+                            previous_status=previous_status)
 
 
 def change_status(actor, membership: CohortMembership, status: str) -> None:
@@ -239,8 +251,11 @@ def change_status(actor, membership: CohortMembership, status: str) -> None:
     if status not in MEMBER_STATUSES:
         raise DomainError("Choose a status from the list.", field="status")
     if status != membership.status:
+        previous_status = membership.status
         _change_status(actor, membership, status)
         db.session.flush()
+        membership_changed.send(membership, actor=actor, previous_role=membership.role,
+                                previous_status=previous_status)
 
 
 def _change_role(actor, membership: CohortMembership, role: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from blinker import Namespace
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -52,6 +53,9 @@ from .common import (
 
 MAX_FEEDBACK = 10_000
 ALREADY_SENT = "This entry has already been sent for review."
+# Sent for each sign-off after its flush, inside the transaction that records it (a coach
+# developer's decision or a peer's): receivers get the sign-off, `actor` and `cohort_id`.
+signoff_recorded = Namespace().signal("portfolio.reviews.signoff-recorded")
 
 
 class AlreadyRecorded(DomainError):
@@ -285,6 +289,7 @@ def _audit_decisions(review_request, actor, signoffs: list[Signoff]) -> None:
                competency=signoff.competency_code, decision=signoff.decision,
                entry_id=signoff.entry_id, version=signoff.version_number,
                content_hash=signoff.content_hash, request_id=review_request.id)
+        signoff_recorded.send(signoff, actor=actor, cohort_id=review_request.cohort_id)
     action = "review.returned" if review_request.status == RequestStatus.RETURNED \
         else "review.completed"
     record(action, actor=actor, target=review_request, cohort_id=review_request.cohort_id,

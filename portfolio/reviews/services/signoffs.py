@@ -24,7 +24,7 @@ from .common import (
     latest_version,
     update_entry_review_status,
 )
-from .requests import AlreadyRecorded
+from .requests import AlreadyRecorded, signoff_recorded
 
 MAX_NOTE = 500
 MAX_REASON = 1_000
@@ -68,6 +68,7 @@ def peer_signoff(entry, actor, competency_id: int | None, note: str, *,
     record("signoff.peer", actor=actor, target=signoff, cohort_id=entry.cohort_id,
            candidate_id=entry.owner_id, competency=competency.code, entry_id=entry.id,
            version=version.number, content_hash=version.content_hash)
+    signoff_recorded.send(signoff, actor=actor, cohort_id=entry.cohort_id)
     notify(entry.owner, "peer_signoff",
            f"{actor.display_name} signed off {competency.code} {competency.title} on your entry "
            f"“{entry.display_title}”.", entry_path(entry.id, anchor="signoffs"), entry=entry)
