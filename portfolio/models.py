@@ -47,6 +47,7 @@ from .reviews.models import (  # noqa: F401
     Signoff,
     SignoffRevocation,
 )
+from .quicksign.models import QuickSignCode  # noqa: F401
 from .reviews.progress_table import CompetencyProgressRow  # noqa: F401
 from .search.models import SearchDocument  # noqa: F401
 from .showcases.models import (  # noqa: F401

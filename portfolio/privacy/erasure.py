@@ -47,6 +47,7 @@ from ..mail.models import OutboxMessage, OutboxStatus
 from ..notifications.models import Notification
 from ..panels.models import PanelNote, ReviewPanel
 from ..programmes.models import CohortMembership, MemberImport, MembershipStatus, PeerGroupMember
+from ..quicksign.privacy import erase_codes
 from ..reviews.models import OPEN_STATUSES, Comment, RequestStatus, ReviewRequest, Signoff
 from ..reviews.progress_table import mark_progress_stale
 from ..search.indexing import reindex_person
@@ -161,6 +162,7 @@ def _delete_account_traces(user: User) -> dict[str, int]:
             (PanelNote.author_id == user.id) | PanelNote.panel_id.in_(
                 select(ReviewPanel.id).where(ReviewPanel.candidate_id == user.id)))),
         "account_links": _delete(delete(AccountToken).where(AccountToken.user_id == user.id)),
+        "quick_sign_codes": erase_codes(user.id),
         "kept_drafts": _delete(delete(DraftRescue).where(DraftRescue.user_id == user.id)),
         "entries_read": _delete(delete(EntryRead).where(EntryRead.user_id == user.id)),
         "jobs": _delete(delete(Job).where(Job.requested_by_id == user.id)),

@@ -84,6 +84,9 @@ PERSONAL_DATA_TABLES: dict[str, Handling] = {
                             "a member's working notes, not the record (the outcome's reasons "
                             "are): in the writer's download, never the candidate's; erased "
                             "with the writer or with the candidate they are about"),
+    "quick_sign_codes": Handling("quick_sign_codes", DELETE,
+                                 "in-person sign-off codes they showed or used (never the "
+                                 "code's hash); the decisions made with them are sign-offs"),
     "jobs": Handling("jobs", DELETE, "with their result files"),
     "outbox_messages": Handling("outbox_messages", DELETE, "matched by email address"),
     "audit_events": Handling("audit_events", KEEP,

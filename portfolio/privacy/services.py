@@ -33,6 +33,7 @@ from ..mail.models import OutboxMessage
 from ..notifications.models import Notification
 from ..panels.models import PanelMember, PanelNote, PanelOutcome, ReviewPanel
 from ..programmes.models import CohortMembership, MemberImport, PeerGroupMember
+from ..quicksign.privacy import personal_codes
 from ..reviews.models import (
     Comment,
     ProgrammeCompletion,
@@ -88,6 +89,7 @@ def personal_data(user: User) -> dict:
         "showcases": _showcases(user.id),
         # Only the notes they wrote: notes about them are the panel's, never the candidate's.
         "panel_notes_written": _rows(select(PanelNote).where(PanelNote.author_id == user.id)),
+        "quick_sign_codes": personal_codes(user.id, _rows),
         "notifications": _rows(select(Notification).where(Notification.user_id == user.id)),
         "jobs": _rows(select(Job).where(Job.requested_by_id == user.id),
                       exclude={"result_path", "worker_id"}),

@@ -101,6 +101,9 @@ def world_with_everything():
     s.evidence = store(author, "plan.pdf", title="Session plan")
     db.session.add(EntryEvidence(entry_id=s.plain_entry.id, evidence_id=s.evidence.id))
     s.author_membership.specialisms.append(db.session.scalars(select(Specialism)).first())
+    from tests.quicksign.builders import code_for_privacy
+
+    code_for_privacy(s)
     _showcase(s)
     db.session.commit()
     return s
