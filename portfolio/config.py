@@ -75,6 +75,16 @@ class Defaults:
     CREDENTIAL_ISSUER_NAME = "Athletics Federation Coach Development"
     CREDENTIAL_KEY_FILE: str | None = None
 
+    # Single sign-on (README, "Single sign-on"): an OpenID Connect provider's issuer URL turns it
+    # on; the client is registered at the provider with BASE_URL + /sso/callback.
+    SSO_ISSUER: str | None = None
+    SSO_CLIENT_ID: str | None = None
+    SSO_CLIENT_SECRET: str | None = None
+    SSO_PROVIDER_NAME = "your organisation"  # the button reads "Sign in with <this>"
+    SSO_PROVISION = False  # create an account (in no cohort) for a verified address nobody uses
+    SSO_CLOCK_SKEW_SECONDS = 60  # leeway on the ID token's exp and iat
+    PASSWORD_SIGN_IN = True  # False: people sign in only through the provider
+
     DISPLAY_TIMEZONE = "Europe/London"
     ITEMS_PER_PAGE = 25
     EXPORT_RETENTION_DAYS = 7

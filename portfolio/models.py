@@ -56,6 +56,7 @@ from .showcases.models import (  # noqa: F401
     ShowcaseLink,
     ShowcaseLinkView,
 )
+from .sso.models import SsoIdentity  # noqa: F401
 from .webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: F401
 
 # Tables whose rows the database itself refuses to UPDATE or DELETE.

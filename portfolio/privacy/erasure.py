@@ -52,6 +52,7 @@ from ..reviews.models import OPEN_STATUSES, Comment, RequestStatus, ReviewReques
 from ..reviews.progress_table import mark_progress_stale
 from ..search.indexing import reindex_person
 from ..showcases.models import Showcase
+from ..sso.privacy import erase_identities
 
 ERASED_DOMAIN = "invalid"  # RFC 2606: can never be a real address
 
@@ -162,6 +163,7 @@ def _delete_account_traces(user: User) -> dict[str, int]:
             (PanelNote.author_id == user.id) | PanelNote.panel_id.in_(
                 select(ReviewPanel.id).where(ReviewPanel.candidate_id == user.id)))),
         "account_links": _delete(delete(AccountToken).where(AccountToken.user_id == user.id)),
+        "sso_identities": erase_identities(user.id),
         "quick_sign_codes": erase_codes(user.id),
         "kept_drafts": _delete(delete(DraftRescue).where(DraftRescue.user_id == user.id)),
         "entries_read": _delete(delete(EntryRead).where(EntryRead.user_id == user.id)),

@@ -87,6 +87,9 @@ PERSONAL_DATA_TABLES: dict[str, Handling] = {
     "quick_sign_codes": Handling("quick_sign_codes", DELETE,
                                  "in-person sign-off codes they showed or used (never the "
                                  "code's hash); the decisions made with them are sign-offs"),
+    "sso_identities": Handling("sso_identities", DELETE,
+                               "the provider accounts linked to theirs; an erased account "
+                               "can no longer be signed in to through the provider"),
     "jobs": Handling("jobs", DELETE, "with their result files"),
     "outbox_messages": Handling("outbox_messages", DELETE, "matched by email address"),
     "audit_events": Handling("audit_events", KEEP,

@@ -44,6 +44,7 @@ from ..reviews.models import (
     SignoffRevocation,
 )
 from ..showcases.models import Showcase, ShowcaseItem, ShowcaseLink, ShowcaseLinkView
+from ..sso.privacy import personal_identities
 
 FORMAT = "advanced-coach-portfolio/personal-data"
 
@@ -90,6 +91,7 @@ def personal_data(user: User) -> dict:
         # Only the notes they wrote: notes about them are the panel's, never the candidate's.
         "panel_notes_written": _rows(select(PanelNote).where(PanelNote.author_id == user.id)),
         "quick_sign_codes": personal_codes(user.id, _rows),
+        "sso_identities": personal_identities(user.id, _rows),
         "notifications": _rows(select(Notification).where(Notification.user_id == user.id)),
         "jobs": _rows(select(Job).where(Job.requested_by_id == user.id),
                       exclude={"result_path", "worker_id"}),

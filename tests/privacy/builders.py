@@ -105,8 +105,17 @@ def world_with_everything():
 
     code_for_privacy(s)
     _showcase(s)
+    _sso_identity(s)
     db.session.commit()
     return s
+
+
+def _sso_identity(s):
+    """The author's account at the federation's sign-in provider."""
+    from portfolio.sso.models import SsoIdentity
+
+    db.session.add(SsoIdentity(user=s.author, issuer="https://id.federation.example",
+                               subject="author-0001", email_at_link=s.author.email))
 
 
 def _showcase(s):
