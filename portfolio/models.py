@@ -19,6 +19,11 @@ from .exports.models import Job  # noqa: F401
 from .frameworks.models import Competency, CompetencyArea, Framework  # noqa: F401
 from .mail.models import OutboxMessage  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
+from .observations.models import (  # noqa: F401
+    Observation,
+    ObservationReflection,
+    ObservationTemplate,
+)
 from .panels.models import APPEND_ONLY_TABLES as _PANEL_APPEND_ONLY
 from .panels.models import (  # noqa: F401
     OutcomeOption,

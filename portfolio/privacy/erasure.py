@@ -45,6 +45,7 @@ from ..exports.models import Job
 from ..extensions import db
 from ..mail.models import OutboxMessage, OutboxStatus
 from ..notifications.models import Notification
+from ..observations.privacy import erase_observations
 from ..panels.models import PanelNote, ReviewPanel
 from ..programmes.models import CohortMembership, MemberImport, MembershipStatus, PeerGroupMember
 from ..quicksign.privacy import erase_codes
@@ -104,6 +105,7 @@ def _delete_owned_content(user: User) -> dict[str, int]:
         # a panel keeps its record without the submitted copy (SET NULL).
         "showcases": _delete(delete(Showcase).where(Showcase.owner_id == user.id)),
         "evidence": _delete(delete(Evidence).where(Evidence.owner_id == user.id)),
+        "observations": erase_observations(user.id),
         "entries": _delete(delete(Entry).where(Entry.owner_id == user.id,
                                                Entry.id.not_in(kept))),
         "entries_kept": len(kept),

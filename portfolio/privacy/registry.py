@@ -90,6 +90,15 @@ PERSONAL_DATA_TABLES: dict[str, Handling] = {
     "sso_identities": Handling("sso_identities", DELETE,
                                "the provider accounts linked to theirs; an erased account "
                                "can no longer be signed in to through the provider"),
+    "observations": Handling("observations", DELETE,
+                             "observations of their sessions go; those they recorded of "
+                             "others stay with that candidate, naming the pseudonymised id"),
+    "observation_competencies": Handling("observations", DELETE, "with their observation"),
+    "observation_reflections": Handling("observations", DELETE,
+                                        "with the observation or the entry"),
+    "observation_templates": Handling("observations", KEEP,
+                                      "programme reference material; names only the "
+                                      "pseudonymised id of the lead who wrote it"),
     "jobs": Handling("jobs", DELETE, "with their result files"),
     "outbox_messages": Handling("outbox_messages", DELETE, "matched by email address"),
     "audit_events": Handling("audit_events", KEEP,

@@ -31,6 +31,7 @@ from ..exports.models import Job
 from ..extensions import db
 from ..mail.models import OutboxMessage
 from ..notifications.models import Notification
+from ..observations.privacy import personal_observations
 from ..panels.models import PanelMember, PanelNote, PanelOutcome, ReviewPanel
 from ..programmes.models import CohortMembership, MemberImport, PeerGroupMember
 from ..quicksign.privacy import personal_codes
@@ -92,6 +93,7 @@ def personal_data(user: User) -> dict:
         "panel_notes_written": _rows(select(PanelNote).where(PanelNote.author_id == user.id)),
         "quick_sign_codes": personal_codes(user.id, _rows),
         "sso_identities": personal_identities(user.id, _rows),
+        "observations": personal_observations(user.id, _rows),
         "notifications": _rows(select(Notification).where(Notification.user_id == user.id)),
         "jobs": _rows(select(Job).where(Job.requested_by_id == user.id),
                       exclude={"result_path", "worker_id"}),

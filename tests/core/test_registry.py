@@ -15,12 +15,13 @@ def test_each_app_has_its_own_registry_in_declared_order(make_app):
     assert [item.endpoint for item in one.nav_items] == [item.endpoint for item in two.nav_items]
     assert [item.label for item in one.nav_items] == [
         "My portfolio", "Shared with me", "My cohort", "Programme", "Frameworks", "Evidence",
-        "Reviews", "My progress", "My credentials", "Panels", "Showcases", "Reports", "Search",
+        "Reviews", "Observations", "My progress", "My credentials", "Panels", "Showcases", "Reports", "Search",
         "Users"]
     assert [page.endpoint for page in one.landing_pages] == [
         "programmes.overview", "entries.home", "reviews.dashboard", "panels.index"]
     assert [panel.name for panel in one.entry_panels] == ["evidence", "reviews"]
-    assert len(one.reference_seeders) == 2  # pathways and specialisms; panel outcomes
+    # pathways and specialisms; panel outcomes; default observation templates
+    assert len(one.reference_seeders) == 3
 
 
 def test_registering_the_same_thing_twice_is_a_mistake():

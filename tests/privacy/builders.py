@@ -105,6 +105,7 @@ def world_with_everything():
 
     code_for_privacy(s)
     _showcase(s)
+    _observation(s)
     _sso_identity(s)
     db.session.commit()
     return s
@@ -116,6 +117,17 @@ def _sso_identity(s):
 
     db.session.add(SsoIdentity(user=s.author, issuer="https://id.federation.example",
                                subject="author-0001", email_at_link=s.author.email))
+
+
+def _observation(s):
+    """The developer's observation of the author's session, linked to a competency, and the
+    reflection the author started from it."""
+    from portfolio.observations.services import reflect_on
+    from tests.factories import competency
+    from tests.observations.builders import make_observation
+
+    s.observation = make_observation(s, competency_ids=[competency(s.framework, "VP1").id])
+    reflect_on(s.author, s.observation)
 
 
 def _showcase(s):
