@@ -34,6 +34,7 @@ FEATURES = [
     "portfolio.sso",
     "portfolio.quicksign",
     "portfolio.webhooks",
+    "portfolio.feedback",
 ]
 
 

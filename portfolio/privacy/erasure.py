@@ -43,6 +43,7 @@ from ..errors import DomainError
 from ..evidence.models import Evidence
 from ..exports.models import Job
 from ..extensions import db
+from ..feedback.services import erase_for as erase_feedback_for
 from ..mail.models import OutboxMessage, OutboxStatus
 from ..notifications.models import Notification
 from ..observations.privacy import erase_observations
@@ -110,6 +111,7 @@ def _delete_owned_content(user: User) -> dict[str, int]:
                                                Entry.id.not_in(kept))),
         "entries_kept": len(kept),
         "goals": _delete(delete(Goal).where(Goal.owner_id == user.id)),
+        "external_feedback": erase_feedback_for(user.id),
         "philosophy": _delete(delete(PhilosophyStatement)
                               .where(PhilosophyStatement.owner_id == user.id)),
         "comments_redacted": db.session.execute(

@@ -74,6 +74,10 @@ PERSONAL_DATA_TABLES: dict[str, Handling] = {
     "showcase_links": Handling("showcases", DELETE, "secret links go with the showcase"),
     "showcase_link_views": Handling("showcases", DELETE,
                                     "who opened their links: shown to the owner, erased with it"),
+    "feedback_requests": Handling("external_feedback", DELETE,
+                                  "requests they sent for external feedback (never the token's "
+                                  "hash in the download), with the feedback given"),
+    "external_feedback": Handling("external_feedback", DELETE, "with its request"),
     "review_panels": Handling("review_panels", KEEP,
                               "the end-of-programme assessment: a qualification record"),
     "panel_members": Handling("review_panels", KEEP,

@@ -29,6 +29,7 @@ from ..entries.models import (
 from ..evidence.models import Evidence
 from ..exports.models import Job
 from ..extensions import db
+from ..feedback.queries import personal_data_of as feedback_personal_data
 from ..mail.models import OutboxMessage
 from ..notifications.models import Notification
 from ..observations.privacy import personal_observations
@@ -87,6 +88,7 @@ def personal_data(user: User) -> dict:
                 CohortMembership.user_id == user.id,
                 ProgrammeCompletionRevocation.revoked_by_id == user.id))),
         "credentials": _rows(select(Credential).where(Credential.user_id == user.id)),
+        "external_feedback": feedback_personal_data(user.id),
         "review_panels": _review_panels(user.id),
         "showcases": _showcases(user.id),
         # Only the notes they wrote: notes about them are the panel's, never the candidate's.

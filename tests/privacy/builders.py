@@ -105,6 +105,7 @@ def world_with_everything():
 
     code_for_privacy(s)
     _showcase(s)
+    _external_feedback(s)
     _observation(s)
     _sso_identity(s)
     db.session.commit()
@@ -191,3 +192,10 @@ def _panels(s):
     peer_panel.members.append(PanelMember(user_id=s.author.id, seat="lead"))
     db.session.add(PanelNote(panel_id=peer_panel.id, author_id=s.author.id,
                              body="Author's note on the peer's panel"))
+
+
+def _external_feedback(s):
+    """Feedback the author asked a club coach for, and got, through a one-time link."""
+    from tests.feedback.builders import answered
+
+    answered(s)
