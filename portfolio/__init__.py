@@ -30,6 +30,7 @@ FEATURES = [
     "portfolio.showcases",
     "portfolio.panels",
     "portfolio.credentials",
+    "portfolio.api",
     "portfolio.observations",
     "portfolio.sso",
     "portfolio.quicksign",

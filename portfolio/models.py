@@ -1,5 +1,6 @@
 """Import every feature's models so SQLAlchemy and Alembic see the whole schema."""
 
+from .api.models import ApiClient, ApiRateWindow, ApiToken  # noqa: F401
 from .audit.models import APPEND_ONLY_TABLES as _AUDIT_APPEND_ONLY
 from .audit.models import AuditEvent  # noqa: F401
 from .auth.models import AccountToken, LoginAttempt, PasswordResetRequest, User  # noqa: F401

@@ -21,6 +21,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select, update
 
 from .. import storage
+from ..api.privacy import erase_api_access
 from ..audit.services import record
 from ..auth.models import (
     AccountToken,
@@ -167,6 +168,7 @@ def _delete_account_traces(user: User) -> dict[str, int]:
             (PanelNote.author_id == user.id) | PanelNote.panel_id.in_(
                 select(ReviewPanel.id).where(ReviewPanel.candidate_id == user.id)))),
         "account_links": _delete(delete(AccountToken).where(AccountToken.user_id == user.id)),
+        "api_access": erase_api_access(user.id),
         "sso_identities": erase_identities(user.id),
         "quick_sign_codes": erase_codes(user.id),
         "kept_drafts": _delete(delete(DraftRescue).where(DraftRescue.user_id == user.id)),

@@ -103,6 +103,12 @@ PERSONAL_DATA_TABLES: dict[str, Handling] = {
     "observation_templates": Handling("observations", KEEP,
                                       "programme reference material; names only the "
                                       "pseudonymised id of the lead who wrote it"),
+    "api_tokens": Handling("api_access", DELETE,
+                           "their API tokens (never a secret's hash in the download)"),
+    "api_rate_windows": Handling("api_access", DELETE, "their tokens' request counts"),
+    "api_clients": Handling("api_access", DELETE,
+                            "client systems they registered stop working: another lead "
+                            "registers the system again"),
     "jobs": Handling("jobs", DELETE, "with their result files"),
     "outbox_messages": Handling("outbox_messages", DELETE, "matched by email address"),
     "audit_events": Handling("audit_events", KEEP,

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from ..api.privacy import personal_api_access
 from ..audit.models import AuditEvent
 from ..auth.models import AccountToken, LoginAttempt, PasswordResetRequest, User
 from ..credentials.models import Credential
@@ -93,6 +94,7 @@ def personal_data(user: User) -> dict:
         "showcases": _showcases(user.id),
         # Only the notes they wrote: notes about them are the panel's, never the candidate's.
         "panel_notes_written": _rows(select(PanelNote).where(PanelNote.author_id == user.id)),
+        "api_access": personal_api_access(user.id, _rows),
         "quick_sign_codes": personal_codes(user.id, _rows),
         "sso_identities": personal_identities(user.id, _rows),
         "observations": personal_observations(user.id, _rows),

@@ -105,6 +105,7 @@ def world_with_everything():
 
     code_for_privacy(s)
     _showcase(s)
+    _api_access(s)
     _external_feedback(s)
     _observation(s)
     _sso_identity(s)
@@ -129,6 +130,19 @@ def _observation(s):
 
     s.observation = make_observation(s, competency_ids=[competency(s.framework, "VP1").id])
     reflect_on(s.author, s.observation)
+
+
+def _api_access(s):
+    """The author's API token with a request counted, and a client system they registered
+    (when they held the lead role)."""
+    from portfolio.api.models import ApiClient, ApiRateWindow
+    from portfolio.api.services import create_personal_token
+
+    token, _ = create_personal_token(s.author, "Spreadsheet", "read", ["entries"], 30)
+    db.session.add_all([
+        ApiRateWindow(token_id=token.id, window_start=1, hits=3),
+        ApiClient(client_id="cl_author", secret_hash="d" * 64, name="Club system",
+                  created_by_id=s.author.id, scopes=["read:cohorts"], year_ids=[s.year.id])])
 
 
 def _showcase(s):
