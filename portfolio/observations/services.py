@@ -125,7 +125,7 @@ def reflect_on(actor, observation: Observation) -> Entry:
     draft.sections = {"what": reference_text(observation)}
     draft.competency_ids = [competency.id for competency in observation.competencies]
     entry, _problems = entry_services.create_entry(actor, draft, lenient=True)
-    db.session.add(ObservationReflection(observation_id=observation.id, entry_id=entry.id))
+    observation.reflections.append(ObservationReflection(entry_id=entry.id))
     try:
         db.session.flush()
     except IntegrityError as error:
