@@ -56,6 +56,7 @@ from ..reviews.progress_table import mark_progress_stale
 from ..search.indexing import reindex_person
 from ..showcases.models import Showcase
 from ..sso.privacy import erase_identities
+from ..webhooks.privacy import erase_deliveries
 
 ERASED_DOMAIN = "invalid"  # RFC 2606: can never be a real address
 
@@ -171,6 +172,7 @@ def _delete_account_traces(user: User) -> dict[str, int]:
         "api_access": erase_api_access(user.id),
         "sso_identities": erase_identities(user.id),
         "quick_sign_codes": erase_codes(user.id),
+        "webhook_deliveries": erase_deliveries(user.id),
         "kept_drafts": _delete(delete(DraftRescue).where(DraftRescue.user_id == user.id)),
         "entries_read": _delete(delete(EntryRead).where(EntryRead.user_id == user.id)),
         "jobs": _delete(delete(Job).where(Job.requested_by_id == user.id)),

@@ -109,6 +109,9 @@ PERSONAL_DATA_TABLES: dict[str, Handling] = {
     "api_clients": Handling("api_access", DELETE,
                             "client systems they registered stop working: another lead "
                             "registers the system again"),
+    "webhook_deliveries": Handling("webhook_deliveries", DELETE,
+                                   "events about them queued or sent to the federation's "
+                                   "systems (ids only; names are read when sent)"),
     "jobs": Handling("jobs", DELETE, "with their result files"),
     "outbox_messages": Handling("outbox_messages", DELETE, "matched by email address"),
     "audit_events": Handling("audit_events", KEEP,

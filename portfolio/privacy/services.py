@@ -48,6 +48,7 @@ from ..reviews.models import (
 )
 from ..showcases.models import Showcase, ShowcaseItem, ShowcaseLink, ShowcaseLinkView
 from ..sso.privacy import personal_identities
+from ..webhooks.privacy import personal_deliveries
 
 FORMAT = "advanced-coach-portfolio/personal-data"
 
@@ -98,6 +99,7 @@ def personal_data(user: User) -> dict:
         "quick_sign_codes": personal_codes(user.id, _rows),
         "sso_identities": personal_identities(user.id, _rows),
         "observations": personal_observations(user.id, _rows),
+        "webhook_deliveries": personal_deliveries(user.id, _rows),
         "notifications": _rows(select(Notification).where(Notification.user_id == user.id)),
         "jobs": _rows(select(Job).where(Job.requested_by_id == user.id),
                       exclude={"result_path", "worker_id"}),

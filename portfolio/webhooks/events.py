@@ -11,13 +11,14 @@ from .services import queue_event
 
 
 def on_programme_completed(completion, actor=None, **_) -> None:
-    queue_event(EventType.PROGRAMME_COMPLETED, _completion_facts(completion))
+    facts = _completion_facts(completion)
+    queue_event(EventType.PROGRAMME_COMPLETED, facts, facts["candidate_id"])
 
 
 def on_completion_revoked(completion, actor=None, revocation=None, **_) -> None:
     facts = _completion_facts(completion)
     facts["revocation_id"] = getattr(revocation, "id", None)
-    queue_event(EventType.COMPLETION_REVOKED, facts)
+    queue_event(EventType.COMPLETION_REVOKED, facts, facts["candidate_id"])
 
 
 def _completion_facts(completion) -> dict:
@@ -33,7 +34,7 @@ def on_signoff_recorded(signoff, actor=None, cohort_id=None, **_) -> None:
         "reviewer_id": signoff.reviewer_id, "cohort_id": cohort_id,
         "competency_id": signoff.competency_id, "competency_code": signoff.competency_code,
         "decision": str(signoff.decision), "role": str(signoff.role),
-        "entry_version": signoff.version_number})
+        "entry_version": signoff.version_number}, signoff.candidate_id)
 
 
 def on_membership_changed(membership, actor=None, previous_role=None, previous_status=None,
@@ -45,4 +46,5 @@ def on_membership_changed(membership, actor=None, previous_role=None, previous_s
         "cohort_id": membership.cohort_id, "role": str(membership.role),
         "status": str(membership.status),
         "previous_role": str(previous_role) if previous_role else None,
-        "previous_status": str(previous_status) if previous_status else None})
+        "previous_status": str(previous_status) if previous_status else None},
+        membership.user_id)

@@ -2,7 +2,9 @@
 
 A delivery row is written in the same transaction as the change it reports, so a change that
 rolls back queues nothing. Rows hold only ids (`data`); names are read when the body is built,
-so a person erased after the event is sent under their pseudonym, never their old name.
+so a person erased after the event is sent under their pseudonym, never their old name. The
+person an event is about (`subject_user_id`) finds it in their personal-data download, and
+erasure deletes it.
 """
 
 from __future__ import annotations
@@ -80,6 +82,8 @@ class WebhookDelivery(db.Model):
     event_type: Mapped[EventType] = mapped_column(state_type(EventType, "event_type", 40))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
     data: Mapped[dict] = mapped_column(JSON)  # ids only, see the module docstring
+    subject_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True)
     status: Mapped[DeliveryStatus] = mapped_column(state_type(DeliveryStatus, "status"),
                                                    default=DeliveryStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

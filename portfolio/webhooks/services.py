@@ -113,7 +113,7 @@ def send_again(actor, delivery: WebhookDelivery) -> WebhookDelivery:
     again = WebhookDelivery(endpoint_id=delivery.endpoint_id, event_id=delivery.event_id,
                             event_type=delivery.event_type, occurred_at=delivery.occurred_at,
                             data=dict(delivery.data), status=DeliveryStatus.PENDING,
-                            next_attempt_at=utcnow())
+                            subject_user_id=delivery.subject_user_id, next_attempt_at=utcnow())
     db.session.add(again)
     db.session.flush()
     return again
@@ -131,22 +131,27 @@ def _new_event_id() -> str:
     return str(uuid.uuid4())
 
 
-def _queue_to(endpoint, event_id, event_type, occurred_at, data) -> WebhookDelivery:
+def _queue_to(endpoint, event_id, event_type, occurred_at, data,
+              subject_id=None) -> WebhookDelivery:
     delivery = WebhookDelivery(endpoint_id=endpoint.id, event_id=event_id,
                                event_type=event_type, occurred_at=occurred_at, data=data,
-                               status=DeliveryStatus.PENDING, next_attempt_at=occurred_at)
+                               subject_user_id=subject_id, status=DeliveryStatus.PENDING,
+                               next_attempt_at=occurred_at)
     db.session.add(delivery)
     return delivery
 
 
-def queue_event(event_type: EventType, data: dict) -> list[WebhookDelivery]:
-    """Queue one delivery per active endpoint subscribed to the event (flush only)."""
+def queue_event(event_type: EventType, data: dict,
+                subject_id: int | None = None) -> list[WebhookDelivery]:
+    """Queue one delivery per active endpoint subscribed to the event (flush only);
+    `subject_id` is the person the event is about."""
     endpoints = db.session.scalars(select(WebhookEndpoint).where(
         WebhookEndpoint.active.is_(True)).order_by(WebhookEndpoint.id)).all()
     wanted = [endpoint for endpoint in endpoints if endpoint.subscribes_to(event_type)]
     if not wanted:
         return []
     event_id, now = _new_event_id(), utcnow()
-    deliveries = [_queue_to(endpoint, event_id, event_type, now, data) for endpoint in wanted]
+    deliveries = [_queue_to(endpoint, event_id, event_type, now, data, subject_id)
+                  for endpoint in wanted]
     db.session.flush()
     return deliveries

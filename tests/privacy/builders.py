@@ -104,6 +104,9 @@ def world_with_everything():
     from tests.quicksign.builders import code_for_privacy
 
     code_for_privacy(s)
+    from tests.webhooks.builders import delivery_for_privacy
+
+    delivery_for_privacy(s)
     _showcase(s)
     _api_access(s)
     _external_feedback(s)

@@ -80,3 +80,16 @@ def endpoint_for(lead, url: str, events=SUBSCRIBABLE):
     endpoint = services.create_endpoint(lead, url, [str(event) for event in events])
     db.session.commit()
     return endpoint
+
+
+def delivery_for_privacy(s):
+    """For tests/privacy: an endpoint and a queued event about the author (make_scenario)."""
+    from portfolio.webhooks.models import EventType
+
+    endpoint = services.create_endpoint(s.lead, "https://lms.example.org/hooks",
+                                        [EventType.MEMBERSHIP_CHANGED])
+    db.session.flush()
+    s.webhook_delivery, = services.queue_event(
+        EventType.MEMBERSHIP_CHANGED, {"user_id": s.author.id, "cohort_id": s.cohort.id},
+        s.author.id)
+    s.webhook_endpoint = endpoint

@@ -2,7 +2,8 @@
 
 `webhook_endpoints` holds each endpoint's address, chosen events and signing secret;
 `webhook_deliveries` one row per event and endpoint, written in the transaction of the change
-it reports, with its status, attempts, next try and a short excerpt of the last answer.
+it reports, with its status, attempts, next try and a short excerpt of the last answer, and
+the person it is about (for their personal-data download and erasure).
 
 Revision ID: 0020
 Revises: 0019
@@ -46,6 +47,7 @@ def upgrade():
     sa.Column('event_type', sa.Enum(*EVENT_TYPES, name='event_type', native_enum=False, create_constraint=True, length=40), nullable=False),
     sa.Column('occurred_at', portfolio.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('subject_user_id', sa.Integer(), nullable=True),
     sa.Column('status', sa.Enum('pending', 'delivered', 'failed', name='status', native_enum=False, create_constraint=True, length=16), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', portfolio.database.UTCDateTime(timezone=True), nullable=False),
@@ -57,16 +59,19 @@ def upgrade():
     sa.Column('delivered_at', portfolio.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', portfolio.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['endpoint_id'], ['webhook_endpoints.id'], name=op.f('fk_webhook_deliveries_endpoint_id_webhook_endpoints'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['subject_user_id'], ['users.id'], name=op.f('fk_webhook_deliveries_subject_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_deliveries'))
     )
     with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
         batch_op.create_index('ix_webhook_deliveries_due', ['status', 'next_attempt_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_webhook_deliveries_endpoint_id'), ['endpoint_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_webhook_deliveries_event_id'), ['event_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_webhook_deliveries_subject_user_id'), ['subject_user_id'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_webhook_deliveries_subject_user_id'))
         batch_op.drop_index(batch_op.f('ix_webhook_deliveries_event_id'))
         batch_op.drop_index(batch_op.f('ix_webhook_deliveries_endpoint_id'))
         batch_op.drop_index('ix_webhook_deliveries_due')
