@@ -100,7 +100,7 @@ def _session(actor, entry_id, title, when) -> tuple[str, date]:
         entry = db.session.get(Entry, entry_id)
         if entry is None or entry.owner_id != actor.id:
             raise DomainError("Choose one of your own entries.", "entry_id")
-        title, when = title.strip() or entry.title, when or entry.practice_date
+        title, when = (title or "").strip() or entry.title, when or entry.practice_date
     title = (title or "").strip()
     if not title:
         raise DomainError("Enter a title for the session.", "session_title")
