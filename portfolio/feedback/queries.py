@@ -13,7 +13,8 @@ from .models import FeedbackRequest
 def requests_of(candidate_id: int) -> list[FeedbackRequest]:
     """The candidate's requests, newest first, with any feedback given."""
     return list(db.session.scalars(
-        select(FeedbackRequest).options(joinedload(FeedbackRequest.feedback))
+        select(FeedbackRequest).options(joinedload(FeedbackRequest.feedback),
+                                        joinedload(FeedbackRequest.candidate))
         .where(FeedbackRequest.candidate_id == candidate_id)
         .order_by(FeedbackRequest.created_at.desc(), FeedbackRequest.id.desc())))
 

@@ -13,7 +13,7 @@ from . import queries, services
 from .blueprint import bp
 from .forms import AskForm, ShareForm
 from .models import FeedbackRequest
-from .permissions import can_manage_request, can_read_feedback
+from .permissions import can_manage_request, can_read_feedback, readable_feedback
 
 
 def _readable_or_404(request_id) -> FeedbackRequest:
@@ -90,8 +90,7 @@ def sharing(request_id):
 @login_required
 def person(user_id):
     """A candidate's external feedback, as far as the viewer may read it."""
-    readable = [item for item in queries.answered_requests_of(user_id)
-                if can_read_feedback(current_user, item)]
+    readable = readable_feedback(current_user, queries.answered_requests_of(user_id))
     if not readable and user_id != current_user.id:
         abort(404)
     return render_template("feedback/person.html", requests=readable)

@@ -163,3 +163,41 @@ def test_readers_follow_the_cohort_and_the_candidates_sharing(app, client, login
     login(s.outsider)
     assert client.get(url).status_code == 404
     assert client.get(f"/feedback/people/{s.author.id}").status_code == 404
+
+
+def _statements(client, url) -> tuple[int, int]:
+    from sqlalchemy import event
+
+    statements = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        status = client.get(url).status_code
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return status, len(statements)
+
+
+def test_the_lists_cost_the_same_statements_for_two_or_eight_requests(app, client, login):
+    s = make_scenario()
+    app.config["FEEDBACK_REQUESTS_PER_DAY"] = 20
+    for number in range(2):
+        answered(s, email=f"a{number}@club.example")
+    db.session.commit()
+    pages = ("/feedback/", f"/feedback/people/{s.author.id}")
+    login(s.author)
+    few = [_statements(client, url) for url in pages]
+    login(s.developer)
+    few.append(_statements(client, pages[1]))
+    for number in range(2, 8):
+        answered(s, email=f"a{number}@club.example")
+    db.session.commit()
+    login(s.author)
+    many = [_statements(client, url) for url in pages]
+    login(s.developer)
+    many.append(_statements(client, pages[1]))
+    assert all(status == 200 for status, _ in few + many)
+    assert [count for _, count in many] == [count for _, count in few]
