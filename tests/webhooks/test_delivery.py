@@ -295,3 +295,15 @@ def test_old_finished_deliveries_are_pruned(app, listener):
     delivery.deliver_due()
     assert delivery.prune_finished() == 0
     assert delivery.prune_finished(now=utcnow() + timedelta(days=31)) == 1
+
+
+def test_the_deliver_command_sends_what_is_due(app, runner, listener):
+    s = ready_candidate()
+    endpoint = endpoint_for(s.lead, listener.url())
+    listener.planned[:] = [500]
+    services.send_test_event(s.lead, endpoint)
+    db.session.commit()
+    first = runner.invoke(args=["webhooks", "deliver"])
+    assert first.exit_code == 0 and "0 delivered, 1 failed" in first.output
+    assert "0 delivered, 0 failed" in runner.invoke(args=["webhooks", "deliver"]).output
+    assert "1 delivered" in runner.invoke(args=["webhooks", "deliver", "--all"]).output
