@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from flask import abort
+from sqlalchemy import func
 
+from ..entries.models import Entry as EntryModel
+from ..entries.services import EntryDraft
+from ..entries.services import create_entry as create
 from ..errors import DomainError
+from ..evidence.models import Evidence as EvidenceModel
 from ..extensions import db
+from ..frameworks.models import Framework as FrameworkModel
+from ..programmes.models import Cohort as CohortModel
+from ..programmes.models import CohortMembership, ProgrammeYear
+from ..reviews.models import ReviewRequest as ReviewRequestModel
+from ..reviews.models import Signoff as SignoffModel
 from ..reviews.progress import progress_for_frameworks
 from . import queries
 from .auth import api_access, current_principal
@@ -55,7 +65,6 @@ def _list(model, statement, query, updated_column=None):
 @bp.alt_response(422, **INVALID)
 def years(**query):
     """Programme years (updated_since compares the year's updated_at)."""
-    from ..programmes.models import ProgrammeYear
 
     return _list(ProgrammeYear, queries.years(current_principal()), query)
 
@@ -67,7 +76,6 @@ def years(**query):
 @bp.alt_response(422, **INVALID)
 def cohorts(**query):
     """Cohorts the token's person may open (updated_since: the cohort's updated_at)."""
-    from ..programmes.models import Cohort as CohortModel
 
     return _list(CohortModel, queries.cohorts(current_principal()), query)
 
@@ -80,7 +88,6 @@ def cohorts(**query):
 def memberships(**query):
     """Members of those cohorts, as the cohort page lists them (updated_since: the
     membership's updated_at, which a status change moves)."""
-    from ..programmes.models import CohortMembership
 
     principal = current_principal()
     page = _list(CohortMembership, queries.memberships(principal, query["cohort_id"]), query)
@@ -95,7 +102,6 @@ def memberships(**query):
 def frameworks(**query):
     """Competency frameworks with their areas and competencies (updated_since: the
     framework's updated_at)."""
-    from ..frameworks.models import Framework as FrameworkModel
 
     return _list(FrameworkModel, queries.frameworks(current_principal()), query)
 
@@ -108,7 +114,6 @@ def frameworks(**query):
 def progress(**query):
     """Progress and completion per candidate membership (updated_since: the membership's
     updated_at, moved by completion and status changes; not by each sign-off)."""
-    from ..programmes.models import CohortMembership
 
     page = _list(CohortMembership, queries.progress_memberships(current_principal()), query)
     return page | {"items": progress_rows(page["items"], progress_for_frameworks)}
@@ -122,12 +127,9 @@ def progress(**query):
 def review_requests(**query):
     """Review requests and their state (updated_since: the latest of created, started and
     closed)."""
-    from sqlalchemy import func
-
-    from ..reviews.models import ReviewRequest as Model
-
-    changed = func.coalesce(Model.closed_at, Model.started_at, Model.created_at)
-    return _list(Model, queries.review_requests(current_principal()), query, changed)
+    changed = func.coalesce(ReviewRequestModel.closed_at, ReviewRequestModel.started_at,
+                            ReviewRequestModel.created_at)
+    return _list(ReviewRequestModel, queries.review_requests(current_principal()), query, changed)
 
 
 @bp.route("/signoffs")
@@ -138,9 +140,8 @@ def review_requests(**query):
 def signoffs(**query):
     """Sign-offs on entries the token's person may read; read-only (updated_since: the
     sign-off's created_at, as sign-offs are never changed; a revocation is a new record)."""
-    from ..reviews.models import Signoff as Model
-
-    return _list(Model, queries.signoffs(current_principal()), query, Model.created_at)
+    return _list(SignoffModel, queries.signoffs(current_principal()), query,
+                 SignoffModel.created_at)
 
 
 @bp.route("/entries")
@@ -151,9 +152,7 @@ def signoffs(**query):
 def entries(**query):
     """The token's person's own entries, working copies included (updated_since: the
     entry's updated_at)."""
-    from ..entries.models import Entry as Model
-
-    return _list(Model, queries.own_entries(current_principal()), query)
+    return _list(EntryModel, queries.own_entries(current_principal()), query)
 
 
 @bp.route("/entries/<int:entry_id>")
@@ -163,10 +162,8 @@ def entries(**query):
                  description="No such entry of yours")
 def entry(entry_id):
     """One of the token's person's own entries."""
-    from ..entries.models import Entry as Model
-
     found = db.session.scalar(queries.own_entries(current_principal())
-                              .where(Model.id == entry_id))
+                              .where(EntryModel.id == entry_id))
     if found is None:
         abort(404, "No entry of yours has that id.")
     return found
@@ -179,9 +176,6 @@ def entry(entry_id):
 @bp.alt_response(422, **INVALID)
 def create_entry(fields):
     """Start a draft entry (only its author sees it) through the entries service."""
-    from ..entries.services import EntryDraft
-    from ..entries.services import create_entry as create
-
     principal = current_principal()
     try:
         made, _ = create(principal.user, EntryDraft(**fields))
@@ -200,6 +194,4 @@ def create_entry(fields):
 def evidence(**query):
     """Details of evidence the token's person may open (never the file; updated_since: the
     evidence's updated_at)."""
-    from ..evidence.models import Evidence as Model
-
-    return _list(Model, queries.evidence(current_principal()), query)
+    return _list(EvidenceModel, queries.evidence(current_principal()), query)
