@@ -66,6 +66,8 @@ NO_TEXT_FORM = {
     "GET programmes.import_upload", "GET programmes.import_preview", "GET programmes.member",
     "GET reviews.request_detail", "GET reviews.candidate_progress_page",
     "GET reviews.cohort_audit", "GET reviews.dashboard", "GET reviews.queue",
+    "GET observations.index", "GET observations.show", "GET observations.templates",
+    "GET observations.template",
     "GET search.index",  # a GET form; hostile queries: tests/search/test_search.py
 }
 
