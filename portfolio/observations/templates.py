@@ -219,13 +219,6 @@ def new_version(actor, template: ObservationTemplate) -> ObservationTemplate:
     return copy
 
 
-def delete_draft(actor, template: ObservationTemplate) -> None:
-    _require_manager(actor)
-    _require_draft(template)
-    db.session.delete(template)
-    _flush()
-
-
 # --- the shipped defaults ------------------------------------------------------------------
 
 DEFAULT_SCALE = ["Not yet", "Developing", "Secure", "Strength"]
