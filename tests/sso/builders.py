@@ -14,12 +14,6 @@ def sso_config(issuer: str, **overrides) -> dict:
             "SSO_PROVIDER_NAME": "Federation ID", **overrides}
 
 
-def sso_app(make_app, provider, issuer="main", **overrides):
-    app = make_app(**sso_config(provider.issuers[issuer], **overrides))
-    app.app_context().push()
-    return app
-
-
 @dataclass
 class Started:
     client: object

@@ -28,7 +28,7 @@ FOLDER = Path(__file__).parent / "provider"
 CLIENT_ID = "portfolio"
 CLIENT_SECRET = "portfolio-test-client-secret-0123456789"  # noqa: S105 - a test provider's
 CALLBACK = "http://portfolio.test/sso/callback"  # tests' BASE_URL + the callback route
-STARTUP_SECONDS = 30
+STARTUP_SECONDS = 60
 
 ACCOUNTS = {
     "ada": {"email": "ada@example.test", "email_verified": True, "name": "Ada Linked"},

@@ -8,7 +8,7 @@ import pytest
 from portfolio.config import ConfigurationError
 from portfolio.extensions import db
 from tests.factories import PASSWORD, make_user
-from tests.sso.builders import sign_in, signed_in_as, sso_app, sso_config
+from tests.sso.builders import sign_in, signed_in_as, sso_config
 
 BUTTON = "Sign in with Federation ID"
 
@@ -27,8 +27,8 @@ def test_with_a_provider_the_page_offers_both_doors(make_app):
     assert 'action="/sso/login?next=/account/settings"' in page
 
 
-def test_passwords_switched_off_leave_only_the_provider(make_app, oidc_provider):
-    app = sso_app(make_app, oidc_provider, PASSWORD_SIGN_IN=False)
+def test_passwords_switched_off_leave_only_the_provider(sso_app, oidc_provider):
+    app = sso_app(oidc_provider, PASSWORD_SIGN_IN=False)
     ada = make_user("ada@example.test", "Ada Lovelace")
     db.session.commit()
     client = app.test_client()

@@ -9,7 +9,7 @@ from portfolio.auth.models import LoginAttempt, User
 from portfolio.extensions import db
 from portfolio.sso.models import SsoIdentity
 from tests.factories import make_user
-from tests.sso.builders import sign_in, signed_in_as, sso_app, start
+from tests.sso.builders import sign_in, signed_in_as, start
 from tests.sso.provider import sign_in_at_provider
 
 
@@ -17,8 +17,8 @@ def identities():
     return db.session.scalars(select(SsoIdentity)).all()
 
 
-def test_first_sign_in_links_the_account_with_the_verified_address(make_app, oidc_provider):
-    app = sso_app(make_app, oidc_provider)
+def test_first_sign_in_links_the_account_with_the_verified_address(sso_app, oidc_provider):
+    app = sso_app(oidc_provider)
     ada = make_user("ada@example.test", "Ada Lovelace")
     db.session.commit()
     client = app.test_client()
@@ -40,8 +40,8 @@ def test_first_sign_in_links_the_account_with_the_verified_address(make_app, oid
     assert db.session.scalar(select(LoginAttempt.succeeded)) is True
 
 
-def test_the_session_starts_fresh_and_the_pair_is_used_afterwards(make_app, oidc_provider):
-    app = sso_app(make_app, oidc_provider)
+def test_the_session_starts_fresh_and_the_pair_is_used_afterwards(sso_app, oidc_provider):
+    app = sso_app(oidc_provider)
     ada = make_user("ada@example.test", "Ada Lovelace")
     db.session.commit()
     client = app.test_client()
@@ -60,16 +60,16 @@ def test_the_session_starts_fresh_and_the_pair_is_used_afterwards(make_app, oidc
 
 
 def test_a_verified_address_nobody_uses_is_refused_unless_provisioning_is_on(
-        make_app, oidc_provider):
-    app = sso_app(make_app, oidc_provider)
+        sso_app, oidc_provider):
+    app = sso_app(oidc_provider)
     response = sign_in(app.test_client(), "newt")
     assert response.status_code == 403
     assert "invite you" in response.get_data(as_text=True)
     assert db.session.scalar(select(User).where(User.email == "newt@example.test")) is None
 
 
-def test_provisioning_creates_an_account_in_no_cohort(make_app, oidc_provider):
-    app = sso_app(make_app, oidc_provider, SSO_PROVISION=True)
+def test_provisioning_creates_an_account_in_no_cohort(sso_app, oidc_provider):
+    app = sso_app(oidc_provider, SSO_PROVISION=True)
     client = app.test_client()
     response = sign_in(client, "newt")
     assert response.status_code == 302
@@ -84,8 +84,8 @@ def test_provisioning_creates_an_account_in_no_cohort(make_app, oidc_provider):
     assert home.status_code == 200
 
 
-def test_a_deactivated_account_cannot_sign_in_through_the_provider(make_app, oidc_provider):
-    app = sso_app(make_app, oidc_provider)
+def test_a_deactivated_account_cannot_sign_in_through_the_provider(sso_app, oidc_provider):
+    app = sso_app(oidc_provider)
     dee = make_user("dee@example.test", "Dee")
     dee.active = False
     db.session.commit()
@@ -94,8 +94,8 @@ def test_a_deactivated_account_cannot_sign_in_through_the_provider(make_app, oid
     assert signed_in_as(client) is None
 
 
-def test_another_subject_claiming_a_linked_address_is_refused(make_app, oidc_provider):
-    app = sso_app(make_app, oidc_provider)
+def test_another_subject_claiming_a_linked_address_is_refused(sso_app, oidc_provider):
+    app = sso_app(oidc_provider)
     ada = make_user("ada@example.test", "Ada Lovelace")
     db.session.commit()
     sign_in(app.test_client(), "ada")
@@ -107,8 +107,8 @@ def test_another_subject_claiming_a_linked_address_is_refused(make_app, oidc_pro
     assert ada.id
 
 
-def test_the_request_to_the_provider_uses_pkce_state_and_nonce(make_app, oidc_provider):
-    app = sso_app(make_app, oidc_provider)
+def test_the_request_to_the_provider_uses_pkce_state_and_nonce(sso_app, oidc_provider):
+    app = sso_app(oidc_provider)
     params = start(app.test_client()).params
     assert params["code_challenge_method"] == "S256"
     assert len(params["code_challenge"]) == 43
@@ -118,11 +118,11 @@ def test_the_request_to_the_provider_uses_pkce_state_and_nonce(make_app, oidc_pr
     assert params["response_type"] == "code"
 
 
-def test_an_invited_person_takes_up_the_invitation_by_signing_in(make_app, oidc_provider):
+def test_an_invited_person_takes_up_the_invitation_by_signing_in(sso_app, oidc_provider):
     from portfolio.programmes.models import CohortMembership
     from tests.factories import add_member, make_cohort
 
-    app = sso_app(make_app, oidc_provider)
+    app = sso_app(oidc_provider)
     lead = make_user(name="Lee Lead", lead=True)
     cohort = make_cohort()
     from portfolio.auth.services import invite_user
@@ -135,8 +135,17 @@ def test_an_invited_person_takes_up_the_invitation_by_signing_in(make_app, oidc_
     assert db.session.get(CohortMembership, membership.id).status == "active"
 
 
-def test_the_provider_sends_back_the_same_state_it_was_given(make_app, oidc_provider):
-    app = sso_app(make_app, oidc_provider)
+def test_the_provider_sends_back_the_same_state_it_was_given(sso_app, oidc_provider):
+    app = sso_app(oidc_provider)
     started = start(app.test_client())
     callback = sign_in_at_provider(started.authorization_url, "ada")
     assert f"state={started.params['state']}" in callback
+
+
+def test_claims_carried_in_the_id_token_itself_are_used(sso_app, oidc_provider):
+    app = sso_app(oidc_provider, "rich")
+    ada = make_user("ada@example.test", "Ada Lovelace")
+    db.session.commit()
+    client = app.test_client()
+    assert sign_in(client, "ada").status_code == 302
+    assert signed_in_as(client) == ada.session_token

@@ -1,7 +1,8 @@
 // A real OpenID Connect provider for the SSO tests (tests/sso/provider.py starts and stops it).
 //
 // Settings come as one JSON document in PROVIDER_SETTINGS:
-//   issuers        names of providers to run ("rich" puts email in the ID token itself), each on its own free port (they share one
+//   issuers        names of providers to run ("rich" puts email in the ID token itself;
+//                  "forger=main" claims main's issuer name but signs with a key of its own), each on its own free port (they share one
 //                  signing key, so a token from one verifies against another's keys: the
 //                  issuer claim is then the only thing that tells them apart);
 //   clockOffset    seconds added to this process's clock (a provider whose clock is behind
@@ -23,8 +24,11 @@ if (offsetMs) {
   Date.now = () => realNow() + offsetMs;
 }
 
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: 'test-signing-key', use: 'sig', alg: 'RS256' };
+function newSigningKey() {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { ...privateKey.export({ format: 'jwk' }), kid: 'test-signing-key', use: 'sig', alg: 'RS256' };
+}
+const sharedKey = newSigningKey();
 
 async function findAccount(ctx, id) {
   const claims = settings.accounts[id];
@@ -32,7 +36,7 @@ async function findAccount(ctx, id) {
   return { accountId: id, claims: async () => ({ sub: id, ...claims }) };
 }
 
-function configuration(name) {
+function configuration(name, signingKey) {
   return {
     // "rich" puts the profile and email claims in the ID token itself; the others follow the
     // default of answering them only at the userinfo endpoint.
@@ -57,17 +61,23 @@ function configuration(name) {
   };
 }
 
-async function listen(name) {
+async function listen(spec, issuers) {
+  const [name, impersonated] = spec.split('=');
   const server = http.createServer();
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${server.address().port}`;
-  const provider = new Provider(issuer, configuration(name));
+  const address = `http://127.0.0.1:${server.address().port}`;
+  const issuer = impersonated ? issuers[impersonated] : address;
+  const provider = new Provider(issuer, configuration(name, impersonated ? newSigningKey() : sharedKey));
   // The tests drive the provider over plain HTTP on the loopback address.
   provider.proxy = false;
   server.on('request', provider.callback());
-  return [name, issuer];
+  return [name, address];
 }
 
-const issuers = Object.fromEntries(await Promise.all(settings.issuers.map(listen)));
+const issuers = {};
+for (const spec of settings.issuers) {
+  const [name, address] = await listen(spec, issuers);
+  issuers[name] = address;
+}
 process.stdout.write(`${JSON.stringify(issuers)}\n`);
 for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => process.exit(0));
