@@ -4,15 +4,19 @@ Claiming settles two workers reaching for the same delivery: on PostgreSQL the d
 read FOR UPDATE SKIP LOCKED, and on both databases the conditional UPDATE ... RETURNING that
 sets the lease only hands a row to one of them. Each POST happens outside any transaction.
 Redirects are never followed (a 3xx is a failure), timeouts are short, and only a small
-excerpt of the response is kept.
+excerpt of the response is kept. The host is resolved once and the connection made to that
+address, which must be a public one: an endpoint cannot reach the server's own network
+(except localhost when WEBHOOKS_ALLOW_LOCAL_HTTP is on, for tests and development).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
+import socket
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -27,6 +31,7 @@ from ..database import is_postgres, utcnow
 from ..extensions import db
 from ..programmes.models import Cohort
 from .models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from .services import LOCAL_HOSTS
 
 log = logging.getLogger(__name__)
 
@@ -147,12 +152,50 @@ class Attempt:
         return self.code is not None and 200 <= self.code < 300
 
 
+class PinnedHTTPSConnection(HTTPSConnection):
+    """HTTPS to an address resolved beforehand, with the certificate checked for the host."""
+
+    def __init__(self, host: str, port: int | None, address: str, **options):
+        super().__init__(host, port, **options)
+        self.address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+class PrivateAddress(OSError):
+    """The endpoint's host resolves to an address inside a private or reserved network."""
+
+
+def public_address(host: str, port: int) -> str:
+    """The one address to connect to; refuse the host if any address it has is not public."""
+    addresses = [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+    for address in addresses:
+        if not ipaddress.ip_address(address.split("%")[0]).is_global:
+            raise PrivateAddress(f"{host} resolves to a private or reserved address.")
+    return addresses[0]
+
+
+def _connection(parts, timeout: float):
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    local = parts.hostname in LOCAL_HOSTS and setting("WEBHOOKS_ALLOW_LOCAL_HTTP")
+    if parts.scheme != "https":
+        if not local:  # registration refuses this; an edited row must not get through either
+            raise PrivateAddress("Only https:// addresses are allowed.")
+        return HTTPConnection(parts.hostname, port, timeout=timeout)
+    address = parts.hostname if local else public_address(parts.hostname, port)
+    return PinnedHTTPSConnection(parts.hostname, port, address, timeout=timeout)
+
+
 def post(url: str, body: bytes, headers: dict, timeout: float) -> Attempt:
     """POST once; never follow a redirect; keep a short excerpt of the answer."""
     parts = urlsplit(url)
-    connection_class = HTTPSConnection if parts.scheme == "https" else HTTPConnection
-    connection = connection_class(parts.hostname, parts.port, timeout=timeout)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    try:
+        connection = _connection(parts, timeout)
+    except OSError as error:
+        return Attempt(error=(f"{type(error).__name__}: {error}")[:EXCERPT_LENGTH])
     try:
         connection.request("POST", path, body=body, headers=headers)
         response = connection.getresponse()

@@ -6,6 +6,7 @@ flushes: the view (or the service whose change is reported) commits once.
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 import uuid
 from urllib.parse import urlsplit
@@ -53,13 +54,29 @@ def check_url(raw: str) -> str:
     if not host or parts.username or parts.password:
         raise DomainError("Enter a full web address, like https://lms.example.org/hooks "
                           "(without a user name or password in it).", field="url")
-    if parts.scheme == "https":
+    if parts.scheme == "http" and host in LOCAL_HOSTS and _local_allowed():
         return url
-    if parts.scheme == "http" and host in LOCAL_HOSTS \
-            and current_app.config.get("WEBHOOKS_ALLOW_LOCAL_HTTP"):
-        return url
-    raise DomainError("The address must start with https:// so events travel encrypted.",
-                      field="url")
+    if parts.scheme != "https":
+        raise DomainError("The address must start with https:// so events travel encrypted.",
+                          field="url")
+    if _private_literal(host) and not (host in LOCAL_HOSTS and _local_allowed()):
+        raise DomainError("The address must be reachable on the internet, not a private or "
+                          "reserved network address.", field="url")
+    return url
+
+
+def _local_allowed() -> bool:
+    return bool(current_app.config.get("WEBHOOKS_ALLOW_LOCAL_HTTP"))
+
+
+def _private_literal(host: str) -> bool:
+    """An address written as numbers (or localhost) that is not on the public internet."""
+    if host == "localhost":
+        return True
+    try:
+        return not ipaddress.ip_address(host).is_global
+    except ValueError:
+        return False  # a name: checked again each time it is resolved for sending
 
 
 def _chosen_events(events: list[str]) -> str:

@@ -258,7 +258,8 @@ def test_send_again_queues_the_same_event_as_a_new_delivery(app, listener):
 
 @pytest.mark.parametrize("url", [
     "http://lms.example.org/hooks", "ftp://127.0.0.1/x", "https://", "not a url",
-    "https://user:secret@lms.example.org/hooks", "http://127.0.0.1.example.org/x"])
+    "https://user:secret@lms.example.org/hooks", "http://127.0.0.1.example.org/x",
+    "https://10.0.0.1/hooks", "https://169.254.169.254/latest", "https://[fd00::1]/x"])
 def test_addresses_that_are_refused(app, url):
     s = ready_candidate()
     with pytest.raises(DomainError) as refused:
@@ -307,3 +308,27 @@ def test_the_deliver_command_sends_what_is_due(app, runner, listener):
     assert first.exit_code == 0 and "0 delivered, 1 failed" in first.output
     assert "0 delivered, 0 failed" in runner.invoke(args=["webhooks", "deliver"]).output
     assert "1 delivered" in runner.invoke(args=["webhooks", "deliver", "--all"]).output
+
+
+def test_a_name_that_resolves_to_a_private_address_is_never_connected_to(app, monkeypatch):
+    import socket
+
+    s = ready_candidate()
+    endpoint = endpoint_for(s.lead, "https://lms.example.org/hooks")
+    services.send_test_event(s.lead, endpoint)
+    db.session.commit()
+    looked_up = []
+
+    def resolves_inside(host, port, *args, **kwargs):
+        looked_up.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.5", port))]
+
+    def no_connection(*args, **kwargs):
+        raise AssertionError("connected to a private address")
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolves_inside)
+    monkeypatch.setattr(socket, "create_connection", no_connection)
+    assert delivery.deliver_due().failed == 1
+    row, = deliveries()
+    assert looked_up == ["lms.example.org"]
+    assert row.response_code is None and "private or reserved" in row.last_error
