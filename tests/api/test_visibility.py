@@ -114,3 +114,42 @@ def test_progress_and_completion_are_those_of_the_progress_page(client, world):
     assert {part["code"] for part in author["competencies"]} == {"VP1", "VP2", "RP1"}
     vp1 = next(part for part in author["competencies"] if part["code"] == "VP1")
     assert vp1["state"] == "signed_off" and vp1["developer_signoffs"] >= 1
+
+
+@pytest.mark.parametrize("role", ["lead", "admin"])
+def test_a_client_token_reads_as_its_lead_within_the_granted_year(client, world, role):
+    """The second token kind: what the registering lead's pages show, of the granted year."""
+    from portfolio.programmes.models import Cohort as CohortModel
+    from tests.api.builders import client_token
+
+    user = getattr(world, role)
+    _, _, token = client_token(user, [world.year.id])
+    db.session.commit()
+    in_year = set(db.session.scalars(select(CohortModel.id).where(
+        CohortModel.year_id == world.year.id)))
+    wanted = expected(user)
+    narrowed = {
+        "years": {world.year.id},
+        "cohorts": wanted["cohorts"] & in_year,
+        "memberships": {m.id for m in _all(CohortMembership)
+                        if m.id in wanted["memberships"] and m.cohort_id in in_year},
+        "progress": {m.id for m in _all(CohortMembership)
+                     if m.id in wanted["progress"] and m.cohort_id in in_year},
+        "review-requests": {r.id for r in _all(ReviewRequest)
+                            if r.id in wanted["review-requests"] and r.cohort_id in in_year},
+        "signoffs": {s.id for s in _all(Signoff)
+                     if s.id in wanted["signoffs"] and s.entry.cohort_id in in_year},
+    }
+    for resource, ids in narrowed.items():
+        got = {item["id"] for item in walk(client, f"/api/v1/{resource}", bearer(token))}
+        assert got == ids, f"client of {role} {resource}: {sorted(got)} != {sorted(ids)}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_starting_a_draft_is_for_candidates_as_on_the_pages(client, world, role):
+    from portfolio.entries.authoring import can_write_portfolio
+
+    user = getattr(world, role)
+    response = client.post("/api/v1/entries", json={"title": "Sprint drills"},
+                           headers=bearer(world.tokens[role]))
+    assert response.status_code == (201 if can_write_portfolio(user) else 422), role
