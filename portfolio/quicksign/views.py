@@ -20,7 +20,7 @@ from .blueprint import bp
 from .forms import AskForm, competency_choices, decision_form_class
 from .models import QuickSignCode
 from .permissions import can_ask_for_quick_sign, can_sign_with_code, can_watch_code
-from .qr import qr_svg
+from .qr import qr_drawing
 
 SHOWN = "quick_sign_codes"  # code id -> the raw code, so the candidate's page can redraw it
 KEEP_SHOWN = 5
@@ -65,7 +65,7 @@ def shown(entry_id, code_id):
     address = _address(raw) if raw and waiting else None
     return render_template(
         "quicksign/shown.html", code=code, waiting=waiting, address=address,
-        qr=qr_svg(address) if address else None, outdated=services.is_outdated(code),
+        qr=qr_drawing(address) if address else None, outdated=services.is_outdated(code),
         decisions=queries.decisions_made(code), competencies=_competencies(code))
 
 
