@@ -42,11 +42,13 @@ NOT_PAGES = {
     "GET credentials.issuer", "GET credentials.achievement", "GET credentials.revocations",
     "GET showcases.export", "GET showcases.item_file", "GET showcase_links.item_file",
     "GET showcase_links.export",
+    "GET api_pages.openapi_json",
 }
 # Pages (rows, as the matrix names them) whose forms have no text field: choices, buttons,
 # file pickers. The first new-entry row lists the reflection models; the form is on #2.
 NO_TEXT_FORM = {
     "GET credentials.public_page",
+    "GET api_pages.docs",
     "GET panels.index", "GET panels.show", "GET panels.cohorts", "GET showcases.index",
     "GET showcases.show", "GET showcases.delete", "GET showcases.link_log",
     "GET showcase_links.page",
