@@ -4,16 +4,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import (
+    String,
+    and_,
+    cast,
+    exists,
+    false,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import aliased, joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ..auth.models import User
 from ..database import paginate_counted
 from ..extensions import db
-from ..frameworks.models import Competency, CompetencyArea, in_framework_order
+from ..frameworks.models import (
+    Competency,
+    CompetencyArea,
+    competencies_in_order,
+)
 from ..requests import is_database_id
-from ..reviews.models import Comment, Signoff
+from ..reviews.models import Comment, Signoff, SignoffRevocation
 from .models import (
     Entry,
     EntryCompetency,
@@ -53,11 +69,7 @@ def competency_choices(groups: list[CompetencyGroup]) -> list[SelectChoice]:
 
 def competency_labels(ids) -> dict[int, str]:
     """Labels of these competencies, in framework order."""
-    ids = {int(item) for item in ids or ()}
-    if not ids:
-        return {}
-    return {item.id: item.label for item in db.session.scalars(
-        in_framework_order(select(Competency).where(Competency.id.in_(ids))))}
+    return {item.id: item.label for item in competencies_in_order(ids)}
 
 
 def entry_for_page(entry_id: int) -> Entry | None:
@@ -195,27 +207,59 @@ def statement_with_owner(owner_id: int) -> PhilosophyStatement | None:
         PhilosophyStatement.owner_id == owner_id))
 
 
-def recent_feedback(owner_id: int, limit: int = 6) -> list[dict]:
-    """Latest comments by others and sign-off decisions on the candidate's entries."""
-    comments = db.session.scalars(
-        select(Comment).join(Entry, Entry.id == Comment.entry_id)
+@dataclass(frozen=True, slots=True)
+class FeedbackItem:
+    """A comment by someone else, or a sign-off decision, on one of the candidate's entries."""
+
+    kind: str  # "comment" or "signoff"
+    at: object
+    who: str | None  # None once the person's account is gone
+    entry_id: int
+    entry_title: str
+    text: str | None
+    version: int | None
+    decision: str | None
+    code: str | None
+    revoked: bool
+
+
+def recent_feedback(owner_id: int, limit: int = 6) -> list[FeedbackItem]:
+    """Latest comments by others and sign-off decisions on the candidate's entries, newest
+    first, as plain rows in one statement."""
+    said = func.coalesce(func.nullif(Comment.body, ""), func.nullif(Comment.what_worked, ""),
+                         func.nullif(Comment.what_to_try, ""), func.nullif(Comment.question, ""))
+    commenter, reviewer = aliased(User), aliased(User)
+    comments = (
+        select(literal("comment").label("kind"), Comment.created_at.label("at"),
+               Comment.id.label("id"), commenter.display_name.label("who"),
+               Entry.id.label("entry_id"), Entry.title.label("entry_title"),
+               said.label("text"), Comment.version_number.label("version"),
+               cast(null(), String).label("decision"), cast(null(), String).label("code"),
+               false().label("revoked"))
+        .join(Entry, Entry.id == Comment.entry_id)
+        .outerjoin(commenter, commenter.id == Comment.author_id)
         .where(Entry.owner_id == owner_id, Comment.removed_at.is_(None),
                or_(Comment.author_id.is_(None), Comment.author_id != owner_id))
-        .options(joinedload(Comment.author), joinedload(Comment.entry))
-        .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(limit))
-    signoffs = db.session.scalars(
-        select(Signoff).where(Signoff.candidate_id == owner_id)
-        .options(joinedload(Signoff.reviewer), joinedload(Signoff.entry),
-                 joinedload(Signoff.competency), joinedload(Signoff.revocation))
-        .order_by(Signoff.created_at.desc(), Signoff.id.desc()).limit(limit))
-    items = [{"kind": "comment", "at": item.created_at, "who": item.author, "entry": item.entry,
-              "text": item.body or item.what_worked or item.what_to_try or item.question,
-              "version": item.version_number} for item in comments]
-    items += [{"kind": "signoff", "at": item.created_at, "who": item.reviewer,
-               "entry": item.entry, "decision": item.decision, "competency": item.competency,
-               "text": item.feedback, "version": item.version_number,
-               "revoked": item.revocation is not None} for item in signoffs]
-    return sorted(items, key=lambda item: item["at"], reverse=True)[:limit]
+        .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(limit).subquery())
+    signoffs = (
+        select(literal("signoff").label("kind"), Signoff.created_at.label("at"),
+               Signoff.id.label("id"), reviewer.display_name.label("who"),
+               Entry.id.label("entry_id"), Entry.title.label("entry_title"),
+               Signoff.feedback.label("text"), Signoff.version_number.label("version"),
+               cast(Signoff.decision, String).label("decision"),
+               Signoff.competency_code.label("code"),
+               exists().where(SignoffRevocation.signoff_id == Signoff.id).label("revoked"))
+        .join(Entry, Entry.id == Signoff.entry_id)
+        .outerjoin(reviewer, reviewer.id == Signoff.reviewer_id)
+        .where(Signoff.candidate_id == owner_id)
+        .order_by(Signoff.created_at.desc(), Signoff.id.desc()).limit(limit).subquery())
+    both = union_all(select(comments), select(signoffs)).subquery()
+    rows = db.session.execute(select(both).order_by(both.c.at.desc(), both.c.kind,
+                                                    both.c.id.desc()).limit(limit))
+    return [FeedbackItem(kind=row.kind, at=row.at, who=row.who, entry_id=row.entry_id,
+                         entry_title=row.entry_title or "Untitled entry", text=row.text,
+                         version=row.version, decision=row.decision, code=row.code,
+                         revoked=bool(row.revoked)) for row in rows]
 
 
 def candidate(user_id: int) -> User | None:

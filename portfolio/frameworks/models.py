@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from flask import g, has_request_context
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from ..database import TimestampMixin, UTCDateTime, state_type
@@ -103,3 +104,17 @@ def in_framework_order(statement, competency=Competency):
     area = aliased(CompetencyArea)
     return (statement.join(area, area.id == competency.area_id)
             .order_by(area.position, area.id, competency.position, competency.id))
+
+
+def competencies_in_order(ids) -> list[Competency]:
+    """These competencies in framework order; a page asking twice for the same ones (the entry
+    page's labels and its review forms) sends one statement."""
+    wanted = frozenset(int(item) for item in ids or ())
+    if not wanted:
+        return []
+    memo = g.setdefault("competencies_in_order", {}) if has_request_context() else {}
+    if wanted not in memo:
+        memo[wanted] = list(db.session.scalars(in_framework_order(
+            select(Competency).where(Competency.id.in_(wanted)))))
+    return memo[wanted]
+

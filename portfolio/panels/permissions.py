@@ -16,6 +16,7 @@ from ..access import is_manager
 from ..database import utcnow
 from ..extensions import db
 from ..timeutil import local
+from ..viewer_facts import viewer_fact
 from .models import PanelMember, PanelStatus, ReviewPanel
 
 
@@ -28,13 +29,23 @@ def today() -> date:
     return local(utcnow()).date()
 
 
+def sits_on_a_panel_expression(user_id):
+    """SQL: whether this person is a member or the chair of at least one panel."""
+    return or_(exists().where(PanelMember.user_id == user_id),
+               exists().where(ReviewPanel.chair_id == user_id))
+
+
+def has_own_panel_expression(user_id):
+    """SQL: whether a panel has been scheduled for this person as its candidate."""
+    return exists().where(ReviewPanel.candidate_id == user_id)
+
+
 def sits_on_a_panel(user) -> bool:
     """A member or chair of at least one panel (an external assessor's only access)."""
     if not _signed_in(user):
         return False
-    return bool(db.session.scalar(select(or_(
-        exists().where(PanelMember.user_id == user.id),
-        exists().where(ReviewPanel.chair_id == user.id)))))
+    return bool(viewer_fact("sits_on_a_panel", lambda: db.session.scalar(
+        select(sits_on_a_panel_expression(user.id)))))
 
 
 def uses_panels(user) -> bool:
@@ -42,9 +53,13 @@ def uses_panels(user) -> bool:
     with a panel of their own."""
     if not _signed_in(user):
         return False
-    if is_manager(user) or sits_on_a_panel(user):
-        return True
-    return bool(db.session.scalar(select(exists().where(ReviewPanel.candidate_id == user.id))))
+    return is_manager(user) or sits_on_a_panel(user) or has_own_panel(user)
+
+
+def has_own_panel(user) -> bool:
+    """Whether a panel has been scheduled for this person as its candidate."""
+    return _signed_in(user) and bool(viewer_fact("has_own_panel", lambda: db.session.scalar(
+        select(has_own_panel_expression(user.id)))))
 
 
 def is_member(user, panel: ReviewPanel) -> bool:

@@ -101,8 +101,8 @@ class Choice(NamedTuple):
 
 @dataclass
 class FilterChoices:
-    cohorts: list[Cohort] = field(default_factory=list)
-    specialisms: list[Specialism] = field(default_factory=list)
+    cohorts: list[Choice] = field(default_factory=list)  # (id, label)
+    specialisms: list[Choice] = field(default_factory=list)
     competencies: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -136,37 +136,42 @@ def _candidate_memberships(user, filters: Filters):
 
 
 def filter_choices(user) -> FilterChoices:
-    """The cohorts, specialisms and competency codes the filters offer (two statements)."""
+    """The cohorts, specialisms and competency codes the filters offer, in one statement."""
     cohort_ids = scope_cohort_ids(user)
-    cohorts = list(db.session.scalars(
-        select(Cohort).options(joinedload(Cohort.year)).where(Cohort.id.in_(cohort_ids))
-        .order_by(Cohort.name)))
     frameworks = select(Cohort.framework_id).where(Cohort.id.in_(cohort_ids))
-    # Specialisms and competency codes side by side: (is competency, key, title, then what
-    # each is ordered by).
-    names = ("is_competency", "key", "title", "first", "second", "tiebreak")
+    # Cohorts, specialisms and competency codes side by side: (kind, key, title, then what
+    # each is ordered by, and a cohort's year).
+    names = ("kind", "key", "title", "first", "second", "tiebreak", "year")
+    cohorts = select(*(column.label(name) for name, column in zip(names, (
+        literal(0), cast(Cohort.id, String), Cohort.name, literal(0), literal(0), Cohort.name,
+        ProgrammeYear.label), strict=True))).join(
+            ProgrammeYear, ProgrammeYear.id == Cohort.year_id).where(Cohort.id.in_(cohort_ids))
     specialisms = select(*(column.label(name) for name, column in zip(names, (
-        literal(False), cast(Specialism.id, String), Specialism.name, Specialism.position,
-        literal(0), Specialism.name), strict=True))).where(Specialism.active.is_(True))
+        literal(1), cast(Specialism.id, String), Specialism.name, Specialism.position,
+        literal(0), Specialism.name, cast(null(), String)), strict=True))).where(
+            Specialism.active.is_(True))
     # Framework order (area, then position); a code in several frameworks goes where it
     # comes first.
     competencies = (
         select(*(column.label(name) for name, column in zip(names, (
-            literal(True), Competency.code, func.min(Competency.title),
+            literal(2), Competency.code, func.min(Competency.title),
             func.min(CompetencyArea.position), func.min(Competency.position),
-            Competency.code), strict=True)))
+            Competency.code, cast(null(), String)), strict=True)))
         .join(CompetencyArea, CompetencyArea.id == Competency.area_id)
         .where(Competency.framework_id.in_(frameworks))
         .group_by(Competency.code))
-    both = union_all(specialisms, competencies).subquery()
-    choices = FilterChoices(cohorts)
-    for is_competency, value, name, *_ in db.session.execute(
-            select(both).order_by(both.c.is_competency, both.c.first, both.c.second,
-                                  both.c.tiebreak)):
-        if is_competency:
-            choices.competencies.append((value, name))
-        else:
+    both = union_all(cohorts, specialisms, competencies).subquery()
+    choices = FilterChoices()
+    for kind, value, name, _first, _second, _tiebreak, year in db.session.execute(
+            select(both).order_by(both.c.kind, both.c.first, both.c.second, both.c.tiebreak,
+                                  both.c.key)):
+        if kind == 0:  # the name, with the year added unless the name already says it
+            choices.cohorts.append(Choice(int(value), name if year in name
+                                          else f"{name} ({year})"))
+        elif kind == 1:
             choices.specialisms.append(Choice(int(value), name))
+        else:
+            choices.competencies.append((value, name))
     return choices
 
 
@@ -224,8 +229,7 @@ def candidate_rows(user, filters: Filters, page: int, per_page: int, today: date
     pairs = [(m.user_id, m.cohort.framework_id) for m in memberships]
     progress = progress_for_frameworks(pairs)
     candidate_ids = [m.user_id for m in memberships]
-    activity = last_activity(candidate_ids)
-    waiting = awaiting_counts(user, candidate_ids, today)
+    activity, waiting = activity_and_waiting(user, candidate_ids, today)
     rows = [CandidateRow(m, progress[(m.user_id, m.cohort.framework_id)],
                          activity.get((m.user_id, m.cohort_id)),
                          *waiting.get((m.user_id, m.cohort_id), (0, 0)),
@@ -234,11 +238,9 @@ def candidate_rows(user, filters: Filters, page: int, per_page: int, today: date
     return pagination, rows
 
 
-def last_activity(candidate_ids: list[int]) -> dict[tuple[int, int], datetime]:
-    """(candidate, cohort) -> the latest thing the candidate did in that cohort that its coach
-    developer can see (one query): work in another cohort is not this cohort's to see."""
-    if not candidate_ids:
-        return {}
+def _last_activity(candidate_ids: list[int]):
+    """(kind 0, candidate, cohort, the latest thing the candidate did in that cohort that its
+    coach developer can see): work in another cohort is not this cohort's to see."""
     versions = (select(Entry.owner_id.label("who"), Entry.cohort_id.label("cohort"),
                        EntryVersion.created_at.label("at"))
                 .join(EntryVersion, EntryVersion.entry_id == Entry.id)
@@ -252,9 +254,38 @@ def last_activity(candidate_ids: list[int]) -> dict[tuple[int, int], datetime]:
                        ReviewRequest.created_at.label("at"))
                 .where(ReviewRequest.candidate_id.in_(candidate_ids)))
     events = union_all(versions, comments, requests).subquery()
-    rows = db.session.execute(select(events.c.who, events.c.cohort, func.max(events.c.at))
-                              .group_by(events.c.who, events.c.cohort))
-    return {(who, cohort): _aware(at) for who, cohort, at in rows if at is not None}
+    return (select(literal(0).label("kind"), events.c.who, events.c.cohort,
+                   func.max(events.c.at).label("at"), null().label("waiting"),
+                   null().label("overdue"))
+            .group_by(events.c.who, events.c.cohort))
+
+
+def _awaiting(user, candidate_ids: list[int], today: date):
+    """(kind 1, candidate, cohort, open requests awaiting me, of which overdue)."""
+    overdue = func.sum(case((ReviewRequest.due_on < today, 1), else_=0))
+    return (select(literal(1).label("kind"), ReviewRequest.candidate_id.label("who"),
+                   ReviewRequest.cohort_id.label("cohort"), null().label("at"),
+                   func.count().label("waiting"), overdue.label("overdue"))
+            .join(Entry, Entry.id == ReviewRequest.entry_id)
+            .where(ReviewRequest.candidate_id.in_(candidate_ids),
+                   ReviewRequest.status.in_(OPEN), _awaiting_me(user),
+                   visible_entries_filter(user))
+            .group_by(ReviewRequest.candidate_id, ReviewRequest.cohort_id))
+
+
+def activity_and_waiting(user, candidate_ids: list[int], today: date) -> tuple[dict, dict]:
+    """(candidate, cohort) -> last activity, and (candidate, cohort) -> (open requests awaiting
+    me, of which overdue), in one statement."""
+    if not candidate_ids:
+        return {}, {}
+    both = union_all(_last_activity(candidate_ids), _awaiting(user, candidate_ids, today))
+    activity, waiting = {}, {}
+    for kind, who, cohort, at, count, late in db.session.execute(both):
+        if kind == 0 and at is not None:
+            activity[(who, cohort)] = _aware(at)
+        elif kind == 1:
+            waiting[(who, cohort)] = (int(count), int(late or 0))
+    return activity, waiting
 
 
 def _aware(value):
@@ -263,22 +294,6 @@ def _aware(value):
     if isinstance(value, str):  # SQLite returns aggregates over a union as text
         value = datetime.fromisoformat(value)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
-
-
-def awaiting_counts(user, candidate_ids: list[int], today: date
-                    ) -> dict[tuple[int, int], tuple[int, int]]:
-    """(candidate, cohort) -> (open requests awaiting me, of which overdue)."""
-    if not candidate_ids:
-        return {}
-    overdue = func.sum(case((ReviewRequest.due_on < today, 1), else_=0))
-    rows = db.session.execute(
-        select(ReviewRequest.candidate_id, ReviewRequest.cohort_id, func.count(), overdue)
-        .join(Entry, Entry.id == ReviewRequest.entry_id)
-        .where(ReviewRequest.candidate_id.in_(candidate_ids),
-               ReviewRequest.status.in_(OPEN), _awaiting_me(user),
-               visible_entries_filter(user))
-        .group_by(ReviewRequest.candidate_id, ReviewRequest.cohort_id))
-    return {(who, cohort): (count, int(late or 0)) for who, cohort, count, late in rows}
 
 
 # --- recent activity ------------------------------------------------------------------------

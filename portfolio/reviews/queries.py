@@ -17,7 +17,7 @@ from ..entries.reflection_models import ordered_sections
 from ..evidence.models import Evidence
 from ..evidence.queries import visible_among
 from ..extensions import db
-from ..frameworks.models import Competency, in_framework_order
+from ..frameworks.models import Competency, competencies_in_order, in_framework_order
 from ..programmes.access import carried_into
 from ..programmes.models import CohortMembership, MemberRole
 from .models import (
@@ -73,12 +73,7 @@ def entry_requests(entry_id: int) -> list[ReviewRequest]:
 
 
 def competencies_by_id(ids) -> dict[int, Competency]:
-    ids = sorted({int(item) for item in ids})
-    if not ids:
-        return {}
-    rows = db.session.scalars(in_framework_order(
-        select(Competency).where(Competency.id.in_(ids))))
-    return {row.id: row for row in rows}
+    return {row.id: row for row in competencies_in_order(ids)}
 
 
 def load_request(request_id) -> ReviewRequest | None:

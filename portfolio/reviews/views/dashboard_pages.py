@@ -20,7 +20,7 @@ DASHBOARD_REQUESTS = 10
 def _filters(choices) -> tuple[DashboardFilterForm, board.Filters]:
     form = DashboardFilterForm(request.args)
     form.cohort.choices = [SelectChoice("", "All cohorts")] + [
-        SelectChoice(str(c.id), c.label) for c in choices.cohorts]
+        SelectChoice(str(c.id), c.name) for c in choices.cohorts]
     form.specialism.choices = [SelectChoice("", "All specialisms")] + [
         SelectChoice(str(s.id), s.name) for s in choices.specialisms]
     form.competency.choices = [SelectChoice("", "All competencies")] + [
