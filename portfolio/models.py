@@ -44,6 +44,7 @@ from .programmes.models import (  # noqa: F401
     ProgrammeYear,
     Specialism,
 )
+from .quicksign.models import QuickSignCode  # noqa: F401
 from .reviews.models import APPEND_ONLY_TABLES as _REVIEW_APPEND_ONLY
 from .reviews.models import (  # noqa: F401
     Comment,
@@ -54,7 +55,6 @@ from .reviews.models import (  # noqa: F401
     Signoff,
     SignoffRevocation,
 )
-from .quicksign.models import QuickSignCode  # noqa: F401
 from .reviews.progress_table import CompetencyProgressRow  # noqa: F401
 from .search.models import SearchDocument  # noqa: F401
 from .showcases.models import (  # noqa: F401
