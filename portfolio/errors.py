@@ -68,7 +68,14 @@ def render_error(code: int, detail: str | None = None):
     title, message = ERROR_TEXT.get(code, ERROR_TEXT[500])
     # A server-side failure carries the request id, so a user can quote it to support.
     reference = request_id() if code >= 500 else None
-    if request.accept_mimetypes.best == "application/json" or request.path.startswith("/api/"):
+    if request.path.startswith("/api/"):
+        # The API's errors are RFC 9457 problem details, even for an address it does not know.
+        body = {"type": "about:blank", "title": title, "status": code,
+                "detail": detail or message, "instance": request.path}
+        response = jsonify(body | ({"request_id": reference} if reference else {}))
+        response.mimetype = "application/problem+json"
+        return response, code
+    if request.accept_mimetypes.best == "application/json":
         body = {"error": title, "detail": detail or message}
         return jsonify(body | ({"request_id": reference} if reference else {})), code
     return render_template("errors/error.html", code=code, title=title,

@@ -265,3 +265,9 @@ def test_the_document_and_docs_page_are_served_locally(client):
         document["paths"])
     html = client.get("/api/v1/docs").get_data(as_text=True)
     assert "GET /api/v1/cohorts" in html and "<script src=\"http" not in html
+
+
+def test_an_address_the_api_does_not_know_is_a_404_problem(client, world):
+    for path in ("/api/v1/nothing-here", "/api/v1/cohorts/extra/part", "/api/v2/cohorts"):
+        body = _problem(client.get(path), 404)
+        assert body["instance"] == path
