@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import options
+from ..once import SentOnce
 from .models import EVENT_LABELS
 from .services import MAX_DESCRIPTION, MAX_URL
 
@@ -17,7 +18,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class EndpointForm(FlaskForm):
+class EndpointForm(SentOnce, FlaskForm):
     url = StringField("Address (URL)", validators=[
         DataRequired("Enter the address that should receive the events."),
         Length(max=MAX_URL, message=f"Keep the address to {MAX_URL} characters or fewer.")],

@@ -58,6 +58,9 @@ class WebhookEndpoint(db.Model):
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     disabled_reason: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The registering form's one-time key (portfolio/once.py): the same form sent again (a
+    # reload of the page showing the secret) registers nothing more.
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     deliveries: Mapped[list[WebhookDelivery]] = relationship(
         back_populates="endpoint", cascade="all, delete-orphan", passive_deletes=True)

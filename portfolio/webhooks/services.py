@@ -13,11 +13,13 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..once import submission_key
 from .models import (
     SUBSCRIBABLE,
     DeliveryStatus,
@@ -90,14 +92,27 @@ def new_secret() -> str:
     return "whsec_" + secrets.token_urlsafe(32)
 
 
-def create_endpoint(actor, url: str, events: list[str], description: str = "") -> WebhookEndpoint:
+ALREADY_REGISTERED = ("This form registered its endpoint already, and its secret was shown "
+                      "then. Find the endpoint in the list below; to get a new secret, remove "
+                      "it and register the address again.")
+
+
+def create_endpoint(actor, url: str, events: list[str], description: str = "",
+                    form_key: str | None = None) -> WebhookEndpoint:
     """Register an endpoint with a fresh signing secret (the caller shows it once)."""
     _require_manager(actor)
+    key = submission_key(form_key, "webhook-endpoint")
+    if key is not None and db.session.scalar(
+            select(WebhookEndpoint.id).where(WebhookEndpoint.submission_key == key)):
+        raise DomainError(ALREADY_REGISTERED)
     endpoint = WebhookEndpoint(url=check_url(url), events=_chosen_events(events),
                                description=(description or "").strip()[:MAX_DESCRIPTION],
-                               secret=new_secret(), active=True)
+                               secret=new_secret(), active=True, submission_key=key)
     db.session.add(endpoint)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # the same form, sent at the same moment, was stored
+        raise DomainError(ALREADY_REGISTERED) from error
     record("webhook.endpoint_added", actor=actor, target=endpoint, events=endpoint.events)
     return endpoint
 

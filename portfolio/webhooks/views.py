@@ -26,7 +26,8 @@ def index():
     form = EndpointForm()
     if form.validate_on_submit():
         added = attempt(lambda: services.create_endpoint(
-            current_user, form.url.data, form.events.data, form.description.data), form=form)
+            current_user, form.url.data, form.events.data, form.description.data,
+            form_key=form.submission_key.data), form=form)
         if added:
             # The secret is shown on this answer only; it is never displayed again.
             return render_template("webhooks/created.html", endpoint=added.value)

@@ -31,6 +31,28 @@ def test_a_lead_registers_an_endpoint_and_sees_the_secret_once(app, client, logi
         assert "https://lms.example.org/hooks" in shown and endpoint.secret not in shown
 
 
+def test_the_same_registration_sent_again_registers_nothing_more(app, client, login):
+    """A reload of the page that showed the secret sends the form again: no second endpoint,
+    no second secret, and the lead is told where the first one is."""
+    s = make_scenario()
+    db.session.commit()
+    login(s.lead)
+    form_key = re.search(r'name="submission_key"[^>]*value="([^"]+)"',
+                         client.get("/webhooks/").get_data(as_text=True)).group(1)
+    sent = {"url": "https://lms.example.org/hooks", "events": ["programme.completed"],
+            "submission_key": form_key}
+    assert "shown only this once" in client.post("/webhooks/", data=sent).get_data(as_text=True)
+    again = client.post("/webhooks/", data=sent)
+    text = again.get_data(as_text=True)
+    assert again.status_code == 400 and "registered its endpoint already" in text
+    assert "shown only this once" not in text
+    assert len(db.session.scalars(select(WebhookEndpoint)).all()) == 1
+    # A fresh form (the page opened again) registers a second endpoint as asked.
+    sent["submission_key"] = "another-form"
+    assert client.post("/webhooks/", data=sent).status_code == 200
+    assert len(db.session.scalars(select(WebhookEndpoint)).all()) == 2
+
+
 def test_a_bad_address_comes_back_with_the_message_and_the_form_kept(app, client, login):
     s = make_scenario()
     db.session.commit()

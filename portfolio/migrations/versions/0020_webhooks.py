@@ -38,7 +38,9 @@ def upgrade():
     sa.Column('disabled_at', portfolio.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('disabled_reason', sa.String(length=200), nullable=True),
     sa.Column('created_at', portfolio.database.UTCDateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_endpoints'))
+    sa.Column('submission_key', sa.String(length=64), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_endpoints')),
+    sa.UniqueConstraint('submission_key', name=op.f('uq_webhook_endpoints_submission_key'))
     )
     op.create_table('webhook_deliveries',
     sa.Column('id', sa.Integer(), nullable=False),
