@@ -86,6 +86,22 @@ EVENTS: dict[str, str] = {
     "showcase.submitted": "Submitted a copy of a showcase",
     "showcase.link_created": "Made a secret link to a showcase",
     "showcase.link_revoked": "Revoked a secret link to a showcase",
+    "api.token_created": "Made an API token",
+    "api.token_revoked": "Revoked an API token",
+    "api.client_registered": "Registered an API client system",
+    "api.client_revoked": "Revoked an API client system",
+    "webhook.endpoint_added": "Registered a webhook endpoint",
+    "webhook.endpoint_enabled": "Switched a webhook endpoint on",
+    "webhook.endpoint_disabled": "Switched a webhook endpoint off",
+    "webhook.endpoint_deleted": "Removed a webhook endpoint",
+    "sso.linked": "Linked their account to the federation's sign-in",
+    "user.provisioned": "Made an account on first single sign-on",
+    "quicksign.asked": "Showed a code for an in-person sign-off",
+    "quicksign.used": "Signed off in person with a code",
+    "feedback.requested": "Asked someone outside the app for feedback",
+    "feedback.withdrawn": "Withdrew a request for external feedback",
+    "feedback.given": "External feedback was given through a link",
+    "feedback.shared": "Changed who external feedback is shared with",
 }
 
 # A decision changes what a sign-off event says.
