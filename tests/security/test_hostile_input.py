@@ -53,7 +53,7 @@ NO_TEXT_FORM = {
     "GET showcases.show", "GET showcases.delete", "GET showcases.link_log",
     "GET showcase_links.page",
     "GET feedback.index", "GET feedback.show", "GET feedback.person",
-    "GET quicksign.ask", "GET quicksign.shown",
+    "GET quicksign.ask", "GET quicksign.shown", "GET webhooks.show",
     "GET admin.users", "GET admin.user_detail", "GET admin.confirm_role",
     "GET admin.confirm_deactivate", "GET auth.settings", "GET entries.home", "GET entries.shared",
     "GET entries.new_entry", "GET entries.versions", "GET entries.compare_versions",
