@@ -121,13 +121,14 @@ def test_sections_take_their_html_from_what_is_passed():
 
 def test_preview_of_fifty_thousand_brackets_answers_quickly(world, client_for):
     browser = client_for(world.author)
-    started = time.perf_counter()
+    # Processor time of this thread (the test client serves the request in it), not wall time:
+    # on a busy CI machine the wall clock also counts time other processes held the cores.
+    # The fault this guards against took minutes of processor time.
+    started = time.thread_time()
     response = browser.post("/portfolio/preview", data={"text": "[" * 50_000})
-    elapsed = time.perf_counter() - started
+    elapsed = time.thread_time() - started
     assert response.status_code == 200
-    # The fault this guards against took minutes; a whole request on a busy CI machine can
-    # take over a second, so the bound is loose enough for that and still catches it.
-    assert elapsed < 3.0, f"preview took {elapsed:.2f} s"
+    assert elapsed < 3.0, f"preview took {elapsed:.2f} s of processor time"
     assert "[[[[" in response.get_json()["html"]
 
 

@@ -243,10 +243,10 @@ def test_the_largest_reasons_and_notes_are_kept_whole(app):
     db.session.rollback()
     from flask import render_template_string
 
-    started = time.perf_counter()
+    started = time.thread_time()  # processor time: a busy machine does not inflate it
     with app.test_request_context():
         render_template_string("{{ a | markdown }}{{ b | markdown }}", a=notes, b=reasons)
-    assert time.perf_counter() - started < 2.0
+    assert time.thread_time() - started < 2.0
 
 
 def test_notes_about_a_candidate_stay_out_of_their_download_and_go_when_they_are_erased(app):

@@ -78,17 +78,19 @@ def test_the_largest_introduction_saves_and_shows_quickly(app, client, login):
     s = make_scenario()
     nested = ("> " * 40 + "- **[link](https://example.org) *x* `y`\n") * 400
     introduction = (nested + "word " * 20_000)[:services.MAX_INTRODUCTION]
-    started = time.perf_counter()
+    # Processor time of this thread (the test client serves requests in it): a busy CI machine
+    # stretches the wall clock, not the work done.
+    started = time.thread_time()
     showcase = services.create_showcase(s.author, title="Big", introduction=introduction)
     db.session.commit()
-    saved = time.perf_counter() - started
+    saved = time.thread_time() - started
     login(s.author)
     empty = services.create_showcase(s.author, title="Empty")
     db.session.commit()
     client.get(f"/showcases/{empty.id}")  # templates compiled once, as on a running server
-    started = time.perf_counter()
+    started = time.thread_time()
     assert client.get(f"/showcases/{showcase.id}").status_code == 200
-    shown = time.perf_counter() - started
+    shown = time.thread_time() - started
     assert saved < 2.0 and shown < 1.0, (saved, shown)
     too_long = client.post(f"/showcases/{showcase.id}/details", data={
         "title": "Big", "introduction": "x" * (services.MAX_INTRODUCTION + 1)})
