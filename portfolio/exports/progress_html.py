@@ -16,23 +16,29 @@ from flask import url_for
 from markupsafe import Markup, escape
 
 from ..requests import MAX_ID
+from ..reviews.observed import MARKER, observed_label
 from ..reviews.progress import CompetencyProgress
 from . import timeline
 from .report import CandidateRow, CohortReport
 
 
-def state_cell(item: CompetencyProgress) -> str:
+def state_cell(item: CompetencyProgress, observed: int = 0) -> str:
     """One matrix cell: the symbol for the eye, the code and state in words for everyone else
-    (shown as words, beside the symbol, on a phone)."""
+    (shown as words, beside the symbol, on a phone); an observed cell adds its marker and
+    the number of observations in words."""
+    marker = (f'<span class="matrix__observed" aria-hidden="true">{MARKER}</span>'
+              if observed else "")
+    words = f", {observed_label(observed)}" if observed else ""
     return (f'<td class="matrix__cell state--{item.state}">'
-            f'<span class="matrix__symbol" aria-hidden="true">{item.symbol}</span>'
+            f'<span class="matrix__symbol" aria-hidden="true">{item.symbol}</span>{marker}'
             f'<span class="matrix__words"><span class="matrix__code">'
-            f'{escape(item.competency.code)}</span> {escape(item.label)}</span></td>')
+            f'{escape(item.competency.code)}</span> {escape(item.label)}{words}</span></td>')
 
 
 def matrix_cells(report: CohortReport, rows: list[CandidateRow]) -> list[Markup]:
     """Each row's competency cells, in column order, as one fragment per row."""
     built: dict[int, str] = {}
+    observed_built: dict[tuple[int, int], str] = {}
     fragments = []
     for row in rows:
         parts = []
@@ -41,6 +47,11 @@ def matrix_cells(report: CohortReport, rows: list[CandidateRow]) -> list[Markup]
             if cell is None:
                 cell = built[index] = state_cell(report.judged[index])
             parts.append(cell)
+        for position, count in report.observed_cells.get(row.membership.user_id, ()):
+            key = (row.cells[position], count)
+            if key not in observed_built:
+                observed_built[key] = state_cell(report.judged[key[0]], count)
+            parts[position] = observed_built[key]
         fragments.append(_built(parts))
     return fragments
 

@@ -28,6 +28,7 @@ from ..programmes.models import (
     membership_specialisms,
 )
 from ..reviews.models import Decision, Signoff, SignoffRevocation
+from ..reviews.observed import observed_counts
 from ..reviews.progress import (
     CompetencyProgress,
     judge,
@@ -189,7 +190,8 @@ def cohort_report(cohort, viewer, filters: Filters, late_window_weeks: int) -> C
         cohort=cohort, filters=filters, areas=areas, competencies=competencies, rows=rows,
         all_rows=all_rows, months=[], late_window_weeks=late_window_weeks,
         specialism_choices=_specialism_choices(members),
-        developer_choices=_developer_choices(members), judged=judged)
+        developer_choices=_developer_choices(members), judged=judged,
+        observed=observed_counts(viewer, candidates))
     _add_pacing(report, cohort)
     return report
 

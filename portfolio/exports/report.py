@@ -187,6 +187,19 @@ class CohortReport:
     judged: list[CompetencyProgress] = field(default_factory=list)
     cohort_chart: pacing.Chart | None = None
     signoff_months: Counter = field(default_factory=Counter)
+    # (candidate, competency code) -> observations the viewer may read (reviews.observed)
+    observed: dict[tuple[int, str], int] = field(default_factory=dict)
+
+    @cached_property
+    def observed_cells(self) -> dict[int, list[tuple[int, int]]]:
+        """candidate -> (column position, observations) of each observed cell."""
+        column = {competency.code: position
+                  for position, competency in enumerate(self.competencies)}
+        cells: dict[int, list[tuple[int, int]]] = {}
+        for (candidate, code), count in self.observed.items():
+            if code in column and count:
+                cells.setdefault(candidate, []).append((column[code], count))
+        return cells
 
     @cached_property
     def state_totals(self) -> dict[str, dict[str, int]]:

@@ -10,6 +10,7 @@ import io
 from datetime import datetime
 
 from ..cells import neutralise, neutralise_row
+from ..reviews.observed import observed_label
 from ..timeutil import local
 from . import xlsx
 from .queries import CandidateRow, CohortReport
@@ -41,8 +42,10 @@ def state_labels(report: CohortReport) -> list[str]:
 def matrix_row(report: CohortReport, row: CandidateRow, labels: list[str]) -> list:
     total = len(report.competencies)
     percent = round(100 * row.met / total) if total else 0
-    return [*_person(row), *(labels[index] for index in row.cells), row.met, total, percent,
-            row.panel_label]
+    cells = [labels[index] for index in row.cells]
+    for position, count in report.observed_cells.get(row.membership.user_id, ()):
+        cells[position] = f"{cells[position]}; {observed_label(count)}"
+    return [*_person(row), *cells, row.met, total, percent, row.panel_label]
 
 
 def totals_row(report: CohortReport) -> list:

@@ -11,6 +11,7 @@ from ...programmes.access import current_memberships
 from .. import queries, services
 from ..blueprint import bp
 from ..forms import CompletionForm, RevokeCompletionForm
+from ..observed import MARKER, observed_counts, observed_label
 from ..permissions import can_record_completion, can_use_dashboard, can_view_progress
 from ..progress import candidate_progress
 from .common import ALREADY, already_recorded
@@ -46,9 +47,12 @@ def _render(membership, form, status=200, revoke_form=None):
     by_code: dict[str, list] = {}
     for signoff in signoffs:
         by_code.setdefault(signoff.competency_code, []).append(signoff)
+    observed = {code: count for (_, code), count
+                in observed_counts(current_user, [membership.user_id]).items()}
     return render_template(
         "reviews/progress.html", membership=membership, progress=progress, by_code=by_code,
-        readable=readable,
+        readable=readable, observed=observed, observed_marker=MARKER,
+        observed_label=observed_label,
         completion=queries.completion_for(membership.id), form=form,
         revoke_form=revoke_form or RevokeCompletionForm(formdata=None),
         may_complete=can_record_completion(current_user, membership),
