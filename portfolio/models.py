@@ -16,6 +16,7 @@ from .entries.models import (  # noqa: F401
     PhilosophyVersion,
 )
 from .evidence.models import EntryEvidence, Evidence  # noqa: F401
+from .evidence.resumable import UploadSession  # noqa: F401
 from .exports.models import Job  # noqa: F401
 from .feedback.models import ExternalFeedback, FeedbackRequest  # noqa: F401
 from .frameworks.models import Competency, CompetencyArea, Framework  # noqa: F401

@@ -42,6 +42,7 @@ from ..entries.models import (
 )
 from ..errors import DomainError
 from ..evidence.models import Evidence
+from ..evidence.resumable import erase_for as erase_unfinished_uploads
 from ..exports.models import Job
 from ..extensions import db
 from ..feedback.services import erase_for as erase_feedback_for
@@ -172,6 +173,7 @@ def _delete_account_traces(user: User) -> dict[str, int]:
         "api_access": erase_api_access(user.id),
         "sso_identities": erase_identities(user.id),
         "quick_sign_codes": erase_codes(user.id),
+        "unfinished_uploads": erase_unfinished_uploads(user.id),
         "webhook_deliveries": erase_deliveries(user.id),
         "kept_drafts": _delete(delete(DraftRescue).where(DraftRescue.user_id == user.id)),
         "entries_read": _delete(delete(EntryRead).where(EntryRead.user_id == user.id)),

@@ -28,6 +28,7 @@ from ..entries.models import (
     goal_competencies,
 )
 from ..evidence.models import Evidence
+from ..evidence.resumable import personal_sessions
 from ..exports.models import Job
 from ..extensions import db
 from ..feedback.queries import personal_data_of as feedback_personal_data
@@ -68,6 +69,7 @@ def personal_data(user: User) -> dict:
                                 .where(MemberImport.created_by_id == user.id)),
         "entries": _entries(user.id),
         "evidence": _rows(select(Evidence).where(Evidence.owner_id == user.id)),
+        "unfinished_uploads": personal_sessions(user.id, _rows),
         "philosophy": _philosophy(user.id),
         "goals": _goals(user.id),
         "kept_drafts": _rows(select(DraftRescue).where(DraftRescue.user_id == user.id),

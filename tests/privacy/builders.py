@@ -112,6 +112,9 @@ def world_with_everything():
     _external_feedback(s)
     _observation(s)
     _sso_identity(s)
+    from portfolio.evidence import resumable
+
+    resumable.start(author, filename="long clip.mp4", size=10, sha256="d" * 64)
     db.session.commit()
     return s
 
