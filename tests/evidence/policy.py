@@ -22,6 +22,10 @@ def setup(world):
     world.evidence_entry = make_entry(world.author, cohort=world.cohort, privacy="peers",
                                       title="Policy entry", evidence=[photo])
     world.evidence_spare = make_link_evidence(world.author, title="Policy spare clip")
+    from portfolio.evidence import resumable
+
+    world.upload_token = resumable.start(world.author, filename="policy clip.mp4", size=1000,
+                                         sha256="e" * 64).token
 
 
 def _photo(suffix=""):
@@ -66,4 +70,10 @@ ROUTES = [
           data=lambda w: {"evidence_id": w.evidence_photo.id}),
     Route("evidence.upload_to_entry", _entry("/upload"), AUTHOR, method="POST", allowed_status=200,
           notes="no file chosen: the form answers with an error"),
+    # Resumable uploads (tus): the matrix sends no Tus-Resumable header, so allowed roles get
+    # 412; anybody but the session's owner gets 404 for it.
+    Route("evidence.start_upload", lambda w: "/evidence/uploads", CANDIDATES, method="POST",
+          denied_status=403, allowed_status=412),
+    *[Route("evidence.upload_session", lambda w: f"/evidence/uploads/{w.upload_token}", AUTHOR,
+            method=method, allowed_status=412) for method in ("HEAD", "PATCH", "DELETE")],
 ]
