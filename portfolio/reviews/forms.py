@@ -59,6 +59,20 @@ class SubmitForReviewForm(FlaskForm):
     message = TextAreaField("Note to your coach developer (optional)",
                             validators=[Optional(), Length(max=2_000)],
                             description="For example, what you would most like feedback on.")
+    observation = SelectField(
+        "Attach an observation as evidence (optional)",
+        choices=[SelectChoice("", "No observation")], default="",
+        validate_choice=True,
+        description="An observation of one of your sessions in this cohort. Your reviewer "
+                    "sees it with the entry.")
+
+    def set_observation_choices(self, observations: list[tuple[int, str]]) -> None:
+        self.observation.choices = [SelectChoice("", "No observation"), *(
+            SelectChoice(str(ident), label) for ident, label in observations)]
+
+    @property
+    def observation_id(self) -> int | None:
+        return int(self.observation.data) if self.observation.data else None
 
 
 class PeerSignoffForm(FlaskForm):

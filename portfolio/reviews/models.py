@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from ..auth.models import User
     from ..entries.models import Entry, EntryVersion
     from ..frameworks.models import Competency
+    from ..observations.models import Observation
     from ..programmes.models import Cohort, CohortMembership
 
 
@@ -119,9 +120,13 @@ class ReviewRequest(db.Model):
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     lock_version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+    # An observation of the candidate's session attached as evidence (same cohort, theirs).
+    observation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("observations.id", ondelete="SET NULL"), index=True)
 
     entry: Mapped[Entry] = relationship()
     entry_version: Mapped[EntryVersion] = relationship()
+    observation: Mapped[Observation | None] = relationship()
     candidate: Mapped[User] = relationship(foreign_keys=[candidate_id])
     assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
     closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])

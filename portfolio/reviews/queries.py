@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Integer, String, cast, literal, null, or_, select, union_all
+from sqlalchemy import Integer, String, bindparam, cast, literal, null, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit.models import AuditEvent
 from ..auth.models import User
 from ..auth.services import email_fingerprint
+from ..database import built_once
 from ..entries.models import Entry, EntryVersion
 from ..entries.permissions import visible_entries_filter
 from ..entries.reflection_models import ordered_sections
@@ -18,6 +19,7 @@ from ..evidence.models import Evidence
 from ..evidence.queries import visible_among
 from ..extensions import db
 from ..frameworks.models import Competency, competencies_in_order, in_framework_order
+from ..observations.models import Observation, ObservationTemplate
 from ..programmes.access import carried_into
 from ..programmes.models import CohortMembership, MemberRole
 from .models import (
@@ -76,6 +78,22 @@ def competencies_by_id(ids) -> dict[int, Competency]:
     return {row.id: row for row in competencies_in_order(ids)}
 
 
+def attachable_observations(candidate_id: int, cohort_id: int | None
+                            ) -> list[tuple[int, str]]:
+    """(id, label) of the candidate's observations in the cohort, newest first (one statement)."""
+    if cohort_id is None:
+        return []
+    rows = db.session.execute(
+        select(Observation.id, Observation.observed_on, Observation.venue,
+               ObservationTemplate.name)
+        .join(ObservationTemplate, ObservationTemplate.id == Observation.template_id)
+        .where(Observation.candidate_id == candidate_id, Observation.cohort_id == cohort_id)
+        .order_by(Observation.observed_on.desc(), Observation.id.desc()).limit(100))
+    return [(ident, " · ".join(part for part in (f"{observed_on.day} {observed_on:%B %Y}", name, venue)
+                                if part))
+            for ident, observed_on, venue, name in rows]
+
+
 def load_request(request_id) -> ReviewRequest | None:
     try:
         ident = int(request_id)
@@ -87,6 +105,8 @@ def load_request(request_id) -> ReviewRequest | None:
                  joinedload(ReviewRequest.entry_version), joinedload(ReviewRequest.candidate),
                  joinedload(ReviewRequest.cohort), joinedload(ReviewRequest.assigned_to),
                  joinedload(ReviewRequest.started_by), joinedload(ReviewRequest.closed_by),
+                 joinedload(ReviewRequest.observation).joinedload(Observation.template),
+                 joinedload(ReviewRequest.observation).joinedload(Observation.observer),
                  selectinload(ReviewRequest.competencies)
                  .joinedload(ReviewRequestCompetency.competency).joinedload(Competency.area))
         .where(ReviewRequest.id == ident))
@@ -211,8 +231,23 @@ def entry_review_states(entry_ids) -> dict[int, EntryReviewState]:
     ids = sorted({int(item) for item in entry_ids})
     if not ids:
         return {}
-    # Requests and developers' decisions side by side: (is decision, entry, id, status or
-    # decision, when, competency, revoked).
+    facts: dict[int, tuple[list[RequestFacts], list[DecisionFacts]]] = {
+        item: ([], []) for item in ids}
+    for is_decision, entry_id, row_id, state, created_at, competency_id, revoked in \
+            db.session.execute(_review_states_statement(), {"ids": ids}):
+        if is_decision:
+            facts[entry_id][1].append(DecisionFacts(competency_id, state, bool(revoked),
+                                                    created_at, row_id))
+        else:
+            facts[entry_id][0].append(RequestFacts(row_id, state, created_at))
+    return {item: derive_entry_state(*facts[item]) for item in ids}
+
+
+@built_once
+def _review_states_statement():
+    """Requests and developers' decisions side by side: (is decision, entry, id, status or
+    decision, when, competency, revoked), for the entries in the expanding `ids`."""
+    ids = bindparam("ids", expanding=True)
     requests = select(
         literal(False), ReviewRequest.entry_id, ReviewRequest.id,
         cast(ReviewRequest.status, String), ReviewRequest.created_at,
@@ -222,16 +257,7 @@ def entry_review_states(entry_ids) -> dict[int, EntryReviewState]:
                Signoff.created_at, Signoff.competency_id, SignoffRevocation.id.is_not(None))
         .outerjoin(SignoffRevocation, SignoffRevocation.signoff_id == Signoff.id)
         .where(Signoff.entry_id.in_(ids), Signoff.role == SignoffRole.COACH_DEVELOPER))
-    facts: dict[int, tuple[list[RequestFacts], list[DecisionFacts]]] = {
-        item: ([], []) for item in ids}
-    for is_decision, entry_id, row_id, state, created_at, competency_id, revoked in \
-            db.session.execute(union_all(requests, decisions)):
-        if is_decision:
-            facts[entry_id][1].append(DecisionFacts(competency_id, state, bool(revoked),
-                                                    created_at, row_id))
-        else:
-            facts[entry_id][0].append(RequestFacts(row_id, state, created_at))
-    return {item: derive_entry_state(*facts[item]) for item in ids}
+    return union_all(requests, decisions)
 
 
 def peer_signoffs(entry_id: int) -> list[Signoff]:

@@ -134,6 +134,9 @@ ROUTES = [
           frozenset({"author"}), method="POST", allowed_status=302,
           redirect_to=created("/reviews/requests/<id>"),
           data=lambda w: {"review-competencies": [str(w.rv_vp1.id)], "review-message": ""}),
+    Route("reviews.submit_page",
+          lambda w: f"/reviews/entries/{w.rv_unsubmitted.id}/review-requests/new",
+          frozenset({"author"})),
     Route("reviews.request_detail", lambda w: f"/reviews/requests/{w.rv_request.id}",
           REQUEST_VIEWERS, secret=_title),
     # A PDF of the submitted version, inline for the review page's frame: the request's viewers.

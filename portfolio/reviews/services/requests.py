@@ -26,6 +26,7 @@ from ...errors import ConflictError, DomainError
 from ...extensions import db
 from ...frameworks.models import Competency, in_framework_order
 from ...notifications.services import notify, notify_each
+from ...observations.models import Observation
 from ...programmes.access import ACTIVE, assert_candidate_writable, assert_cohort_writable
 from ...programmes.models import CohortMembership, MemberRole
 from ...timeutil import format_date, local
@@ -87,7 +88,8 @@ def reviewers_for(review_request: ReviewRequest) -> list[User]:
 # --- the candidate's side -----------------------------------------------------------------
 
 def submit_for_review(entry, actor, competency_ids: list[int], message: str = "", *,
-                      at: datetime | None = None) -> ReviewRequest:
+                      at: datetime | None = None, observation_id: int | None = None
+                      ) -> ReviewRequest:
     """Ask for a review of the entry's latest saved version for the chosen competencies.
 
     `at` back-dates the request (the demo seeder builds a believable history with it).
@@ -114,7 +116,9 @@ def submit_for_review(entry, actor, competency_ids: list[int], message: str = ""
         raise DomainError("This entry is already waiting for review. Withdraw that request "
                           "first if you want to change it.")
     _refuse_already_reviewed(version, chosen)
-    review_request = _create_request(entry, version, membership, chosen, message, at)
+    observation = _attachable_observation(observation_id, actor, membership)
+    review_request = _create_request(entry, version, membership, chosen, message, at,
+                                     observation)
     update_entry_review_status(entry, actor)
     record("review.requested", actor=actor, target=review_request, cohort_id=membership.cohort_id,
            entry_id=entry.id, version=version.number,
@@ -346,7 +350,8 @@ def _refuse_already_reviewed(version, chosen: list[Competency]) -> None:
                           field="competencies")
 
 
-def _create_request(entry, version, membership, chosen, message, at) -> ReviewRequest:
+def _create_request(entry, version, membership, chosen, message, at, observation=None
+                    ) -> ReviewRequest:
     cohort = membership.cohort
     developer_ids = {user.id for user in cohort_developers(cohort.id)}
     assigned = membership.coach_developer_id if membership.coach_developer_id in developer_ids \
@@ -356,7 +361,8 @@ def _create_request(entry, version, membership, chosen, message, at) -> ReviewRe
         cohort_id=cohort.id, assigned_to_id=assigned, status=RequestStatus.OPEN,
         due_on=(local(at).date() if at else local_today())
         + timedelta(days=cohort.turnaround_days),
-        message=clean_text(message, 2_000), created_at=at or utcnow())
+        message=clean_text(message, 2_000), created_at=at or utcnow(),
+        observation_id=observation.id if observation else None)
     review_request.competencies = [ReviewRequestCompetency(competency_id=c.id) for c in chosen]
     db.session.add(review_request)
     try:
@@ -364,6 +370,18 @@ def _create_request(entry, version, membership, chosen, message, at) -> ReviewRe
     except IntegrityError as error:  # the one-open-request-per-entry index: another send won
         raise AlreadyRecorded(ALREADY_SENT) from error
     return review_request
+
+
+def _attachable_observation(observation_id: int | None, actor, membership):
+    """The observation to attach: one of the candidate's own, made in this cohort."""
+    if observation_id is None:
+        return None
+    observation = db.session.get(Observation, observation_id)
+    if observation is None or observation.candidate_id != actor.id \
+            or observation.cohort_id != membership.cohort_id:
+        raise DomainError("Choose one of your observations from this cohort.",
+                          field="observation")
+    return observation
 
 
 def _plural(count: int, one: str, many: str) -> str:

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from ...errors import ConflictError, ReadOnlyError
 from ...extensions import db
 from ...handlers import attempt, button_post
+from ...observations.permissions import can_view_observation
 from ...programmes.access import assert_cohort_writable
 from .. import queries, services
 from ..blueprint import bp
@@ -32,17 +33,33 @@ def request_for(request_id, visible):
     return review_request
 
 
+def _submit_form(entry, **form_args):
+    form = SubmitForReviewForm(prefix="review", **form_args)
+    version = latest_version(entry)
+    claimed = queries.competencies_by_id(version.competency_ids if version else [])
+    form.competencies.choices = competency_choices(claimed.values())
+    form.set_observation_choices(queries.attachable_observations(entry.owner_id, entry.cohort_id))
+    return form, version
+
+
+@bp.route("/entries/<int:entry_id>/review-requests/new")
+@login_required
+def submit_page(entry_id):
+    """The request form as a page of its own, where an observation can be attached."""
+    entry = entry_for(entry_id, can_submit_for_review)
+    form, version = _submit_form(entry, formdata=None)
+    return render_template("reviews/submit.html", form=form, entry=entry, version=version)
+
+
 @bp.route("/entries/<int:entry_id>/review-requests", methods=["POST"])
 @login_required
 def submit_for_review(entry_id):
     entry = entry_for(entry_id, can_submit_for_review)
-    form = SubmitForReviewForm(prefix="review")
-    version = latest_version(entry)
-    claimed = queries.competencies_by_id(version.competency_ids if version else [])
-    form.competencies.choices = competency_choices(claimed.values())
+    form, version = _submit_form(entry)
     if form.validate_on_submit():
         sent = attempt(lambda: services.submit_for_review(
-            entry, current_user, form.competencies.data, form.message.data),
+            entry, current_user, form.competencies.data, form.message.data,
+            observation_id=form.observation_id),
             form=form, leave=ALREADY, success="Your entry has been sent for review. You will "
                                               "be told when it has been reviewed.")
         if already_recorded(sent):
@@ -89,7 +106,17 @@ def _render_request(review_request, form=None, status=200):
             current_user, review_request.entry_version)),
         sections=queries.version_sections(review_request.entry_version),
         threads=queries.comment_threads(review_request.entry_id),
-        action_form=ActionForm(), today=local_today(), read_only_reason=read_only_reason), status
+        action_form=ActionForm(), today=local_today(), read_only_reason=read_only_reason,
+        observation=_attached_observation(review_request)), status
+
+
+def _attached_observation(review_request) -> dict | None:
+    """The attached observation, with whether this viewer may follow the link to it."""
+    observation = review_request.observation
+    if observation is None:
+        return None
+    return {"observation": observation,
+            "readable": can_view_observation(current_user, observation)}
 
 
 def _newer_version(review_request) -> dict | None:
