@@ -27,6 +27,7 @@ from .observations.models import (  # noqa: F401
     ObservationReflection,
     ObservationTemplate,
 )
+from .offline.models import SentOnceKey  # noqa: F401
 from .panels.models import APPEND_ONLY_TABLES as _PANEL_APPEND_ONLY
 from .panels.models import (  # noqa: F401
     OutcomeOption,

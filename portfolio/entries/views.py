@@ -10,6 +10,7 @@ from ..database import get_or_404
 from ..errors import ConflictError, DomainError, ReadOnlyError, apply_to_form
 from ..extensions import db
 from ..handlers import attempt, checks_token_by_hand, refusal_json, token_problem
+from ..offline import services as sent_once
 from ..text import render_markdown
 from . import bp, keeping, queries, services
 from .authoring import can_write_portfolio, entry_is_writable, writing_membership
@@ -101,20 +102,45 @@ def _create_from_post():
         return render_entry_form(None, form, 400, notice=keeping.EXPIRED_FORM_MESSAGE)
     if not form.validate():
         return render_entry_form(None, form)
+    action = request.form.get("action", "save")
+    # A phone's outbox may send the same new entry again: its key makes one entry.
+    key = sent_once.key_from(request.form)
+    if (earlier := sent_once.earlier_result(current_user, key)) is not None:
+        return redirect(earlier)
     try:
-        entry, _ = services.create_entry(current_user, form.to_draft())
+        entry, _ = sent_once.create_once(
+            current_user, key, "entry", lambda: services.create_entry(current_user,
+                                                                      form.to_draft()),
+            lambda made: _sent_once_url(made[0], action))
+    except sent_once.AlreadySent:
+        db.session.rollback()
+        return redirect(sent_once.earlier_result(current_user, key) or url_for("entries.home"))
     except DomainError as error:
         db.session.rollback()
         apply_to_form(error, form)
         return render_entry_form(None, form)
-    return _after_write(entry, form, request.form.get("action", "save"))
+    return _after_write(entry, form, action)
+
+
+def _sent_once_url(entry, action) -> str:
+    if action == "save":
+        return url_for("entries.show_entry", entry_id=entry.id)
+    return url_for("entries.edit_entry", entry_id=entry.id)
 
 
 def _create_from_rescue(kept):
-    form = entry_form(None, formdata=formdata_of(kept))
+    formdata = formdata_of(kept)
+    key = sent_once.key_from(formdata)
+    if (earlier := sent_once.earlier_result(current_user, key)) is not None:
+        keeping.finish_rescue(kept)  # the phone's outbox sent it after signing in
+        db.session.commit()
+        return redirect(earlier)
+    form = entry_form(None, formdata=formdata)
     form.validate()
-    entry, _ = services.create_entry(current_user, form.to_draft(skip_invalid=True),
-                                     lenient=True)
+    entry, _ = sent_once.create_once(
+        current_user, key, "entry", lambda: services.create_entry(
+            current_user, form.to_draft(skip_invalid=True), lenient=True),
+        lambda made: _sent_once_url(made[0], "draft"))
     keeping.finish_rescue(kept)
     db.session.commit()
     flash("The entry you were writing when you were signed out has been saved as a draft. "

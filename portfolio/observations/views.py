@@ -10,6 +10,7 @@ from ..database import get_or_404
 from ..errors import ConflictError
 from ..forms import ActionForm
 from ..handlers import attempt, button_post
+from ..offline import services as sent_once
 from ..programmes.models import Cohort
 from ..requests import page_arg, whole_number
 from . import queries, services
@@ -35,6 +36,10 @@ def observation_for(observation_id, visible=can_view_observation) -> Observation
 
 def _show_url(observation) -> str:
     return url_for("observations.show", observation_id=observation.id)
+
+
+def _index_url() -> str:
+    return url_for("observations.index")
 
 
 @bp.route("/")
@@ -73,11 +78,19 @@ def record(cohort_id, candidate_id):
     template = _chosen(templates, request.values.get("template"))
     form = _record_form(template, cohort, submitted=request.method == "POST")
     if form.validate_on_submit():
-        done = attempt(lambda: services.record_observation(current_user, cohort, candidate_id,
-                                                           template, form.to_data()),
-                       form=form, success="Observation recorded. The candidate can read it now.")
+        # A phone's outbox may send the same record again: its key makes one observation.
+        key = sent_once.key_from(request.form)
+        if (earlier := sent_once.earlier_result(current_user, key)) is not None:
+            return redirect(earlier)
+        done = attempt(lambda: sent_once.create_once(
+            current_user, key, "observation", lambda: services.record_observation(
+                current_user, cohort, candidate_id, template, form.to_data()), _show_url),
+            form=form, success="Observation recorded. The candidate can read it now.",
+            leave=(sent_once.AlreadySent,))
         if done:
             return redirect(_show_url(done.value))
+        if isinstance(done.error, sent_once.AlreadySent):
+            return redirect(sent_once.earlier_result(current_user, key) or _index_url())
     return render_template("observations/record.html", candidate=candidate, cohort=cohort,
                            templates=templates, template=template, form=form), \
         400 if form.errors or form.form_errors else 200

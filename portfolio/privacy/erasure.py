@@ -49,6 +49,7 @@ from ..feedback.services import erase_for as erase_feedback_for
 from ..mail.models import OutboxMessage, OutboxStatus
 from ..notifications.models import Notification
 from ..observations.privacy import erase_observations
+from ..offline.privacy import erase_keys
 from ..panels.models import PanelNote, ReviewPanel
 from ..programmes.models import CohortMembership, MemberImport, MembershipStatus, PeerGroupMember
 from ..quicksign.privacy import erase_codes
@@ -174,6 +175,7 @@ def _delete_account_traces(user: User) -> dict[str, int]:
         "sso_identities": erase_identities(user.id),
         "quick_sign_codes": erase_codes(user.id),
         "unfinished_uploads": erase_unfinished_uploads(user.id),
+        "sent_once_keys": erase_keys(user.id),
         "webhook_deliveries": erase_deliveries(user.id),
         "kept_drafts": _delete(delete(DraftRescue).where(DraftRescue.user_id == user.id)),
         "entries_read": _delete(delete(EntryRead).where(EntryRead.user_id == user.id)),

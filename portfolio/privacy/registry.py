@@ -112,6 +112,9 @@ PERSONAL_DATA_TABLES: dict[str, Handling] = {
     "api_clients": Handling("api_access", DELETE,
                             "client systems they registered stop working: another lead "
                             "registers the system again"),
+    "idempotency_keys": Handling("sent_once_keys", DELETE,
+                                 "the keys their phone sent forms with; what the forms made "
+                                 "stays under its own rules"),
     "webhook_deliveries": Handling("webhook_deliveries", DELETE,
                                    "events about them queued or sent to the federation's "
                                    "systems (ids only; names are read when sent)"),

@@ -35,6 +35,7 @@ from ..feedback.queries import personal_data_of as feedback_personal_data
 from ..mail.models import OutboxMessage
 from ..notifications.models import Notification
 from ..observations.privacy import personal_observations
+from ..offline.privacy import personal_keys
 from ..panels.models import PanelMember, PanelNote, PanelOutcome, ReviewPanel
 from ..programmes.models import CohortMembership, MemberImport, PeerGroupMember
 from ..quicksign.privacy import personal_codes
@@ -101,6 +102,7 @@ def personal_data(user: User) -> dict:
         "quick_sign_codes": personal_codes(user.id, _rows),
         "sso_identities": personal_identities(user.id, _rows),
         "observations": personal_observations(user.id, _rows),
+        "sent_once_keys": personal_keys(user.id, _rows),
         "webhook_deliveries": personal_deliveries(user.id, _rows),
         "notifications": _rows(select(Notification).where(Notification.user_id == user.id)),
         "jobs": _rows(select(Job).where(Job.requested_by_id == user.id),

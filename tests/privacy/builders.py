@@ -107,6 +107,9 @@ def world_with_everything():
     from tests.webhooks.builders import delivery_for_privacy
 
     delivery_for_privacy(s)
+    from tests.offline.builders import key_for_privacy
+
+    key_for_privacy(s)
     _showcase(s)
     _api_access(s)
     _external_feedback(s)
