@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from datetime import UTC
 from email.utils import format_datetime
 
 import click
@@ -122,7 +123,7 @@ def start_upload():
 
 
 def _http_date(moment) -> str:
-    return format_datetime(moment, usegmt=True)
+    return format_datetime(moment.astimezone(UTC), usegmt=True)
 
 
 @bp.route("/uploads/<token>", methods=["HEAD", "PATCH", "DELETE"])
