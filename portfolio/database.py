@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import TypeVar
 
-from flask import abort
+from flask import abort, current_app
 from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import DateTime, Enum, event, func
 from sqlalchemy import select as sql_select
@@ -15,6 +18,28 @@ from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
 from .requests import is_database_id
+
+Built = TypeVar("Built")
+
+
+def built_once(build: Callable[[], Built]) -> Callable[[], Built]:
+    """Build a statement once per application and hand out the same object afterwards.
+
+    Constructing a large SELECT (unions, subqueries, a dozen labelled columns) costs more Python
+    time than SQLite takes to run it; a built statement is immutable, so the hot pages build
+    theirs once, with `bindparam` placeholders for the values (`expanding=True` for id lists),
+    and pass the values to `execute`. Kept per application, because some statements depend on
+    what the application registered (its viewer facts)."""
+    key = f"{build.__module__}.{build.__qualname__}"
+
+    @functools.wraps(build)
+    def statement() -> Built:
+        store = current_app.extensions.setdefault("built_statements", {})
+        if key not in store:
+            store[key] = build()
+        return store[key]
+
+    return statement
 
 
 def utcnow() -> datetime:

@@ -47,7 +47,10 @@ class EntryPanel:
 @dataclass(frozen=True)
 class ViewerFact:
     name: str
-    expression: Callable  # (user id column) -> scalar SQL expression
+    # (user id column) -> scalar SQL expression. Built once per application into the
+    # statement that loads the signed-in person, so it must not embed a value computed when it
+    # is built (no utcnow(), no config read): only columns and constants.
+    expression: Callable
     tables: tuple  # models whose writes make the fact stale for the rest of the request
 
 

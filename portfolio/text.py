@@ -11,6 +11,7 @@ RENDER_BUDGET_SECONDS of formatting the rest of a text is shown as plain paragra
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import re
 
@@ -104,7 +105,15 @@ def plain_excerpt(text: str | None, length: int = 200) -> str:
     """Return a short plain-text excerpt of Markdown, for lists and notifications."""
     if not text:
         return ""
-    source = str(text)[:EXCERPT_SOURCE_CHARS].replace("\x00", "\ufffd")
+    return _excerpt_of(str(text)[:EXCERPT_SOURCE_CHARS], length)
+
+
+@functools.lru_cache(maxsize=1024)
+def _excerpt_of(source: str, length: int) -> str:
+    """The excerpt depends on nothing but the text, so one worker keeps the latest thousand
+    (at most 4,000 characters each): a page listing feedback formats each comment once, not
+    on every view. Nothing about who asked is part of it."""
+    source = source.replace("\x00", "\ufffd")
     stripped = nh3.clean(format_markdown(source, budget=RENDER_BUDGET_SECONDS), tags=set())
     collapsed = " ".join(html_lib.unescape(stripped).split())
     return collapsed if len(collapsed) <= length else collapsed[: length - 1].rstrip() + "…"

@@ -7,9 +7,10 @@ viewer fact (the header's unread count...). Pages used to send one statement for
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
+from ..database import built_once
 from ..extensions import db
 from ..programmes.access import remember_memberships
 from ..programmes.models import Cohort, CohortMembership
@@ -23,17 +24,21 @@ def load_viewer(session_token: str) -> User | None:
     if not session_token:
         return None
     facts = registry_of().viewer_facts
-    rows = db.session.execute(
-        select(User, CohortMembership,
-               *(fact.expression(User.id).label(f"fact_{index}")
-                 for index, fact in enumerate(facts)))
-        .outerjoin(CohortMembership, CohortMembership.user_id == User.id)
-        .options(joinedload(CohortMembership.cohort).joinedload(Cohort.year))
-        .where(User.session_token == session_token, User.active.is_(True))
-        .order_by(CohortMembership.id.desc())).all()
+    rows = db.session.execute(_viewer_statement(), {"session_token": session_token}).all()
     if not rows:
         return None
     user = rows[0][0]
     remember_memberships(user.id, [row[1] for row in rows if row[1] is not None])
     remember_viewer_facts({fact.name: rows[0][2 + index] for index, fact in enumerate(facts)})
     return user
+
+
+@built_once
+def _viewer_statement():
+    return (select(User, CohortMembership,
+                   *(fact.expression(User.id).label(f"fact_{index}")
+                     for index, fact in enumerate(registry_of().viewer_facts)))
+            .outerjoin(CohortMembership, CohortMembership.user_id == User.id)
+            .options(joinedload(CohortMembership.cohort).joinedload(Cohort.year))
+            .where(User.session_token == bindparam("session_token"), User.active.is_(True))
+            .order_by(CohortMembership.id.desc()))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import (
     String,
     and_,
+    bindparam,
     cast,
     exists,
     false,
@@ -21,7 +22,7 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ..auth.models import User
-from ..database import paginate_counted
+from ..database import built_once, paginate_counted
 from ..extensions import db
 from ..frameworks.models import (
     Competency,
@@ -226,6 +227,17 @@ class FeedbackItem:
 def recent_feedback(owner_id: int, limit: int = 6) -> list[FeedbackItem]:
     """Latest comments by others and sign-off decisions on the candidate's entries, newest
     first, as plain rows in one statement."""
+    rows = db.session.execute(_recent_feedback_statement(),
+                              {"owner_id": owner_id, "limit": limit})
+    return [FeedbackItem(kind=row.kind, at=row.at, who=row.who, entry_id=row.entry_id,
+                         entry_title=row.entry_title or "Untitled entry", text=row.text,
+                         version=row.version, decision=row.decision, code=row.code,
+                         revoked=bool(row.revoked)) for row in rows]
+
+
+@built_once
+def _recent_feedback_statement():
+    owner_id, limit = bindparam("owner_id"), bindparam("limit")
     said = func.coalesce(func.nullif(Comment.body, ""), func.nullif(Comment.what_worked, ""),
                          func.nullif(Comment.what_to_try, ""), func.nullif(Comment.question, ""))
     commenter, reviewer = aliased(User), aliased(User)
@@ -254,12 +266,7 @@ def recent_feedback(owner_id: int, limit: int = 6) -> list[FeedbackItem]:
         .where(Signoff.candidate_id == owner_id)
         .order_by(Signoff.created_at.desc(), Signoff.id.desc()).limit(limit).subquery())
     both = union_all(select(comments), select(signoffs)).subquery()
-    rows = db.session.execute(select(both).order_by(both.c.at.desc(), both.c.kind,
-                                                    both.c.id.desc()).limit(limit))
-    return [FeedbackItem(kind=row.kind, at=row.at, who=row.who, entry_id=row.entry_id,
-                         entry_title=row.entry_title or "Untitled entry", text=row.text,
-                         version=row.version, decision=row.decision, code=row.code,
-                         revoked=bool(row.revoked)) for row in rows]
+    return select(both).order_by(both.c.at.desc(), both.c.kind, both.c.id.desc()).limit(limit)
 
 
 def candidate(user_id: int) -> User | None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Integer, String, cast, literal, null, or_, select, union_all
+from sqlalchemy import Integer, String, bindparam, cast, literal, null, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit.models import AuditEvent
 from ..auth.models import User
 from ..auth.services import email_fingerprint
+from ..database import built_once
 from ..entries.models import Entry, EntryVersion
 from ..entries.permissions import visible_entries_filter
 from ..entries.reflection_models import ordered_sections
@@ -230,8 +231,23 @@ def entry_review_states(entry_ids) -> dict[int, EntryReviewState]:
     ids = sorted({int(item) for item in entry_ids})
     if not ids:
         return {}
-    # Requests and developers' decisions side by side: (is decision, entry, id, status or
-    # decision, when, competency, revoked).
+    facts: dict[int, tuple[list[RequestFacts], list[DecisionFacts]]] = {
+        item: ([], []) for item in ids}
+    for is_decision, entry_id, row_id, state, created_at, competency_id, revoked in \
+            db.session.execute(_review_states_statement(), {"ids": ids}):
+        if is_decision:
+            facts[entry_id][1].append(DecisionFacts(competency_id, state, bool(revoked),
+                                                    created_at, row_id))
+        else:
+            facts[entry_id][0].append(RequestFacts(row_id, state, created_at))
+    return {item: derive_entry_state(*facts[item]) for item in ids}
+
+
+@built_once
+def _review_states_statement():
+    """Requests and developers' decisions side by side: (is decision, entry, id, status or
+    decision, when, competency, revoked), for the entries in the expanding `ids`."""
+    ids = bindparam("ids", expanding=True)
     requests = select(
         literal(False), ReviewRequest.entry_id, ReviewRequest.id,
         cast(ReviewRequest.status, String), ReviewRequest.created_at,
@@ -241,16 +257,7 @@ def entry_review_states(entry_ids) -> dict[int, EntryReviewState]:
                Signoff.created_at, Signoff.competency_id, SignoffRevocation.id.is_not(None))
         .outerjoin(SignoffRevocation, SignoffRevocation.signoff_id == Signoff.id)
         .where(Signoff.entry_id.in_(ids), Signoff.role == SignoffRole.COACH_DEVELOPER))
-    facts: dict[int, tuple[list[RequestFacts], list[DecisionFacts]]] = {
-        item: ([], []) for item in ids}
-    for is_decision, entry_id, row_id, state, created_at, competency_id, revoked in \
-            db.session.execute(union_all(requests, decisions)):
-        if is_decision:
-            facts[entry_id][1].append(DecisionFacts(competency_id, state, bool(revoked),
-                                                    created_at, row_id))
-        else:
-            facts[entry_id][0].append(RequestFacts(row_id, state, created_at))
-    return {item: derive_entry_state(*facts[item]) for item in ids}
+    return union_all(requests, decisions)
 
 
 def peer_signoffs(entry_id: int) -> list[Signoff]:
