@@ -26,6 +26,7 @@ from ..entries.models import (
 )
 from ..evidence.models import Evidence
 from ..extensions import db
+from ..observations.models import Observation, ObservationTemplate
 from ..reviews.models import Comment
 from .models import DocumentKind, SearchDocument
 
@@ -138,12 +139,28 @@ def _philosophy_rows(session, ids):
                    happened_on=saved_at.date())
 
 
+def _observation_rows(session, ids):
+    statement = (
+        select(Observation.id, Observation.candidate_id, ObservationTemplate.name,
+               Observation.venue, Observation.athletes, Observation.strengths,
+               Observation.next_steps, Observation.observed_on)
+        .join(ObservationTemplate, ObservationTemplate.id == Observation.template_id))
+    if ids is not None:
+        statement = statement.where(Observation.id.in_(ids))
+    for observation_id, candidate, name, venue, athletes, strengths, next_steps, observed_on \
+            in session.execute(statement):
+        yield dict(kind=DocumentKind.OBSERVATION, ref_id=observation_id, owner_id=candidate,
+                   entry_id=None, title=_join(f"{name}: {venue}" if venue else name),
+                   body=_join(athletes, strengths, next_steps), happened_on=observed_on)
+
+
 BUILDERS = {
     DocumentKind.ENTRY: _entry_rows,
     DocumentKind.COMMENT: _comment_rows,
     DocumentKind.EVIDENCE: _evidence_rows,
     DocumentKind.GOAL: _goal_rows,
     DocumentKind.PHILOSOPHY: _philosophy_rows,
+    DocumentKind.OBSERVATION: _observation_rows,
 }
 
 
@@ -218,6 +235,8 @@ def reindex_person(user_id: int, session=None) -> None:
                                                     PhilosophyStatement)):
         pending.update((kind, ref) for ref in session.scalars(
             select(model.id).where(model.owner_id == user_id)))
+    pending.update((DocumentKind.OBSERVATION, ref) for ref in session.scalars(
+        select(Observation.id).where(Observation.candidate_id == user_id)))
     _refresh_noted(session)
 
 
@@ -255,6 +274,9 @@ def _note(obj, pending: set, always: bool) -> None:
         pending.add((DocumentKind.PHILOSOPHY, obj.statement_id))
     elif isinstance(obj, PhilosophyStatement) and always:
         pending.add((DocumentKind.PHILOSOPHY, obj.id))
+    elif isinstance(obj, Observation) and (always or _changed(
+            obj, "venue", "athletes", "strengths", "next_steps", "observed_on", "candidate_id")):
+        pending.add((DocumentKind.OBSERVATION, obj.id))
 
 
 def _note_flush(session: Session, _flush_context) -> None:
@@ -269,7 +291,8 @@ def _note_flush(session: Session, _flush_context) -> None:
             _note(obj, pending, always=False)
 
 
-_WATCHED = (Entry, EntryVersion, Comment, Evidence, Goal, PhilosophyStatement, PhilosophyVersion)
+_WATCHED = (Entry, EntryVersion, Comment, Evidence, Goal, PhilosophyStatement, PhilosophyVersion,
+            Observation)
 
 
 def _refresh_noted(session: Session) -> None:

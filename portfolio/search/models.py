@@ -23,6 +23,7 @@ class DocumentKind(StrEnum):
     EVIDENCE = "evidence"      # an evidence item's title and description
     GOAL = "goal"              # a development goal
     PHILOSOPHY = "philosophy"  # a coaching philosophy's latest saved version
+    OBSERVATION = "observation"  # an observation of a candidate's session (owner: candidate)
 
 
 KIND_LABELS = {
@@ -31,6 +32,7 @@ KIND_LABELS = {
     DocumentKind.EVIDENCE: "Evidence",
     DocumentKind.GOAL: "Goals",
     DocumentKind.PHILOSOPHY: "Coaching philosophy",
+    DocumentKind.OBSERVATION: "Observations",
 }
 
 
@@ -41,6 +43,7 @@ KIND_NAMES = {
     DocumentKind.EVIDENCE: "Evidence",
     DocumentKind.GOAL: "Goal",
     DocumentKind.PHILOSOPHY: "Coaching philosophy",
+    DocumentKind.OBSERVATION: "Observation",
 }
 
 

@@ -25,6 +25,7 @@ from ..auth.models import User
 from ..entries.models import Entry, EntryCompetency, goal_competencies
 from ..extensions import db
 from ..frameworks.models import Competency
+from ..observations.models import Observation, observation_competencies
 from ..programmes.models import CohortMembership, MemberRole
 from ..text import highlighted
 from .indexing import refresh_pending_search
@@ -147,10 +148,12 @@ def _filter_clauses(filters: Filters) -> list:
         clauses.append(or_(
             and_(Doc.entry_id.is_not(None), exists().where(
                 Entry.id == Doc.entry_id, Entry.cohort_id == filters.cohort_id)),
-            and_(Doc.entry_id.is_(None), exists().where(
+            and_(Doc.entry_id.is_(None), Doc.kind != DocumentKind.OBSERVATION, exists().where(
                 CohortMembership.cohort_id == filters.cohort_id,
                 CohortMembership.user_id == Doc.owner_id,
-                CohortMembership.role == MemberRole.CANDIDATE))))
+                CohortMembership.role == MemberRole.CANDIDATE)),
+            and_(Doc.kind == DocumentKind.OBSERVATION, exists().where(
+                Observation.id == Doc.ref_id, Observation.cohort_id == filters.cohort_id))))
     if filters.competency_code:
         code = filters.competency_code
         clauses.append(or_(
@@ -159,7 +162,11 @@ def _filter_clauses(filters: Filters) -> list:
                 Competency.id == EntryCompetency.competency_id, Competency.code == code)),
             and_(Doc.kind == DocumentKind.GOAL, exists().where(
                 goal_competencies.c.goal_id == Doc.ref_id,
-                Competency.id == goal_competencies.c.competency_id, Competency.code == code))))
+                Competency.id == goal_competencies.c.competency_id, Competency.code == code)),
+            and_(Doc.kind == DocumentKind.OBSERVATION, exists().where(
+                observation_competencies.c.observation_id == Doc.ref_id,
+                Competency.id == observation_competencies.c.competency_id,
+                Competency.code == code))))
     if filters.date_from is not None:
         clauses.append(Doc.happened_on >= filters.date_from)
     if filters.date_to is not None:

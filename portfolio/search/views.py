@@ -60,6 +60,8 @@ def _link_for(result: queries.Result) -> str:
         return url_for("evidence.detail", evidence_id=result.ref_id)
     if kind == DocumentKind.GOAL:
         return url_for("entries.show_goal", goal_id=result.ref_id)
+    if kind == DocumentKind.OBSERVATION:
+        return url_for("observations.show", observation_id=result.ref_id)
     if result.owner_id == current_user.id:
         return url_for("entries.philosophy")
     return url_for("entries.candidate_portfolio", user_id=result.owner_id)

@@ -3,7 +3,9 @@
 Each kind reuses the rule its pages use: entries and comments `visible_entries_filter` on the
 entry (a comment is read with its entry, and never once removed), evidence
 `visible_evidence_filter`, goals and the philosophy their owner's privacy tier read through
-relations in the owner's current cohorts (the SQL twin of `owned_visibility`). Rows are
+relations in the owner's current cohorts (the SQL twin of `owned_visibility`), observations
+`visible_observations_filter` (their candidate, observer, the cohort's coach developers, the
+peer group once shared; never a lead by role alone). Rows are
 filtered before they are counted, ranked or cut into snippets, so nothing about a row the
 viewer may not read (its text, its existence, the number of such rows) reaches the page.
 """
@@ -21,6 +23,8 @@ from ..entries.permissions import visible_entries_filter
 from ..evidence.models import Evidence
 from ..evidence.permissions import visible_evidence_filter
 from ..extensions import db
+from ..observations.models import Observation
+from ..observations.queries import visible_observations_filter
 from ..programmes.access import RUNNING_YEAR_STATUSES
 from ..programmes.models import (
     Cohort,
@@ -65,6 +69,9 @@ def readable_documents(user):
         and_(Doc.kind == DocumentKind.PHILOSOPHY, exists().where(
             PhilosophyStatement.id == Doc.ref_id, PhilosophyStatement.owner_id == Doc.owner_id,
             owned_filter(user, PhilosophyStatement.owner_id, PhilosophyStatement.privacy))),
+        and_(Doc.kind == DocumentKind.OBSERVATION, exists().where(
+            Observation.id == Doc.ref_id, Observation.candidate_id == Doc.owner_id,
+            visible_observations_filter(user))),
     )
     if is_manager(user):
         return rules

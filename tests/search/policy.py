@@ -7,6 +7,7 @@ cohorts (the later cohort is one of them)."""
 from __future__ import annotations
 
 from tests.entries.policy import GOAL_READERS, TIER_READERS, TIERS
+from tests.observations.policy import OBSERVED, SHARED
 from tests.policy import SIGNED_IN, Route, always
 
 
@@ -24,4 +25,12 @@ ROUTES = [
     Route("search.index", always("/search/?q=secret+private+goal"), SIGNED_IN,
           hidden_from=SIGNED_IN - {"author"},
           secret=lambda w: f'href="/portfolio/goals/{w.private_goal.id}"'),
+    # Observations (tests/observations/policy.py): their candidate, observer and the cohort's
+    # coach developers; the peer group once shared; never a lead or another cohort's people.
+    Route("search.index", always("/search/?q=athletes+repeated+cue"), SIGNED_IN,
+          hidden_from=SIGNED_IN - OBSERVED,
+          secret=lambda w: f'href="/observations/{w.ob_obs.id}"'),
+    Route("search.index", always("/search/?q=shared+warm+ran+time&kind=observation"),
+          SIGNED_IN, hidden_from=SIGNED_IN - SHARED,
+          secret=lambda w: f'href="/observations/{w.ob_shared.id}"'),
 ]

@@ -15,6 +15,8 @@ from portfolio.entries.authoring import can_view_owned
 from portfolio.entries.models import Entry
 from portfolio.entries.permissions import can_view_entry
 from portfolio.extensions import db
+from portfolio.observations.models import Observation
+from portfolio.observations.permissions import can_view_observation
 from portfolio.reviews.models import Comment
 from portfolio.search import queries
 from tests.entries.builders import make_goal, make_statement
@@ -27,6 +29,7 @@ from tests.factories import (
     make_user,
     make_year,
 )
+from tests.observations.builders import default_template
 
 TIERS = ("private", "developers", "peers", "cohort")
 _world_number = itertools.count()
@@ -40,6 +43,9 @@ PERSON = st.fixed_dictionaries({
     "philosophy_tier": st.sampled_from(TIERS),
     "earlier": st.booleans(),  # also a candidate of last year's cohort, with an entry there
     "earlier_tier": st.sampled_from(TIERS),
+    # an observation of their session by the cohort's coach developer (and one last year)
+    "observed": st.booleans(),
+    "observation_shared": st.booleans(),
 })
 
 
@@ -69,16 +75,28 @@ def _build(people, year_status, word):
                                    body=f"{word} note on my own entry"))
         make_goal(user, title=f"{word} goal", privacy=spec["goal_tier"])
         make_statement(user, body=f"{word} philosophy", privacy=spec["philosophy_tier"])
+        if spec["observed"]:
+            _observation(cohort, user, developer, spec["observation_shared"], word)
         if spec["earlier"]:
             add_member(earlier, user, status="completed", developer=earlier_developer)
             make_entry(user, cohort=earlier, privacy=spec["earlier_tier"],
                        title=f"{word} earlier entry",
                        sections={"what": f"{word} last year", "so_what": "x", "now_what": "y"})
+            if spec["observed"]:
+                _observation(earlier, user, earlier_developer, spec["observation_shared"], word)
     for members in groups.values():
         if members:
             make_peer_group(cohort, members)
     db.session.commit()
     return viewers
+
+
+def _observation(cohort, candidate, observer, shared, word):
+    template = default_template(cohort.framework)
+    db.session.add(Observation(
+        cohort_id=cohort.id, candidate_id=candidate.id, observer_id=observer.id,
+        template_id=template.id, observed_on=date(2026, 10, 14), venue="Track",
+        strengths=f"{word} observed strengths", shared_with_peers=shared))
 
 
 def _expected(viewer, word):
@@ -97,6 +115,10 @@ def _expected(viewer, word):
             PhilosophyStatement.body.startswith(word))):
         if can_view_owned(viewer, statement.owner_id, statement.privacy):
             expected.add(("philosophy", statement.id))
+    for observation in db.session.scalars(db.select(Observation).where(
+            Observation.strengths.startswith(word))):
+        if can_view_observation(viewer, observation):
+            expected.add(("observation", observation.id))
     return expected
 
 
