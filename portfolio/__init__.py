@@ -36,6 +36,7 @@ FEATURES = [
     "portfolio.quicksign",
     "portfolio.webhooks",
     "portfolio.feedback",
+    "portfolio.consent",
     "portfolio.offline",
 ]
 

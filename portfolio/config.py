@@ -93,6 +93,8 @@ class Defaults:
     EXPORT_LATE_WINDOW_WEEKS = 8  # pacing: evidence arriving this close to the end is "late"
     EXPORT_PDF_PROCESSES = 0  # child processes drawing archive PDFs; 0: one per core, at most 2
     REVIEW_ESCALATION_DAYS = 5
+    # Evidence whose under-18 consent was withdrawn is hidden at once, deleted after this many days.
+    CONSENT_DELETION_GRACE_DAYS = 30
     # Demo seed only; seed-demo refuses to run in production.
     DEMO_PASSWORD = "portfolio-demo"  # noqa: S105  # nosec B105
 

@@ -4,6 +4,7 @@ from .api.models import ApiClient, ApiRateWindow, ApiToken  # noqa: F401
 from .audit.models import APPEND_ONLY_TABLES as _AUDIT_APPEND_ONLY
 from .audit.models import AuditEvent  # noqa: F401
 from .auth.models import AccountToken, LoginAttempt, PasswordResetRequest, User  # noqa: F401
+from .consent.models import ConsentRecord  # noqa: F401
 from .credentials.models import Credential  # noqa: F401
 from .entries.models import (  # noqa: F401
     Entry,

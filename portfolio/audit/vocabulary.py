@@ -102,6 +102,11 @@ EVENTS: dict[str, str] = {
     "feedback.withdrawn": "Withdrew a request for external feedback",
     "feedback.given": "External feedback was given through a link",
     "feedback.shared": "Changed who external feedback is shared with",
+    "consent.flagged": "Marked evidence as showing athletes under 18",
+    "consent.recorded": "Recorded a parent's or carer's consent",
+    "consent.withdrawn": "Withdrew consent for evidence showing athletes under 18",
+    "consent.purged": "Deleted evidence whose consent was withdrawn",
+    "consent.report_downloaded": "Downloaded a cohort's consent report",
 }
 
 # A decision changes what a sign-off event says.

@@ -16,7 +16,7 @@ from ..auth.models import User
 from ..auth.services import create_user
 from ..extensions import db
 from ..reference_data import ensure_reference_data
-from . import entries, evidence, feedback, observations, programmes, reviews, showcases
+from . import consent, entries, evidence, feedback, observations, programmes, reviews, showcases
 from .scale import ScaleOptions, scale_framework_id, seed_scale
 
 DEMO_ACCOUNTS = [
@@ -30,7 +30,8 @@ DEMO_ACCOUNTS = [
 
 # Each feature's demo content lives in portfolio/demo/<name>.py as `seed(users) -> bool`,
 # run in this order (later ones build on earlier ones).
-SEEDER_MODULES = (programmes, entries, evidence, reviews, showcases, feedback, observations)
+SEEDER_MODULES = (programmes, entries, evidence, reviews, showcases, feedback, observations,
+                  consent)
 
 
 def seed_accounts() -> tuple[dict[str, User], bool]:

@@ -12,6 +12,7 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from .. import storage
+from ..consent.models import consent_withdrawn
 from ..database import get_or_404
 from ..downloads import send_download
 from .blueprint import bp
@@ -26,7 +27,7 @@ INLINE_CATEGORIES = ("image", "video", "audio")
 def _viewable_file(evidence_id) -> Evidence:
     evidence = get_or_404(Evidence, evidence_id,
                           visible=lambda e: can_view_evidence(current_user, e))
-    if not evidence.is_file:
+    if not evidence.is_file or consent_withdrawn(evidence):  # withdrawn: nobody, owner too
         abort(404)
     return evidence
 

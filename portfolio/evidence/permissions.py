@@ -11,11 +11,17 @@ from __future__ import annotations
 from sqlalchemy import Integer, String, and_, cast, exists, false, func, literal_column, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
 
+from ..consent.models import consent_allows
 from ..database import is_postgres
 from ..entries.models import Entry, EntryVersion
 from ..entries.permissions import visible_entries_filter
 from ..extensions import db
-from ..programmes.access import current_memberships
+from ..programmes.access import (
+    current_memberships,
+    developed_memberships_query,
+    peer_group_memberships_query,
+    related_in_cohort,
+)
 from ..programmes.models import (
     Cohort,
     CohortMembership,
@@ -94,6 +100,11 @@ def _shared_through_entry(user, evidence_id, owner_id):
             Entry.owner_id == owner_id,
             visible_entries_filter(user),
             version_lists_evidence(evidence_id),
+            # Evidence showing under-18s stays with the entry's cohort (portfolio/consent).
+            consent_allows(evidence_id, developer=related_in_cohort(
+                Entry.cohort_id, Entry.owner_id, developed_memberships_query(user.id)),
+                peer=related_in_cohort(Entry.cohort_id, Entry.owner_id,
+                                       peer_group_memberships_query(user.id))),
         )
     )
 

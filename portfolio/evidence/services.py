@@ -206,6 +206,17 @@ def delete_evidence(actor, evidence: Evidence) -> None:
     db.session.flush()
 
 
+def delete_for_withdrawn_consent(evidence: Evidence, *, reason: str) -> None:
+    """Delete evidence whose consent was withdrawn, reviewed or not (the grace period is over):
+    a parent's withdrawal outranks keeping the reviewed record complete."""
+    record("evidence.deleted", target=evidence, kind=evidence.kind, bytes=evidence.size_bytes,
+           reason=reason)
+    if evidence.storage_key:
+        storage.delete_after_commit(evidence.storage_key)
+    db.session.delete(evidence)
+    db.session.flush()
+
+
 def deletion_refusal(blockers) -> str:
     version = blockers[0]
     others = len(blockers) - 1

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from ..consent.models import withdrawn_clause
 from ..entries.reflection_models import model_name as entries_model_name
 from ..entries.reflection_models import ordered_sections as entries_order
 from ..evidence.models import Evidence
@@ -36,7 +37,7 @@ def evidence_for_versions(owner_id: int, evidence_ids: set[int], viewer) -> list
         return []
     return list(db.session.scalars(
         select(Evidence).where(Evidence.id.in_(evidence_ids), Evidence.owner_id == owner_id,
-                               Evidence.deleted_at.is_(None),
+                               Evidence.deleted_at.is_(None), ~withdrawn_clause(Evidence.id),
                                visible_evidence_filter(viewer))
         .order_by(Evidence.created_at, Evidence.id)))
 
@@ -44,7 +45,8 @@ def evidence_for_versions(owner_id: int, evidence_ids: set[int], viewer) -> list
 def all_own_evidence(owner_id: int) -> list[Evidence]:
     """Everything a candidate has uploaded or linked (their own data-portability export)."""
     return list(db.session.scalars(
-        select(Evidence).where(Evidence.owner_id == owner_id, Evidence.deleted_at.is_(None))
+        select(Evidence).where(Evidence.owner_id == owner_id, Evidence.deleted_at.is_(None),
+                               ~withdrawn_clause(Evidence.id))  # withdrawn: in no export
         .order_by(Evidence.created_at, Evidence.id)))
 
 

@@ -30,6 +30,7 @@ from ..auth.models import (
     PasswordResetRequest,
     User,
 )
+from ..consent.privacy import erase_consent
 from ..credentials.services import withdraw_for_erasure
 from ..database import utcnow
 from ..entries.models import (
@@ -109,6 +110,7 @@ def _delete_owned_content(user: User) -> dict[str, int]:
         # Their items, secret links and the links' view log go with them (ON DELETE CASCADE);
         # a panel keeps its record without the submitted copy (SET NULL).
         "showcases": _delete(delete(Showcase).where(Showcase.owner_id == user.id)),
+        "consent_records": erase_consent(user.id),
         "evidence": _delete(delete(Evidence).where(Evidence.owner_id == user.id)),
         "observations": erase_observations(user.id),
         "entries": _delete(delete(Entry).where(Entry.owner_id == user.id,

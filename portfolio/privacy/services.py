@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from ..api.privacy import personal_api_access
 from ..audit.models import AuditEvent
 from ..auth.models import AccountToken, LoginAttempt, PasswordResetRequest, User
+from ..consent.privacy import personal_consent
 from ..credentials.models import Credential
 from ..database import utcnow
 from ..entries.models import (
@@ -70,6 +71,7 @@ def personal_data(user: User) -> dict:
                                 .where(MemberImport.created_by_id == user.id)),
         "entries": _entries(user.id),
         "evidence": _rows(select(Evidence).where(Evidence.owner_id == user.id)),
+        "consent_records": personal_consent(user.id, _rows),
         "unfinished_uploads": personal_sessions(user.id, _rows),
         "philosophy": _philosophy(user.id),
         "goals": _goals(user.id),

@@ -18,6 +18,7 @@ from pathlib import Path
 from flask import current_app, render_template
 
 from .. import storage
+from ..consent.queries import restricted_ids
 from ..database import utcnow
 from ..downloads import send_download
 from ..exports.pdfwriter import write_pdf
@@ -39,10 +40,12 @@ def export_html(showcase: Showcase, file_url, *, external_links: bool, show_name
 
 
 def file_items(showcase: Showcase) -> list[ShowcaseItem]:
+    # Evidence showing under-18s never leaves the cohort (portfolio/consent).
+    restricted = restricted_ids(item.evidence_id for item in showcase.items)
     return [item for item in showcase.items
             if item.kind == ItemKind.EVIDENCE and item.evidence is not None
             and item.evidence.is_file and item.evidence.storage_key
-            and item.evidence.deleted_at is None]
+            and item.evidence.deleted_at is None and item.evidence_id not in restricted]
 
 
 def pdf_bytes(showcase: Showcase, *, show_names: bool = True) -> bytes:

@@ -6,6 +6,7 @@ from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..access import is_manager
+from ..consent.models import restricted_clause
 from ..database import utcnow
 from ..entries.models import Entry, EntryVersion, PrivacyTier
 from ..evidence.models import Evidence
@@ -118,5 +119,5 @@ def evidence_item(showcase: Showcase, item_id: int) -> ShowcaseItem | None:
         select(ShowcaseItem).join(Evidence, Evidence.id == ShowcaseItem.evidence_id)
         .where(ShowcaseItem.id == item_id, ShowcaseItem.showcase_id == showcase.id,
                Evidence.kind == "file", Evidence.storage_key.is_not(None),
-               Evidence.deleted_at.is_(None))
+               Evidence.deleted_at.is_(None), ~restricted_clause(Evidence.id))
         .options(joinedload(ShowcaseItem.evidence)))

@@ -115,6 +115,9 @@ def world_with_everything():
     _external_feedback(s)
     _observation(s)
     _sso_identity(s)
+    from tests.consent.builders import consent_for_privacy
+
+    consent_for_privacy(s)
     from portfolio.evidence import resumable
 
     resumable.start(author, filename="long clip.mp4", size=10, sha256="d" * 64)

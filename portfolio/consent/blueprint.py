@@ -1,0 +1,21 @@
+"""The consent blueprint and the badge facts the evidence macros read."""
+
+from flask import Blueprint
+
+from .models import RELATIONSHIP_LABELS, SCOPE_LABELS
+from .queries import records_of_owner
+
+bp = Blueprint("consent", __name__, url_prefix="/consent")
+
+
+@bp.app_template_global("consent_record_of")
+def _consent_record_of(item):
+    """The consent record of an evidence item, or None (one statement per owner per page)."""
+    if item is None or getattr(item, "id", None) is None:
+        return None
+    return records_of_owner(item.owner_id).get(item.id)
+
+
+@bp.app_template_global("consent_labels")
+def _consent_labels() -> dict:
+    return {"scope": SCOPE_LABELS, "relationship": RELATIONSHIP_LABELS}
