@@ -60,17 +60,18 @@ def signable_competencies(entry, version) -> list[Competency]:
         Competency.id.in_(version.competency_ids), Competency.id.not_in(decided)))))
 
 
-def ask_for_quick_sign(entry, actor, competency_ids, *,
-                       now: datetime | None = None) -> tuple[QuickSignCode, str]:
+def ask_for_quick_sign(entry, actor, competency_ids, *, now: datetime | None = None,
+                       observation_id: int | None = None) -> tuple[QuickSignCode, str]:
     """Make a code for the latest saved version and the chosen competencies; return it and
-    the raw code (shown once, never stored)."""
+    the raw code (shown once, never stored). An observation of the candidate's session may be
+    attached to the review request the code opens (reviews checks it is theirs)."""
     if not can_ask_for_quick_sign(actor, entry):
         raise DomainError("Only the author can ask for a sign-off of this entry.")
     version = latest_version(entry)
     if entry.status != EntryStatus.PUBLISHED or version is None:
         raise DomainError("Save the entry before asking for a sign-off.")
     wanted = _chosen(entry, version, competency_ids)
-    review_request = _request_for(entry, actor, version, wanted)
+    review_request = _request_for(entry, actor, version, wanted, observation_id)
     now = now or utcnow()
     raw = secrets.token_urlsafe(12)
     code = QuickSignCode(
@@ -99,12 +100,14 @@ def _chosen(entry, version, competency_ids) -> set[int]:
     return wanted
 
 
-def _request_for(entry, actor, version, wanted: set[int]) -> ReviewRequest:
+def _request_for(entry, actor, version, wanted: set[int],
+                 observation_id: int | None = None) -> ReviewRequest:
     """The open review request of exactly this version and these competencies, or a new one."""
     pending = db.session.scalar(select(ReviewRequest).where(
         ReviewRequest.entry_id == entry.id, ReviewRequest.status.in_(OPEN_STATUSES)))
     if pending is None:
-        return reviews.submit_for_review(entry, actor, sorted(wanted), REQUEST_NOTE)
+        return reviews.submit_for_review(entry, actor, sorted(wanted), REQUEST_NOTE,
+                                         observation_id=observation_id)
     same = {link.competency_id for link in pending.competencies} == wanted
     if pending.entry_version_id == version.id and same:
         return pending

@@ -12,6 +12,10 @@ from ..errors import ConflictError
 from ..extensions import db
 from ..frameworks.models import Competency, in_framework_order
 from ..handlers import attempt
+from ..observations.models import Observation
+from ..observations.permissions import can_reflect_on, can_view_observation
+from ..observations.services import reflection_entry_id
+from ..requests import whole_number
 from ..reviews import services as reviews
 from ..reviews.queries import version_sections
 from ..reviews.services.common import latest_version
@@ -38,15 +42,43 @@ def ask(entry_id):
     form = AskForm(prefix="quick")
     form.competencies.choices = competency_choices(
         services.signable_competencies(entry, version))
+    observation = _attached_observation(entry)
     if form.validate_on_submit():
-        asked = attempt(lambda: services.ask_for_quick_sign(entry, current_user,
-                                                            form.competencies.data), form=form)
+        asked = attempt(lambda: services.ask_for_quick_sign(
+            entry, current_user, form.competencies.data,
+            observation_id=observation.id if observation else None), form=form)
         if asked:
             code, raw = asked.value
             _remember(code.id, raw)
             return redirect(url_for("quicksign.shown", entry_id=entry.id, code_id=code.id))
-    return render_template("quicksign/ask.html", entry=entry, version=version, form=form), \
-        400 if form.errors else 200
+    return render_template("quicksign/ask.html", entry=entry, version=version, form=form,
+                           observation=observation), 400 if form.errors else 200
+
+
+def _attached_observation(entry) -> Observation | None:
+    """The observation named by `?observation=`, when it is the author's own, of this cohort."""
+    ident = whole_number(request.args.get("observation"))
+    if ident is None:
+        return None
+    observation = db.session.get(Observation, ident)
+    if observation is None or observation.candidate_id != current_user.id \
+            or observation.cohort_id != entry.cohort_id:
+        abort(404)
+    return observation
+
+
+@bp.route("/observations/<int:observation_id>/quick-sign")
+@login_required
+def ask_observation(observation_id):
+    """Ask for sign-off now from an observation: the code signs the candidate's reflection on
+    it (the observation itself is the observer's record, not the candidate's work)."""
+    observation = get_or_404(Observation, observation_id,
+                             visible=lambda o: can_reflect_on(current_user, o))
+    entry_id = reflection_entry_id(observation)
+    if entry_id is not None:
+        return redirect(url_for("quicksign.ask", entry_id=entry_id,
+                                observation=observation.id))
+    return render_template("quicksign/observation.html", observation=observation)
 
 
 def _remember(code_id: int, raw: str) -> None:
@@ -108,9 +140,13 @@ def sign(code):
             return _refused(quick, decided.error.message)
         if decided:
             return redirect(url_for("reviews.request_detail", request_id=quick.review_request_id))
+    observation = quick.review_request.observation
     return render_template(
         "quicksign/sign.html", code=quick, raw=code, form=form, version=quick.entry_version,
-        sections=version_sections(quick.entry_version)), 400 if form.errors else 200
+        sections=version_sections(quick.entry_version), observation=observation,
+        observation_readable=bool(observation and can_view_observation(current_user,
+                                                                       observation))
+    ), 400 if form.errors else 200
 
 
 def _posted() -> bool:

@@ -74,4 +74,8 @@ ROUTES = [
     Route("quicksign.sign", _code("qs_expired_raw"), NOBODY),
     Route("quicksign.sign", _code("qs_expired_raw"), NOBODY, method="POST", data=_signed_off),
     Route("quicksign.sign", lambda w: "/q/not-a-real-code", NOBODY),
+    # From an observation (tests/observations/policy.py, not reflected on yet): its candidate
+    # only; the page says to write the reflection first.
+    Route("quicksign.ask_observation", lambda w: f"/observations/{w.ob_obs.id}/quick-sign",
+          AUTHOR),
 ]
