@@ -28,7 +28,18 @@ from .views import _flash_stored, _library_only
 
 TUS_VERSION = "1.0.0"
 TUS_EXTENSIONS = "creation,checksum,termination,expiration"
+DEFAULT_FROM_BYTES = 5 * 1024 * 1024  # smaller files go in one request, as before
+DEFAULT_PIECE_BYTES = 2 * 1024 * 1024  # lost with a dropped connection at most: one piece
 PIECE_STATUS_MISMATCH = 460  # tus checksum extension: the piece's checksum did not match
+
+
+@bp.app_template_global("resumable_upload")
+def resumable_upload() -> dict:
+    """What the upload form's script needs: where to start, and from what size to use pieces."""
+    config = current_app.config
+    return {"url": url_for("evidence.start_upload"),
+            "threshold": config.get("UPLOAD_RESUMABLE_FROM_BYTES", DEFAULT_FROM_BYTES),
+            "piece": config.get("UPLOAD_PIECE_BYTES", DEFAULT_PIECE_BYTES)}
 
 
 def _tus(response, status: int = 204, **headers):
