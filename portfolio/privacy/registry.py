@@ -43,9 +43,6 @@ PERSONAL_DATA_TABLES: dict[str, Handling] = {
     "entry_tags": Handling("entries", DELETE_UNLESS_RECORD, "with their entry"),
     "entry_evidence": Handling("entries", DELETE, "links go with the evidence"),
     "evidence": Handling("evidence", DELETE, "rows and files"),
-    "upload_sessions": Handling("unfinished_uploads", DELETE,
-                                "resumable uploads in progress, with their partial files "
-                                "(never the session's URL token in the download)"),
     "consent_records": Handling("consent_records", DELETE,
                                 "consent for their under-18 evidence: names a parent or carer"),
     "upload_sessions": Handling("unfinished_uploads", DELETE,

@@ -71,7 +71,6 @@ def personal_data(user: User) -> dict:
                                 .where(MemberImport.created_by_id == user.id)),
         "entries": _entries(user.id),
         "evidence": _rows(select(Evidence).where(Evidence.owner_id == user.id)),
-        "unfinished_uploads": personal_sessions(user.id, _rows),
         "consent_records": personal_consent(user.id, _rows),
         "unfinished_uploads": personal_sessions(user.id, _rows),
         "philosophy": _philosophy(user.id),
