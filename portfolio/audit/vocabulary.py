@@ -107,6 +107,7 @@ EVENTS: dict[str, str] = {
     "consent.withdrawn": "Withdrew consent for evidence showing athletes under 18",
     "consent.purged": "Deleted evidence whose consent was withdrawn",
     "consent.report_downloaded": "Downloaded a cohort's consent report",
+    "observation.deleted": "Deleted an observation whose consent was withdrawn",
 }
 
 # A decision changes what a sign-off event says.

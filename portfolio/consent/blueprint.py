@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from .models import RELATIONSHIP_LABELS, SCOPE_LABELS
+from .models import RELATIONSHIP_LABELS, SCOPE_LABELS, observation_record_for
 from .queries import records_of_owner
 
 bp = Blueprint("consent", __name__, url_prefix="/consent")
@@ -14,6 +14,11 @@ def _consent_record_of(item):
     if item is None or getattr(item, "id", None) is None:
         return None
     return records_of_owner(item.owner_id).get(item.id)
+
+
+@bp.app_template_global("observation_consent_of")
+def _observation_consent_of(observation):
+    return observation_record_for(observation)
 
 
 @bp.app_template_global("consent_labels")

@@ -138,6 +138,27 @@ def consent_allows(evidence_id, *, developer, peer):
                and_(peer, _any(wider)))
 
 
+def observation_consent_allows(observation_id, *, peer):
+    """SQL for a reader of an observation who is not its candidate: withdrawn consent hides it
+    from everyone; a reader through the peer group (`peer`) needs wider consent once flagged."""
+    record = ConsentRecord.observation_id == observation_id
+    wider = _any(record, ConsentRecord.given_on.is_not(None), ConsentRecord.withdrawn_at.is_(None),
+                 ConsentRecord.scope == ConsentScope.WIDER)
+    return and_(not_(_any(record, ConsentRecord.withdrawn_at.is_not(None))),
+                or_(not_(peer), not_(_any(record)), wider))
+
+
+def observation_record_for(observation: Observation) -> ConsentRecord | None:
+    return db.session.scalar(select(ConsentRecord).where(
+        ConsentRecord.observation_id == observation.id))
+
+
+def peer_may_read(consent: ConsentRecord | None) -> bool:
+    """An unflagged item, or one with wider consent not withdrawn."""
+    return consent is None or (consent.is_given and not consent.is_withdrawn
+                               and consent.scope == ConsentScope.WIDER)
+
+
 def record_for(evidence: Evidence) -> ConsentRecord | None:
     """The evidence's consent record (one statement, or none while the session has it)."""
     return db.session.scalar(select(ConsentRecord).where(ConsentRecord.evidence_id == evidence.id))

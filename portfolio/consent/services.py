@@ -20,6 +20,8 @@ from ..errors import ConflictError, DomainError
 from ..evidence.models import Evidence
 from ..evidence.services import delete_for_withdrawn_consent
 from ..extensions import db
+from ..observations.models import Observation
+from ..observations.services import delete_for_withdrawn_consent as delete_observation
 from ..timeutil import local
 from .models import ConsentRecord, ConsentScope, GiverRelationship
 
@@ -32,21 +34,30 @@ def flag_evidence(actor, evidence: Evidence) -> ConsentRecord:
     _require_owner(actor, evidence.owner_id)
     if evidence.deleted_at is not None:
         raise DomainError("This evidence has been deleted.")
-    existing = db.session.scalar(select(ConsentRecord).where(
-        ConsentRecord.evidence_id == evidence.id))
+    return _flag(actor, evidence, ConsentRecord.evidence_id, evidence_id=evidence.id,
+                 title=evidence.title)
+
+
+def flag_observation(actor, observation: Observation) -> ConsentRecord:
+    """Mark an observation of the actor's session as involving athletes under 18."""
+    _require_owner(actor, observation.candidate_id)
+    return _flag(actor, observation, ConsentRecord.observation_id, observation_id=observation.id,
+                 title=f"Observation, {observation.observed_on.isoformat()}")
+
+
+def _flag(actor, subject, column, *, title: str, **key) -> ConsentRecord:
+    existing = db.session.scalar(select(ConsentRecord).where(column == subject.id))
     if existing is not None:
         return existing
-    row = ConsentRecord(owner_id=evidence.owner_id, evidence_id=evidence.id,
-                        subject_title=evidence.title[:200], flagged_at=utcnow())
+    row = ConsentRecord(owner_id=actor.id, subject_title=title[:200], flagged_at=utcnow(), **key)
     try:
         with db.session.begin_nested():
             db.session.add(row)
             db.session.flush()
     except IntegrityError:
         # The other tab flagged it first: theirs is the record.
-        return db.session.scalar(select(ConsentRecord).where(
-            ConsentRecord.evidence_id == evidence.id))
-    record("consent.flagged", actor=actor, target=evidence, consent_id=row.id)
+        return db.session.scalar(select(ConsentRecord).where(column == subject.id))
+    record("consent.flagged", actor=actor, target=subject, consent_id=row.id)
     return row
 
 
@@ -106,6 +117,8 @@ def purge_due(*, now: datetime | None = None) -> int:
     for consent in due:
         if consent.evidence is not None:
             delete_for_withdrawn_consent(consent.evidence, reason="consent withdrawn")
+        if consent.observation is not None:
+            delete_observation(consent.observation)
         consent.deleted_at = moment
         record("consent.purged", target=consent)
     db.session.flush()

@@ -7,6 +7,7 @@ a coach developer of an earlier or later cohort of the same candidate relates to
 from __future__ import annotations
 
 from ..access import is_manager
+from ..consent.models import observation_record_for, peer_may_read
 from ..programmes.access import current_membership_in, relations_to
 from ..programmes.models import MemberRole
 from .models import Observation, ObservationTemplate
@@ -32,10 +33,17 @@ def is_observer(user, observation: Observation) -> bool:
 
 
 def can_view_observation(user, observation: Observation) -> bool:
-    if is_observed_candidate(user, observation) or is_observer(user, observation):
+    if is_observed_candidate(user, observation):
+        return True
+    # Under-18s: withdrawn consent hides it from everyone else; peers need wider consent.
+    consent = observation_record_for(observation)
+    if consent is not None and consent.is_withdrawn:
+        return False
+    if is_observer(user, observation):
         return True
     relations = relations_to(user, observation.candidate_id, observation.cohort_id)
-    return "developer" in relations or ("peer" in relations and observation.shared_with_peers)
+    return "developer" in relations or ("peer" in relations and observation.shared_with_peers
+                                        and peer_may_read(consent))
 
 
 def can_edit_observation(user, observation: Observation) -> bool:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, false, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..consent.models import observation_consent_allows
 from ..database import paginate_counted
 from ..extensions import db
 from ..frameworks.models import Competency, Framework, FrameworkStatus, in_framework_order
@@ -26,11 +27,15 @@ def observation_loads() -> tuple:
 def visible_observations_filter(user):
     """SQL: observations `user` may read (permissions.can_view_observation, as a filter)."""
     pair = (Observation.cohort_id, Observation.candidate_id)
+    # Under-18s (portfolio/consent): withdrawn hides it; peers need wider consent.
+    consent = observation_consent_allows(Observation.id, peer=false())
+    peer_consent = observation_consent_allows(Observation.id, peer=true())
     return or_(
         Observation.candidate_id == user.id,
-        related_in_cohort(*pair, developed_memberships_query(user.id)),
-        and_(related_in_cohort(*pair, peer_group_memberships_query(user.id)),
-             or_(Observation.shared_with_peers, Observation.observer_id == user.id)))
+        and_(related_in_cohort(*pair, developed_memberships_query(user.id)), consent),
+        and_(related_in_cohort(*pair, peer_group_memberships_query(user.id)), or_(
+            and_(Observation.observer_id == user.id, consent),
+            and_(Observation.shared_with_peers, peer_consent))))
 
 
 def observations_for(user, *, page: int, per_page: int = 25):

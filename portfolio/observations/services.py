@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..audit.services import record
 from ..database import utcnow
 from ..entries import services as entry_services
 from ..entries.models import Entry
@@ -132,6 +133,15 @@ def reflect_on(actor, observation: Observation) -> Entry:
         raise AlreadyReflected("You have started a reflection on this observation already.") \
             from error
     return entry
+
+
+def delete_for_withdrawn_consent(observation: Observation) -> None:
+    """Delete an observation whose under-18 consent was withdrawn and whose grace is over (its
+    competencies and reflection links go with it; a reflection entry stays its author's)."""
+    record("observation.deleted", target=observation, reason="consent withdrawn")
+    db.session.execute(delete(Observation).where(Observation.id == observation.id)
+                       .execution_options(synchronize_session=False))
+    db.session.expunge(observation)
 
 
 def reference_text(observation: Observation) -> str:

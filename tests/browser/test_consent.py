@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from tests.browser.helpers import check_page, sign_in, sign_out
 from tests.consent.builders import shared_photo
 from tests.factories import PASSWORD, make_scenario
+from tests.observations.builders import make_observation
 
 TITLE = "Under-13 relay changeover photo"
 
@@ -18,6 +19,7 @@ TITLE = "Under-13 relay changeover photo"
 def world(db_ctx):
     s = make_scenario()
     s.photo, _ = shared_photo(s.author, s.cohort, title=TITLE)
+    s.observation = make_observation(s, shared=True)
     db_ctx.commit()
     return s
 
@@ -30,7 +32,7 @@ def test_a_candidate_records_consent_and_the_lead_reads_the_report(page, live_se
     expect(page.get_by_role("heading", name="Consent for athletes under 18")).to_be_visible()
     check_page(page, "consent-unflagged")
     with page.expect_navigation():
-        page.get_by_role("button", name="It shows athletes under 18").click()
+        page.get_by_role("button", name="It involves athletes under 18").click()
     expect(page.get_by_text("Under 18: consent needed").first).to_be_visible()
 
     page.get_by_label("Name of the parent or carer who gave consent").fill("Maria Parent")
@@ -50,6 +52,15 @@ def test_a_candidate_records_consent_and_the_lead_reads_the_report(page, live_se
     check_page(page, "consent-evidence-detail")
     page.goto(f"{base}/consent/evidence/{world.photo.id}")
     check_page(page, "consent-given")
+
+    # An observation of an under-17 session: consent from the observation page.
+    page.goto(f"{base}/observations/{world.observation.id}")
+    check_page(page, "consent-observation")
+    page.get_by_role("link", name="Consent for athletes under 18").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="It involves athletes under 18").click()
+    expect(page.get_by_label("Name of the parent or carer who gave consent")).to_be_visible()
+    check_page(page, "consent-observation-form")
     sign_out(page)
 
     sign_in(page, base, world.lead.email, PASSWORD)

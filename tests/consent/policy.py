@@ -11,11 +11,12 @@ from tests.policy import MANAGERS, Route
 AUTHOR = frozenset({"author"})
 RESTRICTED_AUDIENCE = frozenset({"author", "developer", "peer"})
 TITLE = "Consent policy under-13 sprint photo"
+OBS_SECRET = "Consent policy: the under-17s warmed up well"
 
 
 def setup(world):
     from portfolio.consent import services
-    from tests.consent.builders import consented, shared_photo
+    from tests.consent.builders import GIVEN_ON, consented, shared_photo
     from tests.factories import make_link_evidence
 
     world.consent_photo, _ = shared_photo(world.author, world.cohort, title=TITLE)
@@ -24,6 +25,16 @@ def setup(world):
                                             title="Consent policy pending photo")
     services.flag_evidence(world.author, world.consent_pending)
     world.consent_unflagged = make_link_evidence(world.author, title="Consent policy clip")
+    # An observation of the author's under-17 session, shared with peers, flagged with consent
+    # for programme assessment only: the peer no longer reads it; the developer still does.
+    from tests.observations.builders import make_observation
+
+    world.consent_obs = make_observation(world, shared=True, strengths=OBS_SECRET)
+    services.record_consent(world.author, services.flag_observation(world.author,
+                                                                    world.consent_obs),
+                            given_by="Policy Parent", relationship="carer",
+                            given_on=GIVEN_ON, scope="assessment")
+    world.consent_obs_plain = make_observation(world, strengths="Consent policy plain obs")
 
 
 def _photo(suffix=""):
@@ -32,6 +43,10 @@ def _photo(suffix=""):
 
 def _consent(name, suffix=""):
     return lambda w: f"/consent/evidence/{getattr(w, name).id}{suffix}"
+
+
+def _obs(suffix="", name="consent_obs"):
+    return lambda w: f"/consent/observations/{getattr(w, name).id}{suffix}"
 
 
 def _title(w):
@@ -55,10 +70,21 @@ ROUTES = [
     Route("consent.evidence", _consent("consent_pending"), AUTHOR, method="POST",
           allowed_status=200, data=lambda w: {"given_by": "", "given_on": ""},
           notes="empty form: answered with the errors"),
-    Route("consent.flag", _consent("consent_unflagged", "/flag"), AUTHOR, method="POST",
+    Route("consent.evidence_flag", _consent("consent_unflagged", "/flag"), AUTHOR, method="POST",
           allowed_status=302, redirect_to=_consent("consent_unflagged")),
-    Route("consent.withdraw", _consent("consent_photo", "/withdraw"), AUTHOR, method="POST",
-          allowed_status=302, redirect_to=_consent("consent_photo")),
+    Route("consent.evidence_withdraw", _consent("consent_photo", "/withdraw"), AUTHOR,
+          method="POST", allowed_status=302, redirect_to=_consent("consent_photo")),
+    # The observation with assessment-only consent: its candidate, observer and the cohort's
+    # developer; the peer it was shared with no longer reads it.
+    Route("observations.show", lambda w: f"/observations/{w.consent_obs.id}",
+          frozenset({"author", "developer"}), secret=lambda w: OBS_SECRET),
+    Route("consent.observation", _obs(), AUTHOR, secret=lambda w: "Policy Parent"),
+    Route("consent.observation", _obs(), AUTHOR, method="POST", allowed_status=200,
+          data=lambda w: {"given_by": ""}, notes="consent already recorded: the page again"),
+    Route("consent.observation_flag", _obs("/flag", "consent_obs_plain"), AUTHOR,
+          method="POST", allowed_status=302, redirect_to=_obs("", "consent_obs_plain")),
+    Route("consent.observation_withdraw", _obs("/withdraw"), AUTHOR, method="POST",
+          allowed_status=302, redirect_to=_obs()),
     Route("consent.report_index", lambda w: "/consent/report", MANAGERS, denied_status=403),
     Route("consent.report", _report(), MANAGERS, denied_status=403, secret=_title),
     Route("consent.report_csv", _report("/consent.csv"), MANAGERS, denied_status=403),
