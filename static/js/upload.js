@@ -364,6 +364,7 @@
   var Resumable = (function () {
     var PREFIX = "portfolio.upload.";
     var MAX_FAILURES = 40; // about five minutes of retrying before asking the person
+    var KEPT_MS = 24 * 3600 * 1000; // the server forgets an unfinished upload after a day
 
     function usable(form) {
       return Boolean(form.getAttribute("data-resumable-url") && window.Promise &&
@@ -394,7 +395,9 @@
       for (var i = 0; i < localStorage.length; i += 1) {
         var key = localStorage.key(i);
         var saved = key && key.indexOf(mine) === 0 ? recall(key) : null;
-        if (saved && saved.name) { names.push("“" + saved.name + "”"); }
+        if (saved && saved.name && Date.now() - (saved.started || 0) < KEPT_MS) {
+          names.push("“" + saved.name + "”");
+        }
       }
       return names;
     }
@@ -463,7 +466,7 @@
         });
       }).then(function (answer) {
         if (answer.status !== 201) { return { refused: refusal(answer) }; }
-        var session = { url: answer.location, name: file.name };
+        var session = { url: answer.location, name: file.name, started: Date.now() };
         remember(key, session);
         return session;
       });
@@ -553,7 +556,7 @@
           if (answer.status === 409 || answer.status === 460 || answer.status === 404) {
             return locate();
           }
-          if (answer.status === 0 || answer.status >= 500 || answer.status === 400) {
+          if (answer.status === 0 || answer.status >= 500) {
             return retry();
           }
           remember(key, null);
