@@ -8,6 +8,7 @@ its author and managers only."""
 
 from __future__ import annotations
 
+from flask import g, has_request_context
 from sqlalchemy import and_, false, or_
 
 from ..access import is_manager
@@ -75,22 +76,34 @@ def visible_entries_filter(user):
     the cohort the entry belongs to."""
     if user is None or not user.is_authenticated:
         return false()
+    # The clause only names the person's id (every relation is a subquery run with the
+    # statement), so one request reuses it: building it costs more than SQLite takes to use it.
+    manager = is_manager(user)
+    if not has_request_context():
+        return _visible_entries_clause(user.id, manager)
+    made = g.setdefault("visible_entries_clauses", {})
+    if (user.id, manager) not in made:
+        made[user.id, manager] = _visible_entries_clause(user.id, manager)
+    return made[user.id, manager]
+
+
+def _visible_entries_clause(user_id: int, manager: bool):
     shared = and_(Entry.status == EntryStatus.PUBLISHED, Entry.privacy != PrivacyTier.PRIVATE)
-    if is_manager(user):
-        return or_(Entry.owner_id == user.id, shared)
+    if manager:
+        return or_(Entry.owner_id == user_id, shared)
 
     def related(memberships_query):
         return related_in_cohort(Entry.cohort_id, Entry.owner_id, memberships_query)
 
     return or_(
-        Entry.owner_id == user.id,
+        Entry.owner_id == user_id,
         and_(shared, Entry.cohort_id.is_not(None), or_(
             and_(Entry.privacy.in_((PrivacyTier.DEVELOPERS, PrivacyTier.PEERS,
                                     PrivacyTier.COHORT)),
-                 related(developed_memberships_query(user.id))),
+                 related(developed_memberships_query(user_id))),
             and_(Entry.privacy.in_((PrivacyTier.PEERS, PrivacyTier.COHORT)),
-                 related(peer_group_memberships_query(user.id))),
+                 related(peer_group_memberships_query(user_id))),
             and_(Entry.privacy == PrivacyTier.COHORT,
-                 related(cohort_peer_memberships_query(user.id))),
+                 related(cohort_peer_memberships_query(user_id))),
         )),
     )
