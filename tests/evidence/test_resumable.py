@@ -326,3 +326,20 @@ def test_erasure_and_the_data_download_cover_unfinished_uploads(app, client, log
     db.session.commit()
     assert counts["unfinished_uploads"] == 1
     assert sessions() == 0 and partial_files(app) == []
+
+
+def test_a_claim_left_by_a_worker_that_died_goes_stale(client, login, world):
+    login(world.author)
+    data = pdf_bytes("x" * 3000)
+    url = create(client, data).headers["Location"]
+    token = url.rsplit("/", 1)[1]
+    session = db.session.scalar(select(UploadSession).where(UploadSession.token == token))
+    resumable.claim(session, 0)  # a worker took the piece, then died before releasing it
+    db.session.commit()
+    answer = send(client, url, data, 0)
+    assert answer.status_code == 409  # while the claim is fresh, nobody else writes
+    db.session.execute(UploadSession.__table__.update().where(UploadSession.id == session.id)
+                       .values(claimed_at=utcnow() - timedelta(
+                           seconds=resumable.CLAIM_STALE_SECONDS + 1)))
+    db.session.commit()
+    assert send(client, url, data, 0).status_code == 200

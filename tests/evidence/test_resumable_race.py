@@ -110,3 +110,36 @@ def world_on_csrf_app(make_app):
         sign_in(client, s.author)
         yield app, client, s.author
         db.session.rollback()
+
+
+def test_a_connection_dropped_mid_piece_keeps_what_arrived(live_site, world):
+    import socket
+    import time
+
+    data = big_pdf()
+    browser = live_site.browser_for(world.author)
+    status, headers = call(live_site, browser, "POST", "/evidence/uploads", headers={
+        "Upload-Length": str(len(data)),
+        "Upload-Metadata": f"filename {b64('cut.pdf')},sha256 "
+                           f"{b64(hashlib.sha256(data).hexdigest())}"})
+    url = headers["location"]
+    parts = urlsplit(live_site.url)
+    cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
+    arrived = 1024 * 1024
+    with socket.create_connection((parts.hostname, parts.port), timeout=TIMEOUT_SECONDS) as raw:
+        raw.sendall((f"PATCH {url} HTTP/1.1\r\nHost: {parts.hostname}\r\nCookie: {cookie}\r\n"
+                     f"Tus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\n"
+                     f"Content-Type: application/offset+octet-stream\r\n"
+                     f"Content-Length: {len(data)}\r\n\r\n").encode() + data[:arrived])
+    # The server notices the closed connection by itself; ask until it has recorded the piece.
+    deadline = time.monotonic() + TIMEOUT_SECONDS
+    while True:
+        status, headers = call(live_site, browser, "HEAD", url)
+        if headers.get("upload-offset") != "0" or time.monotonic() > deadline:
+            break
+    assert status == 200 and headers["upload-offset"] == str(arrived)
+    status, _ = call(live_site, browser, "PATCH", url, data[arrived:], {
+        "Upload-Offset": str(arrived), "Content-Type": "application/offset+octet-stream"})
+    assert status == 200
+    db.session.expire_all()
+    assert db.session.scalars(select(Evidence.sha256)).all() == [hashlib.sha256(data).hexdigest()]
