@@ -7,7 +7,7 @@ candidate), and an earlier or later cohort's coach developer gets the same 404 a
 
 from __future__ import annotations
 
-from ..reviews.permissions import can_review_request, can_submit_for_review
+from ..reviews.permissions import can_peer_signoff, can_review_request, can_submit_for_review
 
 
 def _signed_in(user) -> bool:
@@ -24,4 +24,13 @@ def can_watch_code(user, code) -> bool:
 
 
 def can_sign_with_code(user, code) -> bool:
-    return _signed_in(user) and can_review_request(user, code.review_request)
+    return _signed_in(user) and (can_review_request(user, code.review_request)
+                                 or can_peer_sign_with_code(user, code))
+
+
+def can_peer_sign_with_code(user, code) -> bool:
+    """A peer of the candidate's group signs when the code's request carries an observation
+    whose template lets peers observe (the peer's sign-offs count as peer sign-offs)."""
+    observation = code.review_request.observation
+    return (_signed_in(user) and observation is not None
+            and observation.template.peers_may_record and can_peer_signoff(user, code.entry))

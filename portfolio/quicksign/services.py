@@ -24,6 +24,7 @@ from ..extensions import db
 from ..frameworks.models import Competency, in_framework_order
 from ..reviews import services as reviews
 from ..reviews.models import OPEN_STATUSES, Decision, ReviewRequest, Signoff, SignoffRole
+from ..reviews.permissions import can_review_request
 from ..reviews.services.common import latest_version
 from .models import QuickSignCode
 from .permissions import can_ask_for_quick_sign, can_sign_with_code
@@ -117,6 +118,18 @@ def _request_for(entry, actor, version, wanted: set[int],
                       "competencies, or withdraw that request first.", field="competencies")
 
 
+def _peer_signoffs(code: QuickSignCode, actor, decisions: list[reviews.Decision],
+                   now: datetime) -> list[Signoff]:
+    """A peer signs off what they choose "Signed off" for (a peer records no other decision),
+    each with its feedback as the peer's note."""
+    chosen = [item for item in decisions if item.decision == Decision.SIGNED_OFF]
+    if not chosen:
+        raise DomainError("Choose “Signed off” for at least one competency: a peer records "
+                          "sign-offs only.")
+    return [reviews.peer_signoff(code.entry, actor, item.competency_id, item.feedback, at=now)
+            for item in chosen]
+
+
 def find_code(raw: str | None, *, now: datetime | None = None) -> QuickSignCode | None:
     """The unused, unexpired code with this value, or None (however it failed)."""
     if not raw or not CODE_SHAPE.fullmatch(raw):
@@ -152,8 +165,11 @@ def sign_with_code(code: QuickSignCode, actor, decisions: list[reviews.Decision]
         .execution_options(synchronize_session=False))
     if spent.rowcount != 1:
         raise CodeRefused("Not found.")
-    signoffs = reviews.complete_review(code.review_request, actor, decisions, overall_feedback,
-                                       None, at=now)
+    if can_review_request(actor, code.review_request):
+        signoffs = reviews.complete_review(code.review_request, actor, decisions,
+                                           overall_feedback, None, at=now)
+    else:
+        signoffs = _peer_signoffs(code, actor, decisions, now)
     db.session.refresh(code)
     record("quicksign.used", actor=actor, target=code, cohort_id=code.review_request.cohort_id,
            entry_id=code.entry_id, request_id=code.review_request_id,

@@ -17,6 +17,7 @@ from ..observations.permissions import can_reflect_on, can_view_observation
 from ..observations.services import reflection_entry_id
 from ..requests import whole_number
 from ..reviews import services as reviews
+from ..reviews.permissions import can_review_request
 from ..reviews.queries import version_sections
 from ..reviews.services.common import latest_version
 from . import queries, services
@@ -139,6 +140,8 @@ def sign(code):
         if decided.error is not None and not _is_form_error(decided.error):
             return _refused(quick, decided.error.message)
         if decided:
+            if not can_review_request(current_user, quick.review_request):  # a peer
+                return redirect(url_for("entries.show_entry", entry_id=quick.entry_id))
             return redirect(url_for("reviews.request_detail", request_id=quick.review_request_id))
     observation = quick.review_request.observation
     return render_template(

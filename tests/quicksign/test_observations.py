@@ -88,6 +88,69 @@ def test_a_later_cohorts_coach_developer_cannot_sign_with_the_code(app, client, 
     _, raw = services.ask_for_quick_sign(s.entry, s.author, [vp1.id],
                                          observation_id=s.observation.id)
     db.session.commit()
-    for someone in (s.later_developer, s.earlier_developer, s.peer):
+    for someone in (s.later_developer, s.earlier_developer, s.later_candidate,
+                    s.earlier_candidate, s.outsider):
         login(someone)
         assert client.get(f"/q/{raw}").status_code == 404
+
+
+def _observation_code(s, template_name="Session observation"):
+    from tests.observations.builders import default_template
+
+    if template_name != "Session observation":
+        s.observation.template_id = default_template(s.framework, template_name).id
+        db.session.flush()
+    vp1 = competency(s.framework, "VP1")
+    _, raw = services.ask_for_quick_sign(s.entry, s.author, [vp1.id],
+                                         observation_id=s.observation.id)
+    db.session.commit()
+    return raw
+
+
+def test_a_peer_signs_with_the_code_when_the_template_lets_peers_observe(app, client, login):
+    s = _world()
+    raw = _observation_code(s)
+    login(s.peer)
+    page = client.get(f"/q/{raw}")
+    assert page.status_code == 200 and "Observation attached as evidence" in page.get_data(
+        as_text=True)
+    data = signed_off_form(s, codes=("VP1",))
+    signed = client.post(f"/q/{raw}", data=data)
+    assert signed.status_code == 302
+    assert signed.headers["Location"].endswith(f"/portfolio/entries/{s.entry.id}")
+    signoff = db.session.scalar(select(Signoff))
+    assert (signoff.role, signoff.reviewer_id, signoff.competency_code) == ("peer", s.peer.id,
+                                                                             "VP1")
+    assert client.get(f"/q/{raw}").status_code == 404  # spent
+    login(s.developer)
+    assert client.get(f"/q/{raw}").status_code == 404
+
+
+def test_a_peer_cannot_sign_when_the_template_is_for_coach_developers_only(app, client, login):
+    s = _world()
+    raw = _observation_code(s, "Competition-day observation")
+    for someone in (s.peer, s.outsider, s.later_candidate):
+        login(someone)
+        assert client.get(f"/q/{raw}").status_code == 404
+    login(s.developer)
+    assert client.get(f"/q/{raw}").status_code == 200
+
+
+def test_a_code_without_an_observation_is_still_for_coach_developers_only(app, client, login):
+    s = _world()
+    vp1 = competency(s.framework, "VP1")
+    _, raw = services.ask_for_quick_sign(s.entry, s.author, [vp1.id])
+    db.session.commit()
+    login(s.peer)
+    assert client.get(f"/q/{raw}").status_code == 404
+
+
+def test_a_peer_who_signs_nothing_leaves_the_code_unspent(app, client, login):
+    s = _world()
+    raw = _observation_code(s)
+    login(s.peer)
+    refused = client.post(f"/q/{raw}", data=signed_off_form(s, codes=("VP1",)) | {
+        f"decision_{competency(s.framework, 'VP1').id}": "not_yet"})
+    assert refused.status_code in (400, 409)
+    assert db.session.scalar(select(Signoff.id)) is None
+    assert client.get(f"/q/{raw}").status_code == 200
