@@ -394,6 +394,7 @@
         skipsOutbox(event.submitter)) { return; }
     event.preventDefault();
     var item = itemFrom(form, "waiting", event.submitter);
+    handedOver[item.key] = true;
     store(item).then(reachable).then(function (up) {
       if (up) {
         sendWithThePage(form, event.submitter, item);
@@ -406,7 +407,11 @@
     });
   }
 
+  // Keys of forms already handed over (waiting or on their way): typing never takes them back.
+  var handedOver = {};
+
   function keepTyping(form) {
+    if (handedOver[keyInput(form).value]) { return; }
     if (!stillNew(form)) {
       forget(keyInput(form).value).catch(function () { return null; });
       return;

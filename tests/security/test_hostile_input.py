@@ -42,7 +42,7 @@ NOT_PAGES = {
     "GET credentials.issuer", "GET credentials.achievement", "GET credentials.revocations",
     "GET showcases.export", "GET showcases.item_file", "GET showcase_links.item_file",
     "GET showcase_links.export",
-    "GET api_pages.openapi_json",
+    "GET api_pages.openapi_json", "GET offline.service_worker", "GET offline.manifest",
 }
 # Pages (rows, as the matrix names them) whose forms have no text field: choices, buttons,
 # file pickers. The first new-entry row lists the reflection models; the form is on #2.
@@ -72,7 +72,7 @@ NO_TEXT_FORM = {
     "GET reviews.request_detail", "GET reviews.candidate_progress_page",
     "GET reviews.cohort_audit", "GET reviews.dashboard", "GET reviews.queue",
     "GET observations.index", "GET observations.show", "GET observations.templates",
-    "GET observations.template",
+    "GET observations.template", "GET offline.outbox",
     "GET search.index",  # a GET form; hostile queries: tests/search/test_search.py
 }
 
