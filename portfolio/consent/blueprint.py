@@ -3,17 +3,14 @@
 from flask import Blueprint
 
 from .models import RELATIONSHIP_LABELS, SCOPE_LABELS, observation_record_for
-from .queries import records_of_owner
 
 bp = Blueprint("consent", __name__, url_prefix="/consent")
 
 
 @bp.app_template_global("consent_record_of")
 def _consent_record_of(item):
-    """The consent record of an evidence item, or None (one statement per owner per page)."""
-    if item is None or getattr(item, "id", None) is None:
-        return None
-    return records_of_owner(item.owner_id).get(item.id)
+    """The consent record of an evidence item, or None (loaded with the item)."""
+    return getattr(item, "consent", None)
 
 
 @bp.app_template_global("observation_consent_of")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import g, has_request_context
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -11,23 +10,8 @@ from ..programmes.models import Cohort, CohortMembership, MemberRole, ProgrammeY
 from .models import ConsentRecord
 
 
-def records_of_owner(owner_id: int) -> dict[int, ConsentRecord]:
-    """evidence id -> consent record for one owner, read once per request (badges in lists)."""
-    memo = g.setdefault("consent_by_owner", {}) if has_request_context() else {}
-    if owner_id not in memo:
-        memo[owner_id] = {row.evidence_id: row for row in db.session.scalars(
-            select(ConsentRecord).where(ConsentRecord.owner_id == owner_id,
-                                        ConsentRecord.evidence_id.is_not(None)))}
-    return memo[owner_id]
-
-
 def record_for_evidence(evidence_id: int) -> ConsentRecord | None:
     return db.session.scalar(select(ConsentRecord).where(ConsentRecord.evidence_id == evidence_id))
-
-
-def forget_memo() -> None:
-    if has_request_context():
-        g.pop("consent_by_owner", None)
 
 
 def restricted_ids(evidence_ids) -> set[int]:
