@@ -137,10 +137,14 @@ def _create_from_rescue(kept):
         return redirect(earlier)
     form = entry_form(None, formdata=formdata)
     form.validate()
-    entry, _ = sent_once.create_once(
-        current_user, key, "entry", lambda: services.create_entry(
-            current_user, form.to_draft(skip_invalid=True), lenient=True),
-        lambda made: _sent_once_url(made[0], "draft"))
+    try:
+        entry, _ = sent_once.create_once(
+            current_user, key, "entry", lambda: services.create_entry(
+                current_user, form.to_draft(skip_invalid=True), lenient=True),
+            lambda made: _sent_once_url(made[0], "draft"))
+    except sent_once.AlreadySent:  # the outbox's send won by a moment
+        db.session.rollback()
+        return _create_from_rescue(kept)
     keeping.finish_rescue(kept)
     db.session.commit()
     flash("The entry you were writing when you were signed out has been saved as a draft. "

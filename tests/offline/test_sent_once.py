@@ -137,3 +137,30 @@ def test_another_persons_key_never_opens_their_entry(app, client):
     [mine] = db.session.scalars(select(Entry).where(Entry.owner_id == s.author.id)).all()
     assert answer.status_code == 302 and f"/entries/{mine.id}" not in answer.headers["Location"]
     assert count(Entry) == 2
+
+
+def test_an_entry_kept_at_sign_in_and_sent_by_the_outbox_is_one_entry(app):
+    import re
+
+    from tests.entries.test_never_lose import end_sessions_of, sign_in_with_password
+
+    s = make_scenario()
+    db.session.commit()
+    client = app.test_client()
+    sign_in_with_password(client, s.author)
+    page = client.get("/portfolio/entries/new?model=what_so_what").get_data(as_text=True)
+    owner = re.search(r'name="owner"[^>]*value="([^"]+)"', page) or re.search(
+        r'value="([^"]+)"[^>]*name="owner"', page)
+    end_sessions_of(s.author)
+    data = form_fields(owner=s.author, owner_token=owner.group(1), action="draft",
+                       idempotency_key=str(uuid.uuid4()))
+    # The session ended: the server keeps the entry for sign-in, the phone keeps it too.
+    assert "/account/login" in client.post("/portfolio/entries/new?model=what_so_what",
+                                           data=data).headers["Location"]
+    sign_in_with_password(client, s.author)
+    kept = client.get("/portfolio/entries/new?model=what_so_what")
+    [entry] = db.session.scalars(select(Entry).where(Entry.owner_id == s.author.id)).all()
+    # ...then the phone's outbox sends it: the same entry, not a second one.
+    again = client.post("/portfolio/entries/new?model=what_so_what", data=data)
+    assert again.status_code == 302 and kept.headers["Location"] == again.headers["Location"]
+    assert count(Entry) == 1 and entry.id
