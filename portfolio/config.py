@@ -45,6 +45,8 @@ class Defaults:
     MAX_FORM_PARTS = 2000
     UPLOAD_MAX_FILE_BYTES = 200 * MB
     UPLOAD_MAX_CANDIDATE_BYTES = 5 * 1024 * MB
+    UPLOAD_RESUMABLE_FROM_BYTES = 5 * MB  # from this size the upload page sends pieces (tus)
+    UPLOAD_PIECE_BYTES = 2 * MB  # at most this much is sent again after a dropped connection
     UPLOAD_MAX_IMAGE_PIXELS = 50_000_000
     MAX_CONTENT_LENGTH = 210 * MB  # a little over the per-file limit for multipart overhead
 

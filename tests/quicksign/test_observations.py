@@ -154,3 +154,21 @@ def test_a_peer_who_signs_nothing_leaves_the_code_unspent(app, client, login):
     assert refused.status_code in (400, 409)
     assert db.session.scalar(select(Signoff.id)) is None
     assert client.get(f"/q/{raw}").status_code == 200
+
+
+def test_the_observation_page_offers_its_candidate_the_in_person_sign_off_once_reflected(
+        app, client, login):
+    s = _world()
+    link = f'href="/observations/{s.observation.id}/quick-sign"'
+    login(s.author)
+    assert link in client.get(f"/observations/{s.observation.id}").get_data(as_text=True)
+    login(s.developer)
+    assert link not in client.get(f"/observations/{s.observation.id}").get_data(as_text=True)
+
+
+def test_without_a_reflection_the_observation_page_offers_no_in_person_sign_off(
+        app, client, login):
+    s = _world(reflected=False)
+    login(s.author)
+    page = client.get(f"/observations/{s.observation.id}").get_data(as_text=True)
+    assert "/quick-sign" not in page and "Reflect on this observation" in page
