@@ -54,6 +54,12 @@ class ViewerFact:
     tables: tuple  # models whose writes make the fact stale for the rest of the request
 
 
+@dataclass(frozen=True)
+class Housekeeping:
+    name: str
+    task: Callable[[], int]  # does one round in the app context, returns how many items it handled
+
+
 @dataclass
 class Registry:
     nav_items: list[NavItem] = field(default_factory=list)
@@ -61,6 +67,7 @@ class Registry:
     entry_panels: list[EntryPanel] = field(default_factory=list)
     reference_seeders: list[Callable[[], None]] = field(default_factory=list)
     viewer_facts: list[ViewerFact] = field(default_factory=list)
+    housekeeping: list[Housekeeping] = field(default_factory=list)
 
     def add_nav_item(self, label: str, endpoint: str, visible: Callable, *, order: int) -> None:
         self._add(self.nav_items, NavItem(label, endpoint, visible, order), endpoint=endpoint)
@@ -75,6 +82,14 @@ class Registry:
         if any(existing.name == name for existing in self.viewer_facts):
             raise ValueError(f"{name!r} is registered twice")
         self.viewer_facts.append(ViewerFact(name, expression, tables))
+
+    def add_housekeeping(self, name: str, task: Callable[[], int]) -> None:
+        """A periodic task the worker runs (every few minutes) besides its jobs, for example
+        deleting what has expired. The worker commits after each task and carries on if one
+        fails."""
+        if any(existing.name == name for existing in self.housekeeping):
+            raise ValueError(f"{name!r} is registered twice")
+        self.housekeeping.append(Housekeeping(name, task))
 
     def add_reference_seeder(self, seeder: Callable[[], None]) -> None:
         if seeder not in self.reference_seeders:

@@ -17,6 +17,7 @@ from ..audit.services import record
 from ..auth.models import User
 from ..extensions import db
 from ..mail.worker import run_mail_worker, start_mail_thread
+from ..registry import registry_of
 from ..webhooks.worker import run_webhook_worker, start_webhook_thread
 from ..wording import plural
 from . import jobs, pdf_cache
@@ -94,6 +95,24 @@ def work_once(worker_id: str) -> bool:
     return True
 
 
+def run_housekeeping(app: Flask) -> dict[str, int | None]:
+    """Each feature's registered periodic task, committed one by one; a failing task is logged
+    and rolled back and the others still run. Returns what each handled (None: it failed)."""
+    done: dict[str, int | None] = {}
+    for item in registry_of(app).housekeeping:
+        try:
+            done[item.name] = item.task()
+            db.session.commit()
+        except Exception:  # noqa: BLE001 - one task's failure must not stop the others
+            log.exception("housekeeping %r failed", item.name)
+            db.session.rollback()
+            done[item.name] = None
+            continue
+        if done[item.name]:
+            log.info("housekeeping %r handled %s", item.name, done[item.name])
+    return done
+
+
 def run_worker(app: Flask, *, once: bool = False, poll_seconds: float = 2.0,
                stop: threading.Event | None = None, worker_id: str | None = None) -> int:
     """Process jobs until stopped (or, with once, until the queue is empty); return jobs run."""
@@ -108,6 +127,7 @@ def run_worker(app: Flask, *, once: bool = False, poll_seconds: float = 2.0,
                 if time.monotonic() - last_cleanup >= CLEANUP_EVERY_SECONDS:
                     jobs.cleanup_expired()
                     pdf_cache.prune(app.config.get("EXPORT_RETENTION_DAYS", 7))
+                    run_housekeeping(app)
                     last_cleanup = time.monotonic()
                 worked = work_once(worker_id)
             except Exception:  # noqa: BLE001 - keep the worker alive through a database blip
