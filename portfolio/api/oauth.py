@@ -51,6 +51,6 @@ def token(form):
         return problem(refused.status, refused.description, headers=headers,
                        error=refused.code)
     db.session.commit()
-    return {"access_token": secret_out, "token_type": "Bearer",
+    return {"access_token": secret_out, "token_type": "Bearer",  # nosec B105 - a scheme name
             "expires_in": int(CLIENT_TOKEN_LIFETIME.total_seconds()),
             "scope": " ".join(issued.scopes)}

@@ -24,7 +24,7 @@ from .models import ApiClient, ApiToken, TokenKind
 from .scopes import ACCESS_LEVELS, CLIENT_RESOURCES, RESOURCES, scopes_for
 
 PERSONAL_PREFIX = "acp_"
-CLIENT_TOKEN_PREFIX = "acc_"  # noqa: S105 - a label, not a secret
+CLIENT_TOKEN_PREFIX = "acc_"  # noqa: S105  # nosec B105 - a label, not a secret
 EXPIRY_CHOICES = (7, 30, 90, 365)  # days a personal token may live
 CLIENT_TOKEN_LIFETIME = timedelta(hours=1)
 # Writing last-used on every request would make each read a write; once a minute is enough.
