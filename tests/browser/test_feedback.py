@@ -65,7 +65,7 @@ def _ask(page, base) -> None:
     page.get_by_label("How they know your coaching").select_option(label="Club head coach")
     _send(page, "Send the request")
     expect(page.get_by_text("We have emailed Hana Headcoach")).to_be_visible()
-    expect(page.get_by_text("Waiting")).to_be_visible()
+    expect(page.get_by_text("Waiting", exact=True)).to_be_visible()
     check_page(page, "feedback-index")
 
 
