@@ -79,7 +79,7 @@ class ConsentRecord(db.Model):
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     withdrawn_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"))
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
     deletion_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
