@@ -35,6 +35,9 @@ def setup(world):
                             given_by="Policy Parent", relationship="carer",
                             given_on=GIVEN_ON, scope="assessment")
     world.consent_obs_plain = make_observation(world, strengths="Consent policy plain obs")
+    # Flagged, consent not yet recorded: the page with the recording form.
+    world.consent_obs_pending = make_observation(world, strengths="Consent policy pending obs")
+    services.flag_observation(world.author, world.consent_obs_pending)
 
 
 def _photo(suffix=""):
@@ -70,6 +73,8 @@ ROUTES = [
     Route("consent.evidence", _consent("consent_pending"), AUTHOR, method="POST",
           allowed_status=200, data=lambda w: {"given_by": "", "given_on": ""},
           notes="empty form: answered with the errors"),
+    Route("consent.evidence", _consent("consent_pending"), AUTHOR,
+          secret=lambda w: "Consent policy pending photo", notes="the recording form"),
     Route("consent.evidence_flag", _consent("consent_unflagged", "/flag"), AUTHOR, method="POST",
           allowed_status=302, redirect_to=_consent("consent_unflagged")),
     Route("consent.evidence_withdraw", _consent("consent_photo", "/withdraw"), AUTHOR,
@@ -81,6 +86,8 @@ ROUTES = [
     Route("consent.observation", _obs(), AUTHOR, secret=lambda w: "Policy Parent"),
     Route("consent.observation", _obs(), AUTHOR, method="POST", allowed_status=200,
           data=lambda w: {"given_by": ""}, notes="consent already recorded: the page again"),
+    Route("consent.observation", _obs("", "consent_obs_pending"), AUTHOR,
+          secret=lambda w: "Consent policy pending obs", notes="the recording form"),
     Route("consent.observation_flag", _obs("/flag", "consent_obs_plain"), AUTHOR,
           method="POST", allowed_status=302, redirect_to=_obs("", "consent_obs_plain")),
     Route("consent.observation_withdraw", _obs("/withdraw"), AUTHOR, method="POST",

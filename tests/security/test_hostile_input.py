@@ -43,6 +43,7 @@ NOT_PAGES = {
     "GET showcases.export", "GET showcases.item_file", "GET showcase_links.item_file",
     "GET showcase_links.export",
     "GET api_pages.openapi_json", "GET offline.service_worker", "GET offline.manifest",
+    "GET consent.report_csv",
 }
 # Pages (rows, as the matrix names them) whose forms have no text field: choices, buttons,
 # file pickers. The first new-entry row lists the reflection models; the form is on #2.
@@ -55,6 +56,9 @@ NO_TEXT_FORM = {
     "GET feedback.index", "GET feedback.show", "GET feedback.person",
     "GET quicksign.ask", "GET quicksign.shown", "GET quicksign.ask_observation",
     "GET webhooks.show",
+    # Consent already recorded: details and a withdraw button; the form is on #2 (pending).
+    "GET consent.evidence", "GET consent.observation",
+    "GET consent.report_index", "GET consent.report",
     "GET admin.users", "GET admin.user_detail", "GET admin.confirm_role",
     "GET admin.confirm_deactivate", "GET auth.settings", "GET entries.home", "GET entries.shared",
     "GET entries.new_entry", "GET entries.versions", "GET entries.compare_versions",
@@ -84,7 +88,7 @@ def _page_role(route):
 
 
 # Rows kept although their endpoint was already seen: the entry form is on ?model=.
-ALSO = {"GET entries.new_entry#2"}
+ALSO = {"GET entries.new_entry#2", "GET consent.evidence#2", "GET consent.observation#2"}
 
 
 def _form_pages():
