@@ -169,13 +169,18 @@ class CountedPagination(SelectPagination):
             select.add_columns(total).limit(self.per_page).offset(self._query_offset)
         ).unique().all()
         self._counted = rows[0][-1] if rows else (0 if self._query_offset == 0 else None)
+        if self._query_args.get("plain"):  # plain columns: each row without the count
+            return [row[:-1] for row in rows]
         return [row[0] for row in rows]
 
     def _query_count(self) -> int:
         return self._counted if self._counted is not None else super()._query_count()
 
 
-def paginate_counted(statement, *, page: int, per_page: int) -> CountedPagination:
-    """`db.paginate(statement, error_out=False)` in one statement instead of two."""
+def paginate_counted(statement, *, page: int, per_page: int,
+                     plain: bool = False) -> CountedPagination:
+    """`db.paginate(statement, error_out=False)` in one statement instead of two.
+
+    `plain`: the statement selects columns, not an entity, and each item is the row of them."""
     return CountedPagination(select=statement, session=db.session(), page=page,
-                             per_page=per_page, error_out=False)
+                             per_page=per_page, error_out=False, plain=plain)

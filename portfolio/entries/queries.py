@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import (
     String,
@@ -32,6 +34,7 @@ from ..frameworks.models import (
 from ..requests import is_database_id
 from ..reviews.models import Comment, Signoff, SignoffRevocation
 from .models import (
+    PRIVACY_TIERS,
     Entry,
     EntryCompetency,
     EntryRead,
@@ -40,6 +43,7 @@ from .models import (
     Goal,
     GoalStatus,
     PhilosophyStatement,
+    PrivacyTier,
     ReviewStatus,
 )
 from .permissions import visible_entries_filter
@@ -110,25 +114,83 @@ def filtered_entries(statement, filters: dict):
     return statement
 
 
-def _list_options(statement):
-    return statement.options(
-        selectinload(Entry.claims).joinedload(EntryCompetency.competency)
-        .joinedload(Competency.area),
-        selectinload(Entry.tags),
-    ).order_by(Entry.practice_date.desc().nulls_last(), Entry.id.desc())
+class Chip(NamedTuple):
+    """A competency an entry claims, as the lists show it."""
+
+    code: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntryListRow:
+    """One entry as the portfolio lists show it: plain columns, read without loading the
+    entry (nothing on a list page is written), with its claimed competencies in framework
+    order."""
+
+    id: int
+    title: str
+    practice_date: date | None
+    reflection_model: str
+    status: str
+    latest_version_number: int
+    privacy: str
+    chips: tuple[Chip, ...] = ()
+
+    @property
+    def display_title(self) -> str:
+        return self.title or "Untitled entry"
+
+    @property
+    def is_private(self) -> bool:
+        return self.privacy == PrivacyTier.PRIVATE
+
+    @property
+    def privacy_label(self) -> str:
+        return PRIVACY_TIERS.get(self.privacy, self.privacy)
+
+
+_LIST_COLUMNS = (Entry.id, Entry.title, Entry.practice_date, Entry.reflection_model,
+                 Entry.status, Entry.latest_version_number, Entry.privacy)
+
+
+def _entry_list(statement, page: int, per_page: int):
+    """A page of `statement` (columns `_LIST_COLUMNS`) as EntryListRow items, newest practice
+    first, in two statements: the page with its total, then the claimed competencies."""
+    pagination = paginate_counted(
+        statement.order_by(Entry.practice_date.desc().nulls_last(), Entry.id.desc()),
+        page=page, per_page=per_page, plain=True)
+    rows = pagination.items
+    chips: dict[int, list[Chip]] = {row[0]: [] for row in rows}
+    if chips:
+        for entry_id, code, title in db.session.execute(_chips_statement(),
+                                                        {"ids": list(chips)}):
+            chips[entry_id].append(Chip(code, title))
+    pagination.items = [EntryListRow(*row, chips=tuple(chips[row[0]])) for row in rows]
+    return pagination
+
+
+@built_once
+def _chips_statement():
+    return (select(EntryCompetency.entry_id, Competency.code, Competency.title)
+            .join(Competency, Competency.id == EntryCompetency.competency_id)
+            .join(CompetencyArea, CompetencyArea.id == Competency.area_id)
+            .where(EntryCompetency.entry_id.in_(bindparam("ids", expanding=True)))
+            .order_by(EntryCompetency.entry_id, CompetencyArea.position, Competency.position,
+                      Competency.id))
 
 
 def my_entries(owner_id: int, filters: dict, page: int, per_page: int):
-    statement = filtered_entries(select(Entry).where(Entry.owner_id == owner_id), filters)
-    return paginate_counted(_list_options(statement), page=page, per_page=per_page)
+    statement = filtered_entries(select(*_LIST_COLUMNS).where(Entry.owner_id == owner_id),
+                                 filters)
+    return _entry_list(statement, page, per_page)
 
 
 def shared_entries(viewer, owner_id: int, page: int, per_page: int):
     """A candidate's saved entries that the viewer may read."""
-    statement = select(Entry).where(Entry.owner_id == owner_id,
-                                    Entry.status == EntryStatus.PUBLISHED,
-                                    visible_entries_filter(viewer))
-    return paginate_counted(_list_options(statement), page=page, per_page=per_page)
+    statement = select(*_LIST_COLUMNS).where(Entry.owner_id == owner_id,
+                                             Entry.status == EntryStatus.PUBLISHED,
+                                             visible_entries_filter(viewer))
+    return _entry_list(statement, page, per_page)
 
 
 @dataclass

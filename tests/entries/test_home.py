@@ -181,3 +181,28 @@ def test_history_and_overview_pages_do_not_grow_with_the_data(world, client_for)
         make_entry(world.author, cohort=world.cohort, privacy="developers", title=f"E{number}")
         make_goal(world.author, title=f"Goal {number}", privacy="developers")
     assert (statements_for(history), statements_for(overview)) == before
+
+
+def test_the_lists_read_plain_rows_with_their_chips_in_framework_order(app, world):
+    """The home and candidate lists read columns, not entries: nothing on them is written, and
+    loading entities (with their claims and tags) cost more than the page took otherwise."""
+    from portfolio.entries.models import Entry
+    from portfolio.entries.queries import EntryListRow, my_entries, shared_entries
+
+    claimed = make_entry(world.author, cohort=world.cohort, title="Relay changeovers",
+                         privacy="developers",
+                         competencies=[competency(world.framework, code)
+                                       for code in ("RP1", "VP2", "VP1")])
+    make_entry(world.author, cohort=world.cohort, title="Untitled draft", published=False,
+               privacy="private").title = ""
+    db.session.commit()
+    page = my_entries(world.author.id, {}, 1, 25)
+    assert page.total == 2 and all(type(item) is EntryListRow for item in page.items)
+    assert not any(isinstance(item, Entry) for item in page.items)
+    row = next(item for item in page.items if item.id == claimed.id)
+    assert [chip.code for chip in row.chips] == ["VP1", "VP2", "RP1"]
+    assert row.privacy_label and not row.is_private and row.latest_version_number == 1
+    draft = next(item for item in page.items if item.id != claimed.id)
+    assert draft.display_title == "Untitled entry" and draft.is_private
+    shown = shared_entries(world.developer, world.author.id, 1, 25)
+    assert [item.id for item in shown.items] == [claimed.id]  # never the private draft
