@@ -207,14 +207,16 @@ def _cohort_rows(options, rng, now, start, year_id, cohort_index, pathway_id, fr
             for number in (1, 2):
                 version_id = take(EntryVersion)
                 version_ids.append(version_id)
-                versions.append({"id": version_id, "entry_id": entry_id, "number": number,
+                versions.append({"id": version_id, "entry_id": entry_id,
+                                 "cohort_id": cohort_id, "number": number,
                                  "title": title, "content": content, "content_hash": digest,
                                  "created_at": moment + timedelta(hours=number),
                                  "created_by_id": user_id, "note": "",
                                  "rendered": _rendered(sections)})
             claims.extend({"entry_id": entry_id, "competency_id": c.id} for c in claimed)
             if privacy != PrivacyTier.PRIVATE:
-                comments.append({"entry_id": entry_id, "author_id": developer_id,
+                comments.append({"entry_id": entry_id, "cohort_id": cohort_id,
+                                 "author_id": developer_id,
                                  "kind": "comment", "body": "Good detail on the athletes' "
                                  "response. What would you change in the warm-up?",
                                  "what_worked": "", "what_to_try": "", "question": "",

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    inspect,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -165,15 +166,36 @@ class Entry(TimestampMixin, db.Model):
         return self.status == EntryStatus.PUBLISHED
 
 
+def entry_cohort_default(context):
+    """The cohort of the entry a new row belongs to, for rows made without saying it (the
+    services pass `cohort_id=entry.cohort_id`; this catches every other insert)."""
+    entry_id = context.get_current_parameters().get("entry_id")
+    if entry_id is None:
+        return None
+    return context.connection.scalar(
+        Entry.__table__.select().with_only_columns(Entry.__table__.c.cohort_id)
+        .where(Entry.__table__.c.id == entry_id))
+
+
 class EntryVersion(db.Model):
     """An immutable snapshot made by each save; restore copies one into a new version."""
 
     __tablename__ = "entry_versions"
-    __table_args__ = (UniqueConstraint("entry_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("entry_id", "number"),
+        # A cohort's newest versions, read by walking this index (a coach developer's recent
+        # activity) instead of gathering every version of every candidate and sorting.
+        Index("ix_entry_versions_cohort_created", "cohort_id", "created_at"),
+        # An entry's versions and when each was made, without reading their (wide) content.
+        Index("ix_entry_versions_entry_created", "entry_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"),
-                                          index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"))
+    # The entry's cohort, copied as the version is made (an entry's cohort is set once; see
+    # `_carry_cohort` for the one case where it is set later).
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id"),
+                                                  default=entry_cohort_default)
     number: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(200))
     # Everything else that was saved: sections, context, privacy, claimed competency ids,
@@ -415,6 +437,20 @@ def _install_immutability(table) -> None:
 
 
 _install_immutability(EntryVersion.__table__)
+
+
+@event.listens_for(Entry, "after_update")
+def _carry_cohort(_mapper, connection, entry: Entry) -> None:
+    """An entry written before its author joined a cohort joins it later: its versions and
+    comments follow, so the cohort's activity (read by their own cohort_id) includes them."""
+    from ..reviews.models import Comment  # the reviews models import this module
+
+    history = inspect(entry).attrs.cohort_id.history
+    if not history.has_changes():
+        return
+    for table in (EntryVersion.__table__, Comment.__table__):
+        connection.execute(table.update().where(table.c.entry_id == entry.id)
+                           .values(cohort_id=entry.cohort_id))
 _install_immutability(PhilosophyVersion.__table__)
 
 

@@ -261,7 +261,8 @@ def _snapshot(entry: Entry, actor, note: str, saved_at: datetime | None = None) 
     db.session.flush()  # claims and tags in the database before they are read back
     content = working_content(entry, privacy=entry.privacy)
     number = entry.latest_version_number + 1
-    version = EntryVersion(entry_id=entry.id, number=number, title=content["title"],
+    version = EntryVersion(entry_id=entry.id, cohort_id=entry.cohort_id, number=number,
+                           title=content["title"],
                            content=content, content_hash=content_hash(content),
                            created_by_id=actor.id, note=note[:200],
                            created_at=saved_at or utcnow())

@@ -21,6 +21,7 @@ from sqlalchemy import inspect as inspect_state
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime, state_type, utcnow
+from ..entries.models import entry_cohort_default
 from ..extensions import db
 from .status import (  # noqa: F401  (re-exported: forms and exports read the words)
     DECISIONS,
@@ -52,12 +53,18 @@ class Comment(db.Model):
         Index("ix_comments_entry_created", "entry_id", "created_at"),
         # The same form sent twice (a double click, a retried post) is stored once.
         Index("uq_comments_author_submission", "author_id", "submission_key", unique=True),
+        # A cohort's newest comments (a coach developer's recent activity), as for versions.
+        Index("ix_comments_cohort_created", "cohort_id", "created_at"),
+        # A person's comments: on which entry and when, without reading the comment rows.
+        Index("ix_comments_author_entry_created", "author_id", "entry_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"))
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
-                                                  index=True)
+    # The entry's cohort, copied as the comment is made (see EntryVersion.cohort_id).
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id"),
+                                                  default=entry_cohort_default)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"),
                                                   index=True)
     kind: Mapped[CommentKind] = mapped_column(state_type(CommentKind, "kind"),

@@ -1,15 +1,18 @@
 """The dashboard's recent activity: exactly what the viewer may read in the cohorts it covers,
-newest first, the same whether the rows are gathered per candidate (a coach developer's few)
-or walked newest first (a lead's every current cohort)."""
+newest first, the same whether each cohort's rows are walked through their own cohort index (a
+coach developer's few cohorts) or the whole table is walked newest first (a lead's every
+current cohort). Versions and comments carry their entry's cohort for the first way."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask_login import login_user
 
+from portfolio.entries.models import EntryVersion
 from portfolio.extensions import db
 from portfolio.reviews import dashboard as board
 from portfolio.reviews import services
+from portfolio.reviews.models import Comment
 from tests.factories import (
     add_member,
     add_version,
@@ -54,7 +57,7 @@ def _activity(app, user, broad_scope, monkeypatch, limit=10):
                 for item in board.recent_activity(user, board.Filters(), limit=limit)]
 
 
-@pytest.mark.parametrize("broad_scope", [0, 10_000], ids=["walk-newest", "per-candidate"])
+@pytest.mark.parametrize("broad_scope", [0, 10_000], ids=["walk-newest", "cohort-walk"])
 def test_developer_sees_their_cohort_only_and_never_private_drafts_or_removed(
         app, monkeypatch, broad_scope):
     s = _world()
@@ -66,7 +69,7 @@ def test_developer_sees_their_cohort_only_and_never_private_drafts_or_removed(
     assert [kind for kind, *_ in seen].count("comment") == 1  # the removed one is not listed
 
 
-@pytest.mark.parametrize("broad_scope", [0, 10_000], ids=["walk-newest", "per-candidate"])
+@pytest.mark.parametrize("broad_scope", [0, 10_000], ids=["walk-newest", "cohort-walk"])
 def test_earlier_and_later_cohort_developers_do_not_cross(app, monkeypatch, broad_scope):
     s = _world()
     # Last year's coach developer still sees last year's cohort, and nothing of this year's.
@@ -77,7 +80,7 @@ def test_earlier_and_later_cohort_developers_do_not_cross(app, monkeypatch, broa
     assert other == {"Hurdle rhythm"}
 
 
-@pytest.mark.parametrize("broad_scope", [0, 10_000], ids=["walk-newest", "per-candidate"])
+@pytest.mark.parametrize("broad_scope", [0, 10_000], ids=["walk-newest", "cohort-walk"])
 def test_lead_sees_every_current_cohort_newest_first_within_the_limit(
         app, monkeypatch, broad_scope):
     s = _world()
@@ -112,7 +115,7 @@ def test_dashboard_page_names_actor_and_links_entry(app, client, monkeypatch):
     assert "My own notes" not in page and "Last year" not in page
 
 
-@pytest.mark.parametrize("broad_scope", [0, 10_000], ids=["walk-newest", "per-candidate"])
+@pytest.mark.parametrize("broad_scope", [0, 10_000], ids=["walk-newest", "cohort-walk"])
 def test_the_page_counted_scope_gives_the_same_activity(app, monkeypatch, broad_scope):
     s = _world()
     lead = make_user(lead=True)
@@ -125,3 +128,61 @@ def test_the_page_counted_scope_gives_the_same_activity(app, monkeypatch, broad_
             pagination, _ = board.candidate_rows(user, filters, 1, 25, s.year.starts_on)
             counted = board.recent_activity(user, filters, scope_size=pagination.total)
             assert counted and counted == board.recent_activity(user, filters)
+
+
+def test_a_developer_of_two_cohorts_gets_both_merged_newest_first(app, monkeypatch):
+    """Each cohort is walked on its own and the walks are merged: the newest rows of both,
+    in time order, within the limit, the same as walking the whole table."""
+    s = _world()
+    add_member(s.other_cohort, s.developer, role="coach_developer")
+    for n in range(8):  # alternate cohorts, each saved after the one before
+        cohort, owner = ((s.cohort, s.author), (s.other_cohort, s.other_candidate))[n % 2]
+        make_entry(owner, cohort=cohort, privacy="developers", title=f"Session {n}")
+        db.session.flush()
+    db.session.commit()
+    walked = _activity(app, s.developer, 10_000, monkeypatch, limit=5)
+    assert [title for _, title, _, _ in walked] == [f"Session {n}" for n in (7, 6, 5, 4, 3)]
+    assert walked == _activity(app, s.developer, 0, monkeypatch, limit=5)
+    # Filtered to one cohort, only that cohort's walk is made.
+    monkeypatch.setattr(board, "BROAD_SCOPE", 10_000)
+    with app.test_request_context("/reviews/dashboard"):
+        login_user(s.developer)
+        only = board.recent_activity(s.developer, board.Filters(cohort_id=s.other_cohort.id),
+                                     limit=3)
+    assert [item.entry_title for item in only] == ["Session 7", "Session 5", "Session 3"]
+
+
+def test_versions_and_comments_carry_their_entrys_cohort(app):
+    s = _world()
+    # Made through the services (which say it) and through the factories (which do not).
+    rows = [*db.session.scalars(EntryVersion.__table__.select()).all()]
+    assert rows
+    versions = db.session.execute(
+        EntryVersion.__table__.select().with_only_columns(
+            EntryVersion.entry_id, EntryVersion.cohort_id)).all()
+    comments = db.session.execute(
+        Comment.__table__.select().with_only_columns(Comment.entry_id, Comment.cohort_id)).all()
+    entries = {entry.id: entry.cohort_id for entry in (s.shared, s.private, s.old_entry, s.other)}
+    for entry_id, cohort_id in (*versions, *comments):
+        if entry_id in entries:
+            assert cohort_id == entries[entry_id]
+    assert {cohort for _, cohort in comments} == {s.cohort.id}
+
+
+def test_an_entry_that_joins_a_cohort_later_brings_its_versions_and_comments(app, monkeypatch):
+    s = _world()
+    early = make_entry(s.author, cohort=None, privacy="developers", title="Before the cohort")
+    add_version(early)
+    db.session.commit()
+    db.session.add(Comment(entry_id=early.id, author_id=s.author.id, body="A note to self."))
+    db.session.commit()
+    early.cohort_id = s.cohort.id
+    db.session.commit()
+    carried = db.session.execute(
+        EntryVersion.__table__.select().with_only_columns(EntryVersion.cohort_id)
+        .where(EntryVersion.entry_id == early.id)).scalars().all()
+    assert carried and set(carried) == {s.cohort.id}
+    assert db.session.scalar(Comment.__table__.select().with_only_columns(Comment.cohort_id)
+                             .where(Comment.entry_id == early.id)) == s.cohort.id
+    seen = _activity(app, s.developer, 10_000, monkeypatch)
+    assert "Before the cohort" in {title for _, title, _, _ in seen}

@@ -144,7 +144,7 @@ def _repeat_of(entry, actor, root: Comment | None, fields: dict) -> Comment | No
 
 def _save(entry, actor, root: Comment | None, fields: dict, at=None,
           form_key: str | None = None) -> Comment:
-    comment = Comment(entry_id=entry.id, author_id=actor.id,
+    comment = Comment(entry_id=entry.id, cohort_id=entry.cohort_id, author_id=actor.id,
                       parent_id=root.id if root else None,
                       version_number=entry.latest_version_number or None,
                       submission_key=submission_key(form_key, entry.id,
