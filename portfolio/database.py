@@ -22,22 +22,27 @@ from .requests import is_database_id
 Built = TypeVar("Built")
 
 
-def built_once(build: Callable[[], Built]) -> Callable[[], Built]:
+def built_once(build: Callable[..., Built]) -> Callable[..., Built]:
     """Build a statement once per application and hand out the same object afterwards.
 
     Constructing a large SELECT (unions, subqueries, a dozen labelled columns) costs more Python
     time than SQLite takes to run it; a built statement is immutable, so the hot pages build
     theirs once, with `bindparam` placeholders for the values (`expanding=True` for id lists),
     and pass the values to `execute`. Kept per application, because some statements depend on
-    what the application registered (its viewer facts)."""
+    what the application registered (its viewer facts).
+
+    A builder may take arguments that choose the statement's shape (a flag such as "the
+    viewer is a manager"): one statement is kept per distinct set of arguments, so they must
+    be hashable and few. Values go in bind parameters, never in these arguments."""
     key = f"{build.__module__}.{build.__qualname__}"
 
     @functools.wraps(build)
-    def statement() -> Built:
+    def statement(*shape) -> Built:
         store = current_app.extensions.setdefault("built_statements", {})
-        if key not in store:
-            store[key] = build()
-        return store[key]
+        full = (key, *shape)
+        if full not in store:
+            store[full] = build(*shape)
+        return store[full]
 
     return statement
 

@@ -14,9 +14,11 @@ from sqlalchemy import (
     Integer,
     String,
     and_,
+    bindparam,
     case,
     cast,
     exists,
+    false,
     func,
     literal,
     null,
@@ -24,16 +26,15 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import joinedload, selectinload
 
 from ..access import is_manager
 from ..auth.models import User
-from ..database import paginate_counted
+from ..database import built_once, paginate_counted
 from ..entries.models import Entry, EntryVersion, PrivacyTier
 from ..entries.permissions import visible_entries_filter
 from ..extensions import db
 from ..frameworks.models import Competency, CompetencyArea
-from ..programmes.access import ACTIVE, developer_cohort_ids_query
+from ..programmes.access import ACTIVE, current_memberships, developer_cohort_ids_query
 from ..programmes.models import (
     Cohort,
     CohortMembership,
@@ -71,16 +72,18 @@ class Filters:
 
 @dataclass
 class CandidateRow:
-    membership: CohortMembership
+    """One candidate of the dashboard, read as plain columns (nothing here is written)."""
+
+    user_id: int
+    name: str
+    cohort_id: int
+    cohort_name: str
+    specialisms: tuple[str, ...]
     progress: CandidateProgress
     last_activity: datetime | None = None
     awaiting: int = 0
     overdue: int = 0
     is_mine: bool = False
-
-    @property
-    def user(self) -> User:
-        return self.membership.user
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,27 @@ def _candidate_memberships(user, filters: Filters):
 
 def filter_choices(user) -> FilterChoices:
     """The cohorts, specialisms and competency codes the filters offer, in one statement."""
-    cohort_ids = scope_cohort_ids(user)
+    choices = FilterChoices()
+    for kind, value, name, year in db.session.execute(
+            _filter_choices_statement(is_manager(user)), {"viewer_id": user.id}):
+        if kind == 0:  # the name, with the year added unless the name already says it
+            choices.cohorts.append(Choice(int(value), name if year in name
+                                          else f"{name} ({year})"))
+        elif kind == 1:
+            choices.specialisms.append(Choice(int(value), name))
+        else:
+            choices.competencies.append((value, name))
+    return choices
+
+
+@built_once
+def _filter_choices_statement(manager: bool):
+    """Built once for managers and once for coach developers; `viewer_id` is bound."""
+    if manager:
+        cohort_ids = (select(Cohort.id).join(ProgrammeYear, ProgrammeYear.id == Cohort.year_id)
+                      .where(ProgrammeYear.status != YearStatus.ARCHIVED))
+    else:
+        cohort_ids = developer_cohort_ids_query(bindparam("viewer_id"))
     frameworks = select(Cohort.framework_id).where(Cohort.id.in_(cohort_ids))
     # Cohorts, specialisms and competency codes side by side: (kind, key, title, then what
     # each is ordered by, and a cohort's year).
@@ -161,18 +184,8 @@ def filter_choices(user) -> FilterChoices:
         .where(Competency.framework_id.in_(frameworks))
         .group_by(Competency.code))
     both = union_all(cohorts, specialisms, competencies).subquery()
-    choices = FilterChoices()
-    for kind, value, name, _first, _second, _tiebreak, year in db.session.execute(
-            select(both).order_by(both.c.kind, both.c.first, both.c.second, both.c.tiebreak,
-                                  both.c.key)):
-        if kind == 0:  # the name, with the year added unless the name already says it
-            choices.cohorts.append(Choice(int(value), name if year in name
-                                          else f"{name} ({year})"))
-        elif kind == 1:
-            choices.specialisms.append(Choice(int(value), name))
-        else:
-            choices.competencies.append((value, name))
-    return choices
+    return (select(both.c.kind, both.c.key, both.c.title, both.c.year)
+            .order_by(both.c.kind, both.c.first, both.c.second, both.c.tiebreak, both.c.key))
 
 
 # --- review requests ------------------------------------------------------------------------
@@ -184,16 +197,42 @@ def _awaiting_me(user):
     return or_(ReviewRequest.assigned_to_id == user.id, ReviewRequest.assigned_to_id.is_(None))
 
 
+@dataclass(frozen=True, slots=True)
+class OpenRequestRow:
+    """One open request as the dashboard and the queue list it, read as plain columns."""
+
+    id: int
+    candidate_name: str
+    cohort_name: str
+    title: str
+    version_number: int
+    created_at: datetime
+    due_on: date
+    status: str
+    assigned_to_id: int | None
+    codes: tuple[str, ...] = ()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+    def is_overdue(self, today: date) -> bool:
+        return self.due_on < today
+
+
 def open_requests(user, filters: Filters, page: int, per_page: int):
-    """Open requests awaiting this person, oldest first (paginated)."""
+    """Open requests awaiting this person, oldest first (paginated), as OpenRequestRow items:
+    the page with its total in one statement, the competency codes in a second."""
     statement = (
-        select(ReviewRequest)
-        .options(joinedload(ReviewRequest.entry), joinedload(ReviewRequest.candidate),
-                 joinedload(ReviewRequest.cohort), joinedload(ReviewRequest.assigned_to),
-                 joinedload(ReviewRequest.entry_version),
-                 selectinload(ReviewRequest.competencies)
-                 .joinedload(ReviewRequestCompetency.competency))
+        select(ReviewRequest.id, User.display_name, Cohort.name,
+               func.coalesce(func.nullif(EntryVersion.title, ""),
+                             func.nullif(Entry.title, ""), "Untitled entry"),
+               EntryVersion.number, ReviewRequest.created_at, ReviewRequest.due_on,
+               ReviewRequest.status, ReviewRequest.assigned_to_id)
         .join(Entry, Entry.id == ReviewRequest.entry_id)
+        .join(EntryVersion, EntryVersion.id == ReviewRequest.entry_version_id)
+        .join(User, User.id == ReviewRequest.candidate_id)
+        .join(Cohort, Cohort.id == ReviewRequest.cohort_id)
         .where(ReviewRequest.status.in_(OPEN), _awaiting_me(user),
                ReviewRequest.cohort_id.in_(_cohorts_in_scope(user, filters)),
                candidate_still_in_cohort(), visible_entries_filter(user))
@@ -209,7 +248,24 @@ def open_requests(user, filters: Filters, page: int, per_page: int):
             ReviewRequestCompetency.request_id == ReviewRequest.id,
             Competency.id == ReviewRequestCompetency.competency_id,
             Competency.code == filters.competency_code))
-    return paginate_counted(statement, page=page, per_page=per_page)
+    pagination = paginate_counted(statement, page=page, per_page=per_page, plain=True)
+    rows = pagination.items
+    codes: dict[int, list[str]] = {row[0]: [] for row in rows}
+    if codes:
+        for request_id, code in db.session.execute(_request_codes_statement(),
+                                                   {"ids": list(codes)}):
+            codes[request_id].append(code)
+    pagination.items = [OpenRequestRow(*row, codes=tuple(codes[row[0]])) for row in rows]
+    return pagination
+
+
+@built_once
+def _request_codes_statement():
+    """(request, competency code) for the requests in the expanding `ids`, codes sorted."""
+    return (select(ReviewRequestCompetency.request_id, Competency.code)
+            .join(Competency, Competency.id == ReviewRequestCompetency.competency_id)
+            .where(ReviewRequestCompetency.request_id.in_(bindparam("ids", expanding=True)))
+            .order_by(ReviewRequestCompetency.request_id, Competency.code))
 
 
 # --- candidate rows -------------------------------------------------------------------------
@@ -218,24 +274,43 @@ def candidate_rows(user, filters: Filters, page: int, per_page: int, today: date
     """One row per candidate (paginated): completion, last activity, what awaits me."""
     statement = (
         _candidate_memberships(user, filters)
+        .with_only_columns(CohortMembership.id, CohortMembership.user_id, User.display_name,
+                           CohortMembership.cohort_id, Cohort.name, Cohort.framework_id,
+                           CohortMembership.coach_developer_id)
         .join(User, User.id == CohortMembership.user_id)
-        .options(joinedload(CohortMembership.user),
-                 joinedload(CohortMembership.cohort).joinedload(Cohort.year),
-                 selectinload(CohortMembership.specialisms))
+        .join(Cohort, Cohort.id == CohortMembership.cohort_id)
         .order_by(case((CohortMembership.coach_developer_id == user.id, 0), else_=1),
                   User.display_name, CohortMembership.id))
-    pagination = paginate_counted(statement, page=page, per_page=per_page)
-    memberships = list(pagination.items)
-    pairs = [(m.user_id, m.cohort.framework_id) for m in memberships]
-    progress = progress_for_frameworks(pairs)
-    candidate_ids = [m.user_id for m in memberships]
-    activity, waiting = activity_and_waiting(user, candidate_ids, today)
-    rows = [CandidateRow(m, progress[(m.user_id, m.cohort.framework_id)],
-                         activity.get((m.user_id, m.cohort_id)),
-                         *waiting.get((m.user_id, m.cohort_id), (0, 0)),
-                         is_mine=m.coach_developer_id == user.id)
-            for m in memberships]
+    pagination = paginate_counted(statement, page=page, per_page=per_page, plain=True)
+    members = pagination.items
+    specialisms: dict[int, list[str]] = {member[0]: [] for member in members}
+    if specialisms:
+        for membership_id, name in db.session.execute(_specialisms_statement(),
+                                                      {"ids": list(specialisms)}):
+            specialisms[membership_id].append(name)
+    progress = progress_for_frameworks([(member[1], member[5]) for member in members])
+    activity, waiting = activity_and_waiting(user, [member[1] for member in members], today)
+    rows = [CandidateRow(user_id, name, cohort_id, cohort_name,
+                         tuple(specialisms[membership_id]),
+                         progress[(user_id, framework_id)],
+                         activity.get((user_id, cohort_id)),
+                         *waiting.get((user_id, cohort_id), (0, 0)),
+                         is_mine=developer_id == user.id)
+            for membership_id, user_id, name, cohort_id, cohort_name, framework_id, developer_id
+            in members]
     return pagination, rows
+
+
+@built_once
+def _specialisms_statement():
+    """(membership, specialism name) for the memberships in the expanding `ids`, in the
+    specialisms' own order."""
+    return (select(membership_specialisms.c.membership_id, Specialism.name)
+            .join(Specialism, Specialism.id == membership_specialisms.c.specialism_id)
+            .where(membership_specialisms.c.membership_id.in_(
+                bindparam("ids", expanding=True)))
+            .order_by(membership_specialisms.c.membership_id, Specialism.position,
+                      Specialism.id))
 
 
 def _last_activity(candidate_ids: list[int]):
@@ -300,9 +375,9 @@ def _aware(value):
 
 # Above this many candidates in scope, the newest versions and comments are found by walking the
 # created_at index backwards until enough visible ones turn up (a lead's dashboard: most rows
-# qualify, so few are read). Below it, each candidate's rows are gathered through the owner
-# index and sorted (a coach developer's: cost follows their candidates' volume, even when
-# they have written nothing yet and a walk would read the whole table).
+# qualify, so few are read). Below it, by walking the (cohort, created_at) index of the
+# cohorts in scope (a coach developer's: only their cohorts' rows are read, newest first,
+# where gathering every version of their candidates and sorting read thousands).
 BROAD_SCOPE = 300
 
 
@@ -322,14 +397,12 @@ def recent_activity(user, filters: Filters, limit: int = 10,
         return []
     # Work in a cohort outside the scope (last year's, for a candidate who is back this year)
     # is not this dashboard's, even where the viewer may read it.
+    cohorts = _cohorts_in_scope(user, filters)
     visible = and_(visible_entries_filter(user), Entry.owner_id.in_(in_scope),
-                   Entry.cohort_id.in_(_cohorts_in_scope(user, filters)),
-                   Entry.privacy != PrivacyTier.PRIVATE)
-    broad = scope_size > BROAD_SCOPE
-    versions = _newest(EntryVersion, EntryVersion.entry_id, EntryVersion.created_at, visible,
-                       limit, broad)
-    comments = _newest(Comment, Comment.entry_id, Comment.created_at,
-                       and_(visible, Comment.removed_at.is_(None)), limit, broad)
+                   Entry.cohort_id.in_(cohorts), Entry.privacy != PrivacyTier.PRIVATE)
+    walk = None if scope_size > BROAD_SCOPE else _cohorts_to_walk(user, filters)
+    versions = _newest(EntryVersion, visible, walk, limit)
+    comments = _newest(Comment, and_(visible, Comment.removed_at.is_(None)), walk, limit)
     no_number = null().cast(Integer)
     version_rows = (
         select(EntryVersion.created_at, EntryVersion.number, no_number, null().cast(String),
@@ -357,13 +430,43 @@ def _activity(when, number, comment_id, kind, parent_id, entry_id, title, name) 
     return Activity(when, "comment", name, entry_id, title, what, f"comment-{comment_id}")
 
 
-def _newest(model, entry_column, created_column, visible, limit: int, broad: bool):
-    """A subquery of the ids of the `limit` newest visible rows of `model`."""
-    if broad:
+# More cohorts than this and a coach developer's recent activity reads their versions through
+# one IN list and sorts them, instead of one short index walk per cohort.
+MOST_WALKS = 12
+
+
+def _cohorts_to_walk(user, filters: Filters) -> list[int] | None:
+    """The ids of the cohorts in scope when the request already knows them (a coach
+    developer's memberships, a chosen cohort), or None. Only the order of reading depends on
+    them: the statement's own scope clause still decides which rows count."""
+    if filters.cohort_id is not None:
+        return [filters.cohort_id]
+    if is_manager(user):
+        return None
+    walk = sorted({membership.cohort_id for membership in current_memberships(
+        user.id, MemberRole.COACH_DEVELOPER)})
+    return walk if len(walk) <= MOST_WALKS else None
+
+
+def _newest(model, visible, walk: list[int] | None, limit: int):
+    """A subquery of the ids of the `limit` newest visible rows of `model` (a version or a
+    comment: both carry their entry's id, cohort and creation time).
+
+    With `walk`, each cohort's (cohort_id, created_at) index is walked backwards until
+    `limit` visible rows turn up, and the walks are merged. Without it, the created_at index
+    of the whole table is walked with the same test (broad scopes: most rows qualify)."""
+    if walk is None:
         # Only `model` is in the outer FROM, so the planner walks its created_at index.
-        where = exists().where(Entry.id == entry_column, visible)
-        statement = select(model.id).where(where)
-    else:
-        statement = select(model.id).join(Entry, Entry.id == entry_column).where(visible)
-    newest = statement.order_by(created_column.desc(), model.id.desc()).limit(limit).subquery()
+        newest = (select(model.id).where(exists().where(Entry.id == model.entry_id, visible))
+                  .order_by(model.created_at.desc(), model.id.desc()).limit(limit).subquery())
+        return select(newest.c.id)
+    if not walk:
+        return select(model.id).where(false())
+    walks = [select(model.id, model.created_at).join(Entry, Entry.id == model.entry_id)
+             .where(model.cohort_id == cohort_id, visible)
+             .order_by(model.created_at.desc(), model.id.desc()).limit(limit).subquery()
+             for cohort_id in walk]
+    merged = union_all(*(select(one.c.id, one.c.created_at) for one in walks)).subquery()
+    newest = (select(merged.c.id).order_by(merged.c.created_at.desc(), merged.c.id.desc())
+              .limit(limit).subquery())
     return select(newest.c.id)

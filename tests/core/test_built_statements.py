@@ -63,3 +63,39 @@ def test_feedback_and_review_states_follow_their_arguments(app):
     states = entry_review_states([mine.id, theirs.id])
     assert set(states) == {mine.id, theirs.id}
     assert set(entry_review_states([theirs.id])) == {theirs.id}
+
+
+shapes = []
+
+
+@built_once
+def _by_role(lead: bool):
+    shapes.append(lead)
+    column = User.is_programme_lead if lead else User.is_admin
+    return select(User.id).where(User.email == bindparam("email"), column.is_(True))
+
+
+def test_a_statement_with_a_shape_is_built_once_per_shape(app):
+    shapes.clear()
+    assert _by_role(True) is _by_role(True)
+    assert _by_role(False) is not _by_role(True)
+    assert shapes == [True, False]
+
+
+def test_dashboard_filter_choices_share_one_statement_yet_answer_per_developer(app):
+    """The filter's statement is built once for every coach developer; each still gets only
+    the cohorts they develop (earlier and later cohorts' developers included)."""
+    from flask_login import login_user
+
+    from portfolio.reviews.dashboard import _filter_choices_statement, filter_choices
+
+    s = make_scenario()
+    db.session.commit()
+    with app.test_request_context("/reviews/dashboard"):
+        login_user(s.developer)
+        mine = {choice.id for choice in filter_choices(s.developer).cohorts}
+        theirs = {choice.id for choice in filter_choices(s.other_developer).cohorts}
+        lead = {choice.id for choice in filter_choices(s.lead).cohorts}
+        assert _filter_choices_statement(False) is _filter_choices_statement(False)
+    assert mine == {s.cohort.id} and theirs == {s.other_cohort.id}
+    assert lead >= mine | theirs
