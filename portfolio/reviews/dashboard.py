@@ -224,19 +224,11 @@ def open_requests(user, filters: Filters, page: int, per_page: int):
     """Open requests awaiting this person, oldest first (paginated), as OpenRequestRow items:
     the page with its total in one statement, the competency codes in a second."""
     statement = (
-        select(ReviewRequest.id, User.display_name, Cohort.name,
-               func.coalesce(func.nullif(EntryVersion.title, ""),
-                             func.nullif(Entry.title, ""), "Untitled entry"),
-               EntryVersion.number, ReviewRequest.created_at, ReviewRequest.due_on,
-               ReviewRequest.status, ReviewRequest.assigned_to_id)
+        select(ReviewRequest.id, ReviewRequest.created_at)
         .join(Entry, Entry.id == ReviewRequest.entry_id)
-        .join(EntryVersion, EntryVersion.id == ReviewRequest.entry_version_id)
-        .join(User, User.id == ReviewRequest.candidate_id)
-        .join(Cohort, Cohort.id == ReviewRequest.cohort_id)
         .where(ReviewRequest.status.in_(OPEN), _awaiting_me(user),
                ReviewRequest.cohort_id.in_(_cohorts_in_scope(user, filters)),
-               candidate_still_in_cohort(), visible_entries_filter(user))
-        .order_by(ReviewRequest.created_at, ReviewRequest.id))
+               candidate_still_in_cohort(), visible_entries_filter(user)))
     if filters.specialism_id is not None:
         statement = statement.where(exists().where(
             CohortMembership.cohort_id == ReviewRequest.cohort_id,
@@ -248,7 +240,24 @@ def open_requests(user, filters: Filters, page: int, per_page: int):
             ReviewRequestCompetency.request_id == ReviewRequest.id,
             Competency.id == ReviewRequestCompetency.competency_id,
             Competency.code == filters.competency_code))
-    pagination = paginate_counted(statement, page=page, per_page=per_page, plain=True)
+    statement = statement.order_by(ReviewRequest.created_at, ReviewRequest.id)
+
+    def shown(page):  # what the table shows, for the page's requests only
+        return (
+            select(ReviewRequest.id, User.display_name, Cohort.name,
+                   func.coalesce(func.nullif(EntryVersion.title, ""),
+                                 func.nullif(Entry.title, ""), "Untitled entry"),
+                   EntryVersion.number, ReviewRequest.created_at, ReviewRequest.due_on,
+                   ReviewRequest.status, ReviewRequest.assigned_to_id, page.c.total)
+            .join(page, page.c.id == ReviewRequest.id)
+            .join(Entry, Entry.id == ReviewRequest.entry_id)
+            .join(EntryVersion, EntryVersion.id == ReviewRequest.entry_version_id)
+            .join(User, User.id == ReviewRequest.candidate_id)
+            .join(Cohort, Cohort.id == ReviewRequest.cohort_id)
+            .order_by(page.c.created_at, page.c.id))
+
+    pagination = paginate_counted(statement, page=page, per_page=per_page, plain=True,
+                                  shown=shown)
     rows = pagination.items
     codes: dict[int, list[str]] = {row[0]: [] for row in rows}
     if codes:
