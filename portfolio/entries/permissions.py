@@ -87,6 +87,12 @@ def visible_entries_filter(user):
     return made[user.id, manager]
 
 
+def visible_entries_rule(viewer_id, manager: bool):
+    """`visible_entries_filter`'s clause for a viewer id that may be a bind parameter, for
+    statements built once per application (`portfolio.database.built_once`)."""
+    return _visible_entries_clause(viewer_id, manager)
+
+
 def _visible_entries_clause(user_id: int, manager: bool):
     shared = and_(Entry.status == EntryStatus.PUBLISHED, Entry.privacy != PrivacyTier.PRIVATE)
     if manager:

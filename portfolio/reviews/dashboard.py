@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from sqlalchemy import (
+    Date,
     Integer,
     String,
     and_,
@@ -31,7 +32,7 @@ from ..access import is_manager
 from ..auth.models import User
 from ..database import built_once, paginate_counted
 from ..entries.models import Entry, EntryVersion, PrivacyTier
-from ..entries.permissions import visible_entries_filter
+from ..entries.permissions import visible_entries_filter, visible_entries_rule
 from ..extensions import db
 from ..frameworks.models import Competency, CompetencyArea
 from ..programmes.access import ACTIVE, current_memberships, developer_cohort_ids_query
@@ -322,7 +323,7 @@ def _specialisms_statement():
                       Specialism.id))
 
 
-def _last_activity(candidate_ids: list[int]):
+def _last_activity(candidate_ids):
     """(kind 0, candidate, cohort, the latest thing the candidate did in that cohort that its
     coach developer can see): work in another cohort is not this cohort's to see."""
     versions = (select(Entry.owner_id.label("who"), Entry.cohort_id.label("cohort"),
@@ -344,17 +345,29 @@ def _last_activity(candidate_ids: list[int]):
             .group_by(events.c.who, events.c.cohort))
 
 
-def _awaiting(user, candidate_ids: list[int], today: date):
-    """(kind 1, candidate, cohort, open requests awaiting me, of which overdue)."""
+def _awaiting(manager: bool, viewer_id, candidate_ids, today):
+    """(kind 1, candidate, cohort, open requests awaiting the viewer, of which overdue)."""
     overdue = func.sum(case((ReviewRequest.due_on < today, 1), else_=0))
+    awaiting_me = literal(True) if manager else or_(
+        ReviewRequest.assigned_to_id == viewer_id, ReviewRequest.assigned_to_id.is_(None))
     return (select(literal(1).label("kind"), ReviewRequest.candidate_id.label("who"),
                    ReviewRequest.cohort_id.label("cohort"), null().label("at"),
                    func.count().label("waiting"), overdue.label("overdue"))
             .join(Entry, Entry.id == ReviewRequest.entry_id)
             .where(ReviewRequest.candidate_id.in_(candidate_ids),
-                   ReviewRequest.status.in_(OPEN), _awaiting_me(user),
-                   visible_entries_filter(user))
+                   ReviewRequest.status.in_(OPEN), awaiting_me,
+                   visible_entries_rule(viewer_id, manager))
             .group_by(ReviewRequest.candidate_id, ReviewRequest.cohort_id))
+
+
+@built_once
+def _activity_and_waiting_statement(manager: bool):
+    """Built once for managers and once for everyone else; the candidates (`candidate_ids`),
+    the viewer (`viewer_id`) and the day (`today`) are bound."""
+    candidate_ids = bindparam("candidate_ids", expanding=True)
+    return union_all(_last_activity(candidate_ids),
+                     _awaiting(manager, bindparam("viewer_id"), candidate_ids,
+                               bindparam("today", type_=Date)))
 
 
 def activity_and_waiting(user, candidate_ids: list[int], today: date) -> tuple[dict, dict]:
@@ -362,9 +375,10 @@ def activity_and_waiting(user, candidate_ids: list[int], today: date) -> tuple[d
     me, of which overdue), in one statement."""
     if not candidate_ids:
         return {}, {}
-    both = union_all(_last_activity(candidate_ids), _awaiting(user, candidate_ids, today))
     activity, waiting = {}, {}
-    for kind, who, cohort, at, count, late in db.session.execute(both):
+    for kind, who, cohort, at, count, late in db.session.execute(
+            _activity_and_waiting_statement(is_manager(user)),
+            {"candidate_ids": list(candidate_ids), "viewer_id": user.id, "today": today}):
         if kind == 0 and at is not None:
             activity[(who, cohort)] = _aware(at)
         elif kind == 1:
