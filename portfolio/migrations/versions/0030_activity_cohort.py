@@ -50,9 +50,12 @@ def upgrade():
             batch_op.create_foreign_key(batch_op.f(f'fk_{table}_cohort_id_cohorts'),
                                         'cohorts', ['cohort_id'], ['id'])
     # The immutability trigger guards the content columns only, so this update may run.
+    entries = sa.table('entries', sa.column('id', sa.Integer), sa.column('cohort_id', sa.Integer))
     for table in TABLES:
-        op.execute(f'UPDATE {table} SET cohort_id = (SELECT entries.cohort_id FROM entries '
-                   f'WHERE entries.id = {table}.entry_id)')
+        rows = sa.table(table, sa.column('entry_id', sa.Integer),
+                        sa.column('cohort_id', sa.Integer))
+        op.execute(rows.update().values(cohort_id=sa.select(entries.c.cohort_id).where(
+            entries.c.id == rows.c.entry_id).scalar_subquery()))
     for table in TABLES:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.create_index(f'ix_{table}_cohort_created', ['cohort_id', 'created_at'],
