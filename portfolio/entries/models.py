@@ -96,7 +96,26 @@ _PENDING_PRIVACY_OK = "pending_privacy IN ('', {})".format(
     ", ".join(f"'{tier.value}'" for tier in PrivacyTier))
 
 
-class Entry(TimestampMixin, db.Model):
+class EntryWords:
+    """How an entry's title and tier read, for the entry itself and for the plain rows the
+    lists read (`queries.EntryListRow`): both have `title` and `privacy`."""
+
+    __slots__ = ()
+
+    @property
+    def is_private(self) -> bool:
+        return self.privacy == PrivacyTier.PRIVATE
+
+    @property
+    def privacy_label(self) -> str:
+        return PRIVACY_TIERS.get(self.privacy, self.privacy)
+
+    @property
+    def display_title(self) -> str:
+        return self.title or "Untitled entry"
+
+
+class Entry(EntryWords, TimestampMixin, db.Model):
     """The working copy the author edits (autosaved); readers see the latest saved version."""
 
     __tablename__ = "entries"
@@ -143,18 +162,6 @@ class Entry(TimestampMixin, db.Model):
         passive_deletes=True)
 
     __mapper_args__ = {"version_id_col": lock_version}
-
-    @property
-    def is_private(self) -> bool:
-        return self.privacy == PrivacyTier.PRIVATE
-
-    @property
-    def privacy_label(self) -> str:
-        return PRIVACY_TIERS.get(self.privacy, self.privacy)
-
-    @property
-    def display_title(self) -> str:
-        return self.title or "Untitled entry"
 
     @property
     def chosen_privacy(self) -> str:

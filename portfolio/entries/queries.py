@@ -34,16 +34,15 @@ from ..frameworks.models import (
 from ..requests import is_database_id
 from ..reviews.models import Comment, Signoff, SignoffRevocation
 from .models import (
-    PRIVACY_TIERS,
     Entry,
     EntryCompetency,
     EntryRead,
     EntryStatus,
     EntryVersion,
+    EntryWords,
     Goal,
     GoalStatus,
     PhilosophyStatement,
-    PrivacyTier,
     ReviewStatus,
 )
 from .permissions import visible_entries_filter
@@ -122,7 +121,7 @@ class Chip(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
-class EntryListRow:
+class EntryListRow(EntryWords):
     """One entry as the portfolio lists show it: plain columns, read without loading the
     entry (nothing on a list page is written), with its claimed competencies in framework
     order."""
@@ -135,18 +134,6 @@ class EntryListRow:
     latest_version_number: int
     privacy: str
     chips: tuple[Chip, ...] = ()
-
-    @property
-    def display_title(self) -> str:
-        return self.title or "Untitled entry"
-
-    @property
-    def is_private(self) -> bool:
-        return self.privacy == PrivacyTier.PRIVATE
-
-    @property
-    def privacy_label(self) -> str:
-        return PRIVACY_TIERS.get(self.privacy, self.privacy)
 
 
 _LIST_COLUMNS = (Entry.id, Entry.title, Entry.practice_date, Entry.reflection_model,
