@@ -188,6 +188,16 @@ class CountedPagination(SelectPagination):
         return self._counted if self._counted is not None else super()._query_count()
 
 
+def grouped_by_id(statement, ids) -> dict[int, list[tuple]]:
+    """Run `statement` (first column an id, an expanding bind parameter `ids`) for these ids:
+    id -> the rest of each of its rows, in the statement's order; every id is present."""
+    groups: dict[int, list[tuple]] = {item: [] for item in ids}
+    if groups:
+        for key, *rest in db.session.execute(statement, {"ids": list(groups)}):
+            groups[key].append(tuple(rest))
+    return groups
+
+
 def paginate_counted(statement, *, page: int, per_page: int, plain: bool = False,
                      shown=None, window: bool = False) -> CountedPagination:
     """`db.paginate(statement, error_out=False)` in one statement instead of two.

@@ -24,7 +24,7 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ..auth.models import User
-from ..database import built_once, paginate_counted
+from ..database import built_once, grouped_by_id, paginate_counted
 from ..extensions import db
 from ..frameworks.models import (
     Competency,
@@ -147,12 +147,9 @@ def _entry_list(statement, page: int, per_page: int):
         statement.order_by(Entry.practice_date.desc().nulls_last(), Entry.id.desc()),
         page=page, per_page=per_page, plain=True)
     rows = pagination.items
-    chips: dict[int, list[Chip]] = {row[0]: [] for row in rows}
-    if chips:
-        for entry_id, code, title in db.session.execute(_chips_statement(),
-                                                        {"ids": list(chips)}):
-            chips[entry_id].append(Chip(code, title))
-    pagination.items = [EntryListRow(*row, chips=tuple(chips[row[0]])) for row in rows]
+    chips = grouped_by_id(_chips_statement(), [row[0] for row in rows])
+    pagination.items = [EntryListRow(*row, chips=tuple(Chip(*chip) for chip in chips[row[0]]))
+                        for row in rows]
     return pagination
 
 

@@ -30,7 +30,7 @@ from sqlalchemy import (
 
 from ..access import is_manager
 from ..auth.models import User
-from ..database import built_once, paginate_counted
+from ..database import built_once, grouped_by_id, paginate_counted
 from ..entries.models import Entry, EntryVersion, PrivacyTier
 from ..entries.permissions import visible_entries_filter, visible_entries_rule
 from ..extensions import db
@@ -191,11 +191,12 @@ def _filter_choices_statement(manager: bool):
 
 # --- review requests ------------------------------------------------------------------------
 
-def _awaiting_me(user):
-    """Requests a person should act on: assigned to them or to nobody (managers: all)."""
-    if is_manager(user):
+def _awaiting_me(manager: bool, viewer_id):
+    """Requests a person should act on: assigned to them or to nobody (managers: all).
+    `viewer_id` may be a bind parameter (statements built once)."""
+    if manager:
         return literal(True)
-    return or_(ReviewRequest.assigned_to_id == user.id, ReviewRequest.assigned_to_id.is_(None))
+    return or_(ReviewRequest.assigned_to_id == viewer_id, ReviewRequest.assigned_to_id.is_(None))
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +228,7 @@ def open_requests(user, filters: Filters, page: int, per_page: int):
     statement = (
         select(ReviewRequest.id, ReviewRequest.created_at)
         .join(Entry, Entry.id == ReviewRequest.entry_id)
-        .where(ReviewRequest.status.in_(OPEN), _awaiting_me(user),
+        .where(ReviewRequest.status.in_(OPEN), _awaiting_me(is_manager(user), user.id),
                ReviewRequest.cohort_id.in_(_cohorts_in_scope(user, filters)),
                candidate_still_in_cohort(), visible_entries_filter(user)))
     if filters.specialism_id is not None:
@@ -262,12 +263,9 @@ def open_requests(user, filters: Filters, page: int, per_page: int):
     pagination = paginate_counted(statement, page=page, per_page=per_page, plain=True,
                                   shown=shown, window=True)
     rows = pagination.items
-    codes: dict[int, list[str]] = {row[0]: [] for row in rows}
-    if codes:
-        for request_id, code in db.session.execute(_request_codes_statement(),
-                                                   {"ids": list(codes)}):
-            codes[request_id].append(code)
-    pagination.items = [OpenRequestRow(*row, codes=tuple(codes[row[0]])) for row in rows]
+    codes = grouped_by_id(_request_codes_statement(), [row[0] for row in rows])
+    pagination.items = [OpenRequestRow(*row, codes=tuple(code for code, in codes[row[0]]))
+                        for row in rows]
     return pagination
 
 
@@ -295,15 +293,11 @@ def candidate_rows(user, filters: Filters, page: int, per_page: int, today: date
                   User.display_name, CohortMembership.id))
     pagination = paginate_counted(statement, page=page, per_page=per_page, plain=True)
     members = pagination.items
-    specialisms: dict[int, list[str]] = {member[0]: [] for member in members}
-    if specialisms:
-        for membership_id, name in db.session.execute(_specialisms_statement(),
-                                                      {"ids": list(specialisms)}):
-            specialisms[membership_id].append(name)
+    specialisms = grouped_by_id(_specialisms_statement(), [member[0] for member in members])
     progress = progress_for_frameworks([(member[1], member[5]) for member in members])
     activity, waiting = activity_and_waiting(user, [member[1] for member in members], today)
     rows = [CandidateRow(user_id, name, cohort_id, cohort_name,
-                         tuple(specialisms[membership_id]),
+                         tuple(name for name, in specialisms[membership_id]),
                          progress[(user_id, framework_id)],
                          activity.get((user_id, cohort_id)),
                          *waiting.get((user_id, cohort_id), (0, 0)),
@@ -350,14 +344,12 @@ def _last_activity(candidate_ids):
 def _awaiting(manager: bool, viewer_id, candidate_ids, today):
     """(kind 1, candidate, cohort, open requests awaiting the viewer, of which overdue)."""
     overdue = func.sum(case((ReviewRequest.due_on < today, 1), else_=0))
-    awaiting_me = literal(True) if manager else or_(
-        ReviewRequest.assigned_to_id == viewer_id, ReviewRequest.assigned_to_id.is_(None))
     return (select(literal(1).label("kind"), ReviewRequest.candidate_id.label("who"),
                    ReviewRequest.cohort_id.label("cohort"), null().label("at"),
                    func.count().label("waiting"), overdue.label("overdue"))
             .join(Entry, Entry.id == ReviewRequest.entry_id)
             .where(ReviewRequest.candidate_id.in_(candidate_ids),
-                   ReviewRequest.status.in_(OPEN), awaiting_me,
+                   ReviewRequest.status.in_(OPEN), _awaiting_me(manager, viewer_id),
                    visible_entries_rule(viewer_id, manager))
             .group_by(ReviewRequest.candidate_id, ReviewRequest.cohort_id))
 
