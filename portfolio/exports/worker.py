@@ -118,13 +118,15 @@ def run_worker(app: Flask, *, once: bool = False, poll_seconds: float = 2.0,
     """Process jobs until stopped (or, with once, until the queue is empty); return jobs run."""
     worker_id = worker_id or jobs.default_worker_id()
     stop = stop or threading.Event()
-    ran, last_cleanup = 0, 0.0
+    # None: not yet. time.monotonic() counts from an arbitrary point (boot, on Linux), so a
+    # starting value of 0 skipped the first clean-up on a machine up for under ten minutes.
+    ran, last_cleanup = 0, None
     while not stop.is_set():
         worked = False
         with app.app_context():
             try:
                 jobs.recover_stale()
-                if time.monotonic() - last_cleanup >= CLEANUP_EVERY_SECONDS:
+                if last_cleanup is None or time.monotonic() - last_cleanup >= CLEANUP_EVERY_SECONDS:
                     jobs.cleanup_expired()
                     pdf_cache.prune(app.config.get("EXPORT_RETENTION_DAYS", 7))
                     run_housekeeping(app)

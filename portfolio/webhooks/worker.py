@@ -48,9 +48,9 @@ def _prune(app: Flask) -> None:
 def run_webhook_worker(app: Flask, *, stop: threading.Event, poll_seconds: float = 2.0,
                        once: bool = False) -> int:
     """Deliver queued events until stopped (or, with once, one pass); return how many."""
-    delivered, last_prune = 0, 0.0
+    delivered, last_prune = 0, None  # None: not yet (monotonic time starts anywhere)
     while not stop.is_set():
-        if time.monotonic() - last_prune >= PRUNE_EVERY_SECONDS:
+        if last_prune is None or time.monotonic() - last_prune >= PRUNE_EVERY_SECONDS:
             _prune(app)
             last_prune = time.monotonic()
         report = deliver_webhooks_once(app)

@@ -332,3 +332,16 @@ def test_a_name_that_resolves_to_a_private_address_is_never_connected_to(app, mo
     row, = deliveries()
     assert looked_up == ["lms.example.org"]
     assert row.response_code is None and "private or reserved" in row.last_error
+
+
+def test_the_webhook_loop_prunes_on_its_first_pass_even_just_after_boot(app, monkeypatch):
+    # time.monotonic() counts from boot on Linux; starting from 0 skipped the first prune.
+    import threading
+
+    from portfolio.webhooks import worker
+
+    pruned = []
+    monkeypatch.setattr(worker.time, "monotonic", lambda: 5.0)
+    monkeypatch.setattr(worker, "_prune", lambda application: pruned.append(application))
+    worker.run_webhook_worker(app, stop=threading.Event(), once=True)
+    assert pruned == [app]
