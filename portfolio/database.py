@@ -70,6 +70,28 @@ class UTCDateTime(TypeDecorator):
             return value.replace(tzinfo=UTC)
         return value
 
+    def result_processor(self, dialect, coltype):
+        """On SQLite, read the stored text straight into an aware datetime.
+
+        The general path parses the text, then `replace`s the zone in: 0.9 µs a value, which
+        was 2 of the progress matrix's 16 ms (a couple of thousand moments per page).
+        `fromisoformat` with the UTC offset appended makes the same aware datetime in 0.1 µs;
+        any text it does not take goes the general way."""
+        general = super().result_processor(dialect, coltype)
+        if dialect.name != "sqlite" or general is None:
+            return general
+        parse = datetime.fromisoformat
+
+        def process(value):
+            if value.__class__ is str:
+                try:
+                    return parse(value + "+00:00")
+                except ValueError:
+                    pass
+            return general(value)
+
+        return process
+
 
 def state_type(states: type[StrEnum], name: str, length: int = 16) -> Enum:
     """Store a StrEnum by value in a VARCHAR the database checks (constraint ck_<table>_<name>).

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, literal_column, select, union_all
+from sqlalchemy import Select, bindparam, literal_column, select, union_all
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..auth.models import User
-from ..database import utcnow
+from ..access import is_manager
+from ..database import built_once, utcnow
 from ..entries.models import Entry, EntryStatus, EntryVersion, PrivacyTier
-from ..entries.permissions import visible_entries_filter
+from ..entries.permissions import visible_entries_filter, visible_entries_rule
 from ..extensions import db
 from ..frameworks.models import Competency, CompetencyArea
 from ..panels.queries import cohort_panel_summaries
@@ -143,28 +144,43 @@ def stored_fact_rows(candidates: Select) -> list[tuple]:
                 .where(table.candidate_id.in_(candidates)))]
 
 
-def pacing_moments(candidates: Select, viewer
-                   ) -> tuple[dict[int, list[datetime]], dict[int, list[datetime]]]:
-    """Per candidate, sorted: when each shared entry the viewer may read was first saved, and
-    when each unrevoked 'signed off' decision was made (one statement)."""
+def pacing_moments(cohort_id: int, viewer) -> tuple[dict[int, list[datetime]],
+                                                   dict[int, list[datetime]]]:
+    """Per candidate of the cohort, sorted: when each shared entry the viewer may read was
+    first saved, and when each unrevoked 'signed off' decision was made (one statement)."""
     arrivals: dict[int, list[datetime]] = defaultdict(list)
     signoffs: dict[int, list[datetime]] = defaultdict(list)
+    rows = db.session.connection().execute(
+        _pacing_statement(is_manager(viewer)),
+        {"cohort_id": cohort_id, "viewer_id": viewer.id})
+    for candidate_id, moment, kind in rows:
+        (signoffs if kind else arrivals)[candidate_id].append(moment)
+    for moments in (*arrivals.values(), *signoffs.values()):
+        moments.sort()
+    return arrivals, signoffs
+
+
+@built_once
+def _pacing_statement(manager: bool):
+    """`pacing_moments`' statement: the matrix reads a couple of thousand moments per page,
+    so it is built once per shape (the cohort and the viewer are bound) and run on the
+    connection, without the ORM's per-row work."""
+    candidates = (select(CohortMembership.user_id)
+                  .where(CohortMembership.cohort_id == bindparam("cohort_id"),
+                         CohortMembership.role == MemberRole.CANDIDATE))
     # Version 1 is the first save (numbers only grow): one indexed row per entry, no grouping.
     first_saved = (
         select(Entry.owner_id, EntryVersion.created_at, literal_column("0"))
         .join(EntryVersion, (EntryVersion.entry_id == Entry.id) & (EntryVersion.number == 1))
         .where(Entry.owner_id.in_(candidates), Entry.privacy != PrivacyTier.PRIVATE,
-               Entry.status == EntryStatus.PUBLISHED, visible_entries_filter(viewer)))
+               Entry.status == EntryStatus.PUBLISHED,
+               visible_entries_rule(bindparam("viewer_id"), manager)))
     signed = (
         select(Signoff.candidate_id, Signoff.created_at, literal_column("1"))
         .outerjoin(SignoffRevocation, SignoffRevocation.signoff_id == Signoff.id)
         .where(Signoff.candidate_id.in_(candidates), Signoff.decision == Decision.SIGNED_OFF,
                SignoffRevocation.id.is_(None)))
-    for candidate_id, moment, kind in db.session.execute(union_all(first_saved, signed)):
-        (signoffs if kind else arrivals)[candidate_id].append(moment)
-    for moments in (*arrivals.values(), *signoffs.values()):
-        moments.sort()
-    return arrivals, signoffs
+    return union_all(first_saved, signed)
 
 
 def cohort_report(cohort, viewer, filters: Filters, late_window_weeks: int) -> CohortReport:
@@ -173,7 +189,7 @@ def cohort_report(cohort, viewer, filters: Filters, late_window_weeks: int) -> C
     areas, competencies = framework_areas(cohort.framework_id)
     candidates = candidate_ids(cohort.id)
     judged, plain, grid = judged_grid(candidates, competencies)
-    arrivals, signoffs = pacing_moments(candidates, viewer)
+    arrivals, signoffs = pacing_moments(cohort.id, viewer)
     panels = cohort_panel_summaries(cohort.id)
     met = [item.is_met for item in judged]
     plain_met = sum(met[index] for index in plain)
