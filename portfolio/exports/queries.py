@@ -13,11 +13,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Select, bindparam, literal_column, select, union_all
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from ..auth.models import User
 from ..access import is_manager
+from ..auth.models import User
 from ..database import built_once, utcnow
 from ..entries.models import Entry, EntryStatus, EntryVersion, PrivacyTier
-from ..entries.permissions import visible_entries_filter, visible_entries_rule
+from ..entries.permissions import visible_entries_rule
 from ..extensions import db
 from ..frameworks.models import Competency, CompetencyArea
 from ..panels.queries import cohort_panel_summaries
