@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import RadioField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import options
+from ..forms import SelectField, options
 from .scopes import CLIENT_RESOURCES, RESOURCES
 from .services import EXPIRY_CHOICES
 

@@ -8,14 +8,13 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import Length, Optional, ValidationError
 
-from ..forms import ActionForm, options  # noqa: F401  (views import ActionForm from here)
+from ..forms import ActionForm, SelectField, options  # noqa: F401  (views import ActionForm from here)
 from ..once import SentOnce
 from ..requests import database_id, whole_number
 from ..reviews.status import ENTRY_FILTER_WORDS

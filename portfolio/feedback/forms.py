@@ -4,10 +4,10 @@ again; these say what is missing next to the field."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..forms import options
+from ..forms import SelectField, options
 from .models import RELATIONSHIP_LABELS
 from .services import MAX_ANSWER, MAX_EMAIL, MAX_NAME, MAX_QUESTION, MAX_ROLE, MAX_TITLE
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms import ActionForm  # noqa: F401  (views import it from here)
+from ..forms import ActionForm, SelectField  # noqa: F401  (views import ActionForm from here)
 from ..requests import database_id
 from .services import MAX_SIGNOFFS
 

@@ -10,7 +10,6 @@ from wtforms import (
     DateField,
     HiddenField,
     RadioField,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -18,7 +17,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import options
+from ..forms import SelectField, options
 from ..requests import database_id, whole_number
 from .models import AGE_BANDS, SESSION_KINDS, ObservationTemplate
 from .services import MAX_ATHLETES, MAX_TEXT, MAX_VENUE, ObservationData

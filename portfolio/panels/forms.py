@@ -9,7 +9,6 @@ from wtforms import (
     EmailField,
     IntegerField,
     RadioField,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -17,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
+from ..forms import SelectField
 from ..requests import database_id
 from .services import MAX_EXTENSION_MONTHS, MAX_NOTES, MAX_REASONS
 

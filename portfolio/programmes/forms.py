@@ -11,14 +11,13 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
-    SelectField,
     SelectMultipleField,
     StringField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import ActionForm, options  # noqa: F401  (views import them from here)
+from ..forms import ActionForm, SelectField, options  # noqa: F401  (views import them from here)
 from ..requests import database_id
 from .membership import ROLE_LABELS, STATUS_LABELS
 

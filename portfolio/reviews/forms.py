@@ -6,7 +6,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     IntegerField,
     RadioField,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -15,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
-from ..forms import ActionForm  # noqa: F401  (views import it from here)
+from ..forms import ActionForm, SelectField  # noqa: F401  (views import ActionForm from here)
 from ..once import SentOnce
 from ..requests import database_id
 from .models import DECISIONS, Decision

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SearchField, SelectField
+from wtforms import DateField, SearchField
 from wtforms.validators import Length, Optional
 
+from ..forms import SelectField
 from .queries import MAX_QUERY
 
 

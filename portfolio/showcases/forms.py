@@ -5,9 +5,10 @@ lock_version the page was drawn from, so a change from an out-of-date tab is a c
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from ..forms import SelectField
 from ..requests import whole_number
 from .links import DEFAULT_DAYS, MAX_DAYS, MAX_LABEL
 from .services import MAX_INTRODUCTION, MAX_NOTE, MAX_TITLE
