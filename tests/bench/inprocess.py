@@ -1,6 +1,6 @@
 """In-process mode: each page's server time with no HTTP server and no concurrency.
 
-One thread calls the WSGI app directly (the environ is built before the clock starts), after a
+One thread calls the WSGI app of `portfolio.wsgi` (the one gunicorn serves) directly (the environ is built before the clock starts), after a
 warm-up, and SQLAlchemy's before/after_cursor_execute events count each request's statements
 and time spent in the database. Run as `python -m tests.bench.inprocess IDS_JSON REQUESTS`
 with the benchmark's environment; prints one JSON object.
@@ -17,7 +17,6 @@ import time
 from sqlalchemy import event
 from werkzeug.test import EnvironBuilder
 
-from portfolio import create_app
 from portfolio.extensions import db
 from tests.bench.bare_app import app as bare_app
 from tests.bench.pages import credentials, pages
@@ -118,7 +117,8 @@ def measure(app, clock: StatementClock | None, path: str, cookie: str | None,
 
 
 def main(ids: dict, requests: int) -> None:
-    app = create_app()
+    # The app gunicorn serves, set up as its entry point sets it up (portfolio/wsgi.py).
+    from portfolio.wsgi import app
     with app.app_context():
         engine = db.engine
     cookies = {role: sign_in(app, email, password)
