@@ -150,7 +150,7 @@ def pacing_moments(cohort_id: int, viewer) -> tuple[dict[int, list[datetime]],
     first saved, and when each unrevoked 'signed off' decision was made (one statement)."""
     arrivals: dict[int, list[datetime]] = defaultdict(list)
     signoffs: dict[int, list[datetime]] = defaultdict(list)
-    rows = db.session.connection().execute(
+    rows = db.session.execute(
         _pacing_statement(is_manager(viewer)),
         {"cohort_id": cohort_id, "viewer_id": viewer.id})
     for candidate_id, moment, kind in rows:
@@ -163,8 +163,7 @@ def pacing_moments(cohort_id: int, viewer) -> tuple[dict[int, list[datetime]],
 @built_once
 def _pacing_statement(manager: bool):
     """`pacing_moments`' statement: the matrix reads a couple of thousand moments per page,
-    so it is built once per shape (the cohort and the viewer are bound) and run on the
-    connection, without the ORM's per-row work."""
+    so it is built once per shape (the cohort and the viewer are bound)."""
     candidates = (select(CohortMembership.user_id)
                   .where(CohortMembership.cohort_id == bindparam("cohort_id"),
                          CohortMembership.role == MemberRole.CANDIDATE))

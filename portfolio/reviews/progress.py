@@ -108,8 +108,19 @@ def progress_for_frameworks(pairs: list[tuple[int, int]]) -> dict[tuple[int, int
     """Progress for (candidate, framework) pairs from several cohorts (two queries in all)."""
     facts = _facts(sorted({candidate for candidate, _ in pairs}))
     competencies = competencies_by_framework(framework for _, framework in pairs)
-    return {(candidate, framework): _progress(candidate, competencies[framework], facts)
-            for candidate, framework in pairs}
+    # A page of candidates repeats a few (competency, facts) pairs: each is judged once and
+    # the result shared between the candidates' progress (read-only, as the matrix's).
+    judged: dict[tuple[int, Facts], CompetencyProgress] = {}
+    result = {}
+    for candidate, framework in pairs:
+        progress = result[candidate, framework] = CandidateProgress(candidate)
+        for competency in competencies[framework]:
+            fact = facts.get((candidate, competency.code), NOTHING)
+            item = judged.get((competency.id, fact))
+            if item is None:
+                item = judged[competency.id, fact] = judge(competency, fact)
+            progress.items[competency.code] = item
+    return result
 
 
 def _facts(candidate_ids: list[int]) -> dict[tuple[int, str], Facts]:

@@ -28,6 +28,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
+    bindparam,
     delete,
     distinct,
     event,
@@ -38,7 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..auth.models import User
-from ..database import UTCDateTime, utcnow
+from ..database import UTCDateTime, built_once, utcnow
 from ..entries.models import Entry, EntryCompetency, EntryStatus
 from ..extensions import db
 from ..frameworks.models import Competency
@@ -142,17 +143,35 @@ def computed_facts(candidate_ids: list[int], session=None) -> dict[tuple[int, st
 
 
 def stored_facts(candidate_ids: list[int] | None = None) -> dict[tuple[int, str], Facts]:
-    """(candidate, code) -> facts as the table holds them (every candidate when None)."""
+    """(candidate, code) -> facts as the table holds them (every candidate when None).
+
+    Most rows of a page repeat a few distinct facts ("claimed, nothing signed"), so each
+    distinct one is made once and shared (Facts is frozen)."""
+    if candidate_ids is not None and not candidate_ids:
+        return {}
+    statement = _stored_facts_statement(candidate_ids is not None)
+    rows = db.session.execute(
+        statement, {"ids": list(candidate_ids)} if candidate_ids is not None else {})
+    made: dict[tuple, Facts] = {}
+    facts = {}
+    for candidate, code, *fact in rows:
+        key = (bool(fact[0]), bool(fact[1]), fact[2], fact[3])
+        shared = made.get(key)
+        if shared is None:
+            shared = made[key] = Facts(*key)
+        facts[candidate, code] = shared
+    return facts
+
+
+@built_once
+def _stored_facts_statement(some: bool):
+    """The progress rows of the candidates in the expanding `ids`, or of everyone."""
     table = CompetencyProgressRow
     statement = select(table.candidate_id, table.competency_code, table.claimed,
                        table.awaiting_review, table.developer_signoffs, table.peer_signoffs)
-    if candidate_ids is not None:
-        if not candidate_ids:
-            return {}
-        statement = statement.where(table.candidate_id.in_(candidate_ids))
-    return {(candidate, code): Facts(bool(claimed), bool(awaiting), developer, peer)
-            for candidate, code, claimed, awaiting, developer, peer
-            in db.session.execute(statement)}
+    if some:
+        statement = statement.where(table.candidate_id.in_(bindparam("ids", expanding=True)))
+    return statement
 
 
 # --- writing the rows -----------------------------------------------------------------------
