@@ -30,7 +30,7 @@ from sqlalchemy import (
 
 from ..access import is_manager
 from ..auth.models import User
-from ..database import built_once, grouped_by_id, paginate_counted
+from ..database import built_once, counted_page, grouped_by_id, paginate_counted
 from ..entries.models import Entry, EntryVersion, PrivacyTier
 from ..entries.permissions import visible_entries_filter, visible_entries_rule
 from ..extensions import db
@@ -114,29 +114,54 @@ class FilterChoices:
 
 def scope_cohort_ids(user):
     """Cohorts the dashboard covers: a coach developer's own; every current one for managers."""
-    if is_manager(user):
-        return (select(Cohort.id).join(ProgrammeYear, ProgrammeYear.id == Cohort.year_id)
-                .where(ProgrammeYear.status != YearStatus.ARCHIVED))
-    return developer_cohort_ids_query(user.id)
+    return _scope(is_manager(user), user.id)
+
+
+def _scope(manager: bool, viewer_id, by_cohort=None):
+    """`scope_cohort_ids` for a viewer id that may be a bind parameter; `by_cohort`, when
+    given (a value or a bind parameter), narrows it to that one cohort."""
+    if manager:
+        cohorts = (select(Cohort.id).join(ProgrammeYear, ProgrammeYear.id == Cohort.year_id)
+                   .where(ProgrammeYear.status != YearStatus.ARCHIVED))
+        return cohorts if by_cohort is None else cohorts.where(Cohort.id == by_cohort)
+    cohorts = developer_cohort_ids_query(viewer_id)
+    return cohorts if by_cohort is None else cohorts.where(
+        CohortMembership.cohort_id == by_cohort)
 
 
 def _cohorts_in_scope(user, filters: Filters):
-    cohorts = scope_cohort_ids(user)
-    if filters.cohort_id is not None:
-        cohorts = cohorts.where(Cohort.id == filters.cohort_id) if is_manager(user) else \
-            cohorts.where(CohortMembership.cohort_id == filters.cohort_id)
-    return cohorts
+    return _scope(is_manager(user), user.id, filters.cohort_id)
 
 
 def _candidate_memberships(user, filters: Filters):
+    return _memberships_in_scope(is_manager(user), user.id, filters.cohort_id,
+                                 filters.specialism_id)
+
+
+def _memberships_in_scope(manager: bool, viewer_id, by_cohort=None, by_specialism=None):
+    """Current candidates' memberships in the viewer's scope; the viewer and the filters may
+    be bind parameters (statements built once)."""
     statement = select(CohortMembership).where(
         CohortMembership.role == MemberRole.CANDIDATE, ACTIVE,
-        CohortMembership.cohort_id.in_(_cohorts_in_scope(user, filters)))
-    if filters.specialism_id is not None:
+        CohortMembership.cohort_id.in_(_scope(manager, viewer_id, by_cohort)))
+    if by_specialism is not None:
         statement = statement.where(exists().where(
             membership_specialisms.c.membership_id == CohortMembership.id,
-            membership_specialisms.c.specialism_id == filters.specialism_id))
+            membership_specialisms.c.specialism_id == by_specialism))
     return statement
+
+
+def _filter_params(user, filters: Filters) -> tuple[tuple[bool, bool, bool], dict]:
+    """The shape of a filtered statement (which filters are set) and its bound values."""
+    shape = (filters.cohort_id is not None, filters.specialism_id is not None,
+             bool(filters.competency_code))
+    return shape, {"viewer_id": user.id, "cohort_id": filters.cohort_id,
+                   "specialism_id": filters.specialism_id,
+                   "competency_code": filters.competency_code}
+
+
+def _bound_if(wanted: bool, name: str):
+    return bindparam(name) if wanted else None
 
 
 def filter_choices(user) -> FilterChoices:
@@ -225,23 +250,41 @@ class OpenRequestRow:
 def open_requests(user, filters: Filters, page: int, per_page: int):
     """Open requests awaiting this person, oldest first (paginated), as OpenRequestRow items:
     the page with its total in one statement, the competency codes in a second."""
+    shape, params = _filter_params(user, filters)
+    statement, built = _open_requests_statements(is_manager(user), *shape)
+    pagination = paginate_counted(statement, page=page, per_page=per_page, plain=True,
+                                  built=built, params=params)
+    rows = pagination.items
+    codes = grouped_by_id(_request_codes_statement(), [row[0] for row in rows])
+    pagination.items = [OpenRequestRow(*row, codes=tuple(code for code, in codes[row[0]]))
+                        for row in rows]
+    return pagination
+
+
+@built_once
+def _open_requests_statements(manager: bool, by_cohort: bool, by_specialism: bool,
+                              by_competency: bool):
+    """(the open requests in order, the counted page of them), built once per viewer kind
+    and set of filters; the viewer, the filters and the page are bound."""
+    viewer = bindparam("viewer_id")
     statement = (
         select(ReviewRequest.id, ReviewRequest.created_at)
         .join(Entry, Entry.id == ReviewRequest.entry_id)
-        .where(ReviewRequest.status.in_(OPEN), _awaiting_me(is_manager(user), user.id),
-               ReviewRequest.cohort_id.in_(_cohorts_in_scope(user, filters)),
-               candidate_still_in_cohort(), visible_entries_filter(user)))
-    if filters.specialism_id is not None:
+        .where(ReviewRequest.status.in_(OPEN), _awaiting_me(manager, viewer),
+               ReviewRequest.cohort_id.in_(
+                   _scope(manager, viewer, _bound_if(by_cohort, "cohort_id"))),
+               candidate_still_in_cohort(), visible_entries_rule(viewer, manager)))
+    if by_specialism:
         statement = statement.where(exists().where(
             CohortMembership.cohort_id == ReviewRequest.cohort_id,
             CohortMembership.user_id == ReviewRequest.candidate_id,
             membership_specialisms.c.membership_id == CohortMembership.id,
-            membership_specialisms.c.specialism_id == filters.specialism_id))
-    if filters.competency_code:
+            membership_specialisms.c.specialism_id == bindparam("specialism_id")))
+    if by_competency:
         statement = statement.where(exists().where(
             ReviewRequestCompetency.request_id == ReviewRequest.id,
             Competency.id == ReviewRequestCompetency.competency_id,
-            Competency.code == filters.competency_code))
+            Competency.code == bindparam("competency_code")))
     statement = statement.order_by(ReviewRequest.created_at, ReviewRequest.id)
 
     def shown(page):  # what the table shows, for the page's requests only
@@ -260,13 +303,7 @@ def open_requests(user, filters: Filters, page: int, per_page: int):
 
     # Requests are sorted by when they were asked, which no index gives in this scope: the
     # total is counted in the same pass as the sort.
-    pagination = paginate_counted(statement, page=page, per_page=per_page, plain=True,
-                                  shown=shown, window=True)
-    rows = pagination.items
-    codes = grouped_by_id(_request_codes_statement(), [row[0] for row in rows])
-    pagination.items = [OpenRequestRow(*row, codes=tuple(code for code, in codes[row[0]]))
-                        for row in rows]
-    return pagination
+    return statement, counted_page(statement, shown=shown, window=True)
 
 
 @built_once
@@ -282,16 +319,10 @@ def _request_codes_statement():
 
 def candidate_rows(user, filters: Filters, page: int, per_page: int, today: date):
     """One row per candidate (paginated): completion, last activity, what awaits me."""
-    statement = (
-        _candidate_memberships(user, filters)
-        .with_only_columns(CohortMembership.id, CohortMembership.user_id, User.display_name,
-                           CohortMembership.cohort_id, Cohort.name, Cohort.framework_id,
-                           CohortMembership.coach_developer_id)
-        .join(User, User.id == CohortMembership.user_id)
-        .join(Cohort, Cohort.id == CohortMembership.cohort_id)
-        .order_by(case((CohortMembership.coach_developer_id == user.id, 0), else_=1),
-                  User.display_name, CohortMembership.id))
-    pagination = paginate_counted(statement, page=page, per_page=per_page, plain=True)
+    (by_cohort, by_specialism, _), params = _filter_params(user, filters)
+    statement, built = _candidate_rows_statements(is_manager(user), by_cohort, by_specialism)
+    pagination = paginate_counted(statement, page=page, per_page=per_page, plain=True,
+                                  built=built, params=params)
     members = pagination.items
     specialisms = grouped_by_id(_specialisms_statement(), [member[0] for member in members])
     progress = progress_for_frameworks([(member[1], member[5]) for member in members])
@@ -305,6 +336,24 @@ def candidate_rows(user, filters: Filters, page: int, per_page: int, today: date
             for membership_id, user_id, name, cohort_id, cohort_name, framework_id, developer_id
             in members]
     return pagination, rows
+
+
+@built_once
+def _candidate_rows_statements(manager: bool, by_cohort: bool, by_specialism: bool):
+    """(the candidates in order, the counted page of them): your own candidates first, then
+    by name; built once per viewer kind and set of filters, the values bound."""
+    viewer = bindparam("viewer_id")
+    statement = (
+        _memberships_in_scope(manager, viewer, _bound_if(by_cohort, "cohort_id"),
+                              _bound_if(by_specialism, "specialism_id"))
+        .with_only_columns(CohortMembership.id, CohortMembership.user_id, User.display_name,
+                           CohortMembership.cohort_id, Cohort.name, Cohort.framework_id,
+                           CohortMembership.coach_developer_id)
+        .join(User, User.id == CohortMembership.user_id)
+        .join(Cohort, Cohort.id == CohortMembership.cohort_id)
+        .order_by(case((CohortMembership.coach_developer_id == viewer, 0), else_=1),
+                  User.display_name, CohortMembership.id))
+    return statement, counted_page(statement)
 
 
 @built_once

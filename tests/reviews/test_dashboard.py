@@ -121,3 +121,28 @@ def test_coach_developers_land_on_the_dashboard_and_candidates_do_not(app, clien
     login(s.author)
     assert client.get("/reviews/dashboard").status_code == 403
     assert "/reviews/dashboard" not in client.get("/home").headers.get("Location", "")
+
+
+def test_statements_built_once_are_bound_to_each_viewer_in_turn(app):
+    # The dashboard's lists are built once per application with the viewer bound: two coach
+    # developers of different cohorts, one after the other on the same app (and again with
+    # each filter set), each see their own cohort's requests and candidates and never the
+    # other's.
+    from tests.factories import sign_in
+
+    first, second = scenario_with_entry(), scenario_with_entry()
+    first.author.display_name, second.author.display_name = "Hana Hurdles", "Sol Shotput"
+    db.session.commit()
+    links = {first.developer.id: f'href="/reviews/requests/{submit(first).id}"',
+             second.developer.id: f'href="/reviews/requests/{submit(second).id}"'}
+    names = {first.developer.id: "Hana Hurdles", second.developer.id: "Sol Shotput"}
+    for s, other in ((first, second), (second, first), (first, second)):
+        client = app.test_client()
+        sign_in(client, s.developer)
+        for query in ("", f"?cohort={s.cohort.id}", "?competency=VP1",
+                      f"?cohort={other.cohort.id}"):  # not theirs: the filter is dropped
+            for url in ("/reviews/dashboard", "/reviews/requests"):
+                page = client.get(url + query).get_data(as_text=True)
+                assert links[s.developer.id] in page and names[s.developer.id] in page
+                assert links[other.developer.id] not in page, (url, query)
+                assert names[other.developer.id] not in page, (url, query)
