@@ -32,7 +32,7 @@ from ..access import is_manager
 from ..auth.models import User
 from ..database import built_once, counted_page, grouped_by_id, paginate_counted
 from ..entries.models import Entry, EntryVersion, PrivacyTier
-from ..entries.permissions import visible_entries_filter, visible_entries_rule
+from ..entries.permissions import visible_entries_rule
 from ..extensions import db
 from ..frameworks.models import Competency, CompetencyArea
 from ..programmes.access import ACTIVE, current_memberships, developer_cohort_ids_query
@@ -455,18 +455,38 @@ def recent_activity(user, filters: Filters, limit: int = 10,
     statement then, two otherwise)."""
     if not user.is_authenticated:
         return []
-    in_scope = _candidate_memberships(user, filters).with_only_columns(CohortMembership.user_id)
+    (by_cohort, by_specialism, _), params = _filter_params(user, filters)
+    manager = is_manager(user)
     if scope_size is None:
-        candidates = db.session.scalars(in_scope).all()
-        scope_size, in_scope = len(candidates), candidates
+        scope_size = db.session.scalar(select(func.count()).select_from(
+            _candidate_memberships(user, filters).subquery()))
     if not scope_size:
         return []
+    walk = None if scope_size > BROAD_SCOPE else _cohorts_to_walk(user, filters)
+    statement = _recent_activity_statement(manager, by_cohort, by_specialism,
+                                           None if walk is None else len(walk), limit)
+    params.update({f"walk_{index}": cohort for index, cohort in enumerate(walk or ())})
+    items = [_activity(*row) for row in db.session.execute(statement, params)]
+    return sorted(items, key=lambda item: item.when, reverse=True)[:limit]
+
+
+@built_once
+def _recent_activity_statement(manager: bool, by_cohort: bool, by_specialism: bool,
+                               walks: int | None, limit: int):
+    """`recent_activity`'s statement, built once per viewer kind, set of filters, number of
+    cohorts to walk (None: walk the whole table's time index) and length; the viewer, the
+    filters and the cohorts (`walk_0`, `walk_1`, ...) are bound."""
+    viewer = bindparam("viewer_id")
+    by_cohort, by_specialism = (_bound_if(by_cohort, "cohort_id"),
+                                _bound_if(by_specialism, "specialism_id"))
+    in_scope = (_memberships_in_scope(manager, viewer, by_cohort, by_specialism)
+                .with_only_columns(CohortMembership.user_id))
     # Work in a cohort outside the scope (last year's, for a candidate who is back this year)
     # is not this dashboard's, even where the viewer may read it.
-    cohorts = _cohorts_in_scope(user, filters)
-    visible = and_(visible_entries_filter(user), Entry.owner_id.in_(in_scope),
-                   Entry.cohort_id.in_(cohorts), Entry.privacy != PrivacyTier.PRIVATE)
-    walk = None if scope_size > BROAD_SCOPE else _cohorts_to_walk(user, filters)
+    visible = and_(visible_entries_rule(viewer, manager), Entry.owner_id.in_(in_scope),
+                   Entry.cohort_id.in_(_scope(manager, viewer, by_cohort)),
+                   Entry.privacy != PrivacyTier.PRIVATE)
+    walk = None if walks is None else [bindparam(f"walk_{index}") for index in range(walks)]
     versions = _newest(EntryVersion, visible, walk, limit)
     comments = _newest(Comment, and_(visible, Comment.removed_at.is_(None)), walk, limit)
     no_number = null().cast(Integer)
@@ -482,9 +502,7 @@ def recent_activity(user, filters: Filters, limit: int = 10,
         .join(Entry, Entry.id == Comment.entry_id)
         .outerjoin(User, User.id == Comment.author_id)
         .where(Comment.id.in_(comments)))
-    items = [_activity(*row) for row in db.session.execute(union_all(version_rows,
-                                                                      comment_rows))]
-    return sorted(items, key=lambda item: item.when, reverse=True)[:limit]
+    return union_all(version_rows, comment_rows)
 
 
 def _activity(when, number, comment_id, kind, parent_id, entry_id, title, name) -> Activity:
@@ -514,7 +532,7 @@ def _cohorts_to_walk(user, filters: Filters) -> list[int] | None:
     return walk if len(walk) <= MOST_WALKS else None
 
 
-def _newest(model, visible, walk: list[int] | None, limit: int):
+def _newest(model, visible, walk: list | None, limit: int):
     """A subquery of the ids of the `limit` newest visible rows of `model` (a version or a
     comment: both carry their entry's id, cohort and creation time).
 
