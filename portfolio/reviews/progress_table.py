@@ -151,7 +151,7 @@ def stored_facts(candidate_ids: list[int] | None = None) -> dict[tuple[int, str]
         return {}
     statement = _stored_facts_statement(candidate_ids is not None)
     rows = db.session.execute(
-        statement, {"ids": list(candidate_ids)} if candidate_ids is not None else {})
+        statement, {"ids": list(candidate_ids)} if candidate_ids is not None else {}).all()
     made: dict[tuple, Facts] = {}
     facts = {}
     for candidate, code, *fact in rows:
