@@ -10,7 +10,7 @@ this module put together from fixed tags, numbers and escaped text.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 
 from flask import url_for
 from markupsafe import Markup, escape
@@ -60,10 +60,13 @@ class Sparklines:
     """Each candidate's months as a small inline SVG: entries as bars above the line, sign-offs
     as bars below it, each bar titled with its month and number.
 
-    Month positions, names and bounds are worked out once per page, not once per candidate.
+    Month positions, names and bounds are worked out once per page, not once per candidate,
+    and each distinct bar (kind, month, number, the row's peak) is written once per page:
+    rows repeat the same few.
     """
 
     STEP, HALF = 10, 16
+    KINDS = (("entries", "entries", True), ("signoffs", "sign-offs", False))
 
     def __init__(self, months: list[date]):
         self.months = timeline.Months(months)
@@ -71,36 +74,40 @@ class Sparklines:
         self.width = max(self.STEP * len(months), self.STEP)
         self.height = 2 * self.HALF + 2
         self.baseline = self.HALF + 1
-
-    def _per_month(self, moments: list[datetime]) -> list[int]:
-        counts = [0] * len(self.names)
-        for moment in moments:
-            position = self.months.index(moment)
-            if position is not None:
-                counts[position] += 1
-        return counts
+        self._bars: dict[tuple[int, int, int, int], str] = {}
 
     def draw(self, row: CandidateRow) -> Markup:
-        entries, signoffs = self._per_month(row.arrivals), self._per_month(row.signoff_times)
+        entries, signoffs = (self.months.per_month(row.arrivals),
+                             self.months.per_month(row.signoff_times))
         summary = (f"{row.name}: {len(row.arrivals)} entries and {len(row.signoff_times)} "
                    "sign-offs")
-        width, baseline, half = self.width, self.baseline, self.HALF
+        width, baseline = self.width, self.baseline
         parts = [f'<svg class="spark" viewBox="0 0 {width} {self.height}" width="{width}" '
                  f'height="{self.height}" role="img" aria-label="{escape(summary)}" '
                  f'focusable="false"><line class="spark__axis" x1="0" x2="{width}" '
                  f'y1="{baseline}" y2="{baseline}"></line>']
         peak = max(*entries, *signoffs, 1)
-        for kind, counts, noun, above in (("entries", entries, "entries", True),
-                                          ("signoffs", signoffs, "sign-offs", False)):
+        bars = self._bars
+        for kind, counts in enumerate((entries, signoffs)):
             for position, count in enumerate(counts):
-                height = round(half * count / peak, 2)
-                if height:
-                    y = round(baseline - height, 2) if above else baseline
-                    parts.append(f'<rect class="spark__{kind}" x="{position * self.STEP + 1}" '
-                                 f'y="{y}" width="{self.STEP - 2}" height="{height}"><title>'
-                                 f'{self.names[position]}: {count} {noun}</title></rect>')
+                if count:
+                    key = (kind, position, count, peak)
+                    bar = bars.get(key)
+                    if bar is None:
+                        bar = bars[key] = self._bar(kind, position, count, peak)
+                    parts.append(bar)
         parts.append("</svg>")
         return _built(parts)
+
+    def _bar(self, kind: int, position: int, count: int, peak: int) -> str:
+        name, noun, above = self.KINDS[kind]
+        height = round(self.HALF * count / peak, 2)
+        if not height:
+            return ""
+        y = round(self.baseline - height, 2) if above else self.baseline
+        return (f'<rect class="spark__{name}" x="{position * self.STEP + 1}" y="{y}" '
+                f'width="{self.STEP - 2}" height="{height}"><title>'
+                f'{self.names[position]}: {count} {noun}</title></rect>')
 
 
 def sparklines(report: CohortReport, rows: list[CandidateRow]) -> list[Markup]:
