@@ -100,7 +100,7 @@ def candidate_ids(cohort_id: int) -> Select:
                                                   CohortMembership.role == MemberRole.CANDIDATE)
 
 
-def judged_grid(candidates: Select, competencies: list[Competency]
+def judged_grid(cohort_id: int, competencies: list[Competency]
                 ) -> tuple[list[CompetencyProgress], tuple[int, ...], dict[int, tuple[int, ...]]]:
     """Progress as indexes into one list of judged states (one statement): the cells of a
     candidate with no stored facts, and of each candidate with some.
@@ -113,7 +113,7 @@ def judged_grid(candidates: Select, competencies: list[Competency]
     column = {competency.code: index for index, competency in enumerate(competencies)}
     seen: dict[tuple, int] = {}
     changed: dict[int, list[int]] = {}
-    for candidate, code, *fact in stored_fact_rows(candidates):
+    for candidate, code, *fact in stored_fact_rows(cohort_id):
         position = column.get(code)
         if position is None:
             continue
@@ -129,19 +129,26 @@ def judged_grid(candidates: Select, competencies: list[Competency]
     return judged, plain, {candidate: tuple(cells) for candidate, cells in changed.items()}
 
 
-def stored_fact_rows(candidates: Select) -> list[tuple]:
-    """(candidate, code, claimed, awaiting review, developer sign-offs, peer sign-offs) rows.
+def stored_fact_rows(cohort_id: int) -> list[tuple]:
+    """(candidate, code, claimed, awaiting review, developer sign-offs, peer sign-offs) rows of
+    the cohort's candidates.
 
-    The same read as `progress_table.stored_facts`, as plain tuples: a page of 600 candidates
+    The same read as `progress_table.stored_facts`, as plain rows: a page of 600 candidates
     judges a handful of distinct facts, so building a Facts object per row was wasted time.
     """
     refresh_pending_progress()
+    return db.session.execute(_stored_facts_statement(), {"cohort_id": cohort_id}).all()
+
+
+@built_once
+def _stored_facts_statement():
     table = CompetencyProgressRow
-    return [(candidate, code, bool(claimed), bool(awaiting), developer, peer)
-            for candidate, code, claimed, awaiting, developer, peer in db.session.execute(
-                select(table.candidate_id, table.competency_code, table.claimed,
-                       table.awaiting_review, table.developer_signoffs, table.peer_signoffs)
-                .where(table.candidate_id.in_(candidates))).all()]
+    candidates = (select(CohortMembership.user_id)
+                  .where(CohortMembership.cohort_id == bindparam("cohort_id"),
+                         CohortMembership.role == MemberRole.CANDIDATE))
+    return (select(table.candidate_id, table.competency_code, table.claimed,
+                   table.awaiting_review, table.developer_signoffs, table.peer_signoffs)
+            .where(table.candidate_id.in_(candidates)))
 
 
 def pacing_moments(cohort_id: int, viewer) -> tuple[dict[int, list[datetime]],
@@ -187,7 +194,7 @@ def cohort_report(cohort, viewer, filters: Filters, late_window_weeks: int) -> C
     members = candidate_members(cohort.id)
     areas, competencies = framework_areas(cohort.framework_id)
     candidates = candidate_ids(cohort.id)
-    judged, plain, grid = judged_grid(candidates, competencies)
+    judged, plain, grid = judged_grid(cohort.id, competencies)
     arrivals, signoffs = pacing_moments(cohort.id, viewer)
     panels = cohort_panel_summaries(cohort.id)
     met = [item.is_met for item in judged]
