@@ -71,8 +71,10 @@ def _prepare_folders(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401 - every model must be known before migrations run
     from .auth.viewer import load_viewer
+    from .database import end_reads_with_commit
 
     db.init_app(app)
+    end_reads_with_commit(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
