@@ -12,24 +12,24 @@ from portfolio.extensions import db
 from tests.factories import make_user
 
 
-def test_a_saved_moment_reads_back_equal_and_aware(app):
-    moment = datetime(2026, 3, 29, 0, 59, 59, 123456, tzinfo=UTC)  # the hour before BST
-    user = make_user(email="moment@example.org")
+def _saved_and_read(moment: datetime, email: str) -> datetime:
+    user = make_user(email=email)
     user.created_at = moment
     db.session.commit()
     db.session.expire_all()
-    read = db.session.scalar(select(User.created_at).where(User.id == user.id))
+    return db.session.scalar(select(User.created_at).where(User.id == user.id))
+
+
+def test_a_saved_moment_reads_back_equal_and_aware(app):
+    moment = datetime(2026, 3, 29, 0, 59, 59, 123456, tzinfo=UTC)  # the hour before BST
+    read = _saved_and_read(moment, "moment@example.org")
     assert read == moment
     assert read.utcoffset() == timedelta(0)
 
 
 def test_a_moment_given_in_another_zone_is_stored_as_utc(app):
     summer = datetime(2026, 7, 1, 9, 30, tzinfo=timezone(timedelta(hours=1)))
-    user = make_user(email="zone@example.org")
-    user.created_at = summer
-    db.session.commit()
-    db.session.expire_all()
-    read = db.session.scalar(select(User.created_at).where(User.id == user.id))
+    read = _saved_and_read(summer, "zone@example.org")
     assert read == summer
     assert read.hour == 8 and read.utcoffset() == timedelta(0)
 
