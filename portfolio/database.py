@@ -110,6 +110,25 @@ class TimestampMixin:
     )
 
 
+def begin_writing(session=None) -> None:
+    """Make the current transaction a writer now, so what it reads next is the latest committed
+    state and stays so until it commits.
+
+    On SQLite the driver opens a transaction only at the first INSERT, UPDATE or DELETE; every
+    SELECT before it reads whatever was committed at that instant, so two reads a moment apart
+    can disagree, and a decision taken on them can be stale by the time the write lands. This
+    starts the transaction with `BEGIN IMMEDIATE` (waiting, up to the connection's timeout,
+    for another writer to finish) unless one is already open. PostgreSQL needs nothing here:
+    callers lock the rows they decide on with `FOR UPDATE`."""
+    session = session or db.session()
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    driver = connection.connection.driver_connection
+    if not driver.in_transaction:
+        driver.execute("BEGIN IMMEDIATE")
+
+
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 SQLITE_CACHE_KIB = 16 * 1024
 

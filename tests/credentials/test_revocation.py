@@ -149,3 +149,52 @@ def test_two_leads_recording_at_once_make_one_completion_and_one_credential(app,
     db.session.expire_all()
     assert db.session.scalar(select(func.count(ProgrammeCompletion.id))) == 1
     assert db.session.scalar(select(func.count(Credential.id))) == 1
+
+
+def test_a_revocation_landing_while_a_completion_is_recorded_leaves_consistent_rows(
+        make_app, monkeypatch):
+    """The lead recording reads the candidate's status, then looks for a completion that
+    stands. Another lead's revocation committed between those two reads used to go unseen on
+    SQLite (each read saw its own moment): a new completion stood with the candidate "active".
+    Now the recording holds the write lock from its first read, so the revocation waits."""
+    import threading
+
+    import pytest
+
+    from portfolio.auth.models import User
+    from portfolio.reviews.services import completion as completion_services
+
+    recording, revoking = make_app(), make_app()
+    with recording.app_context():
+        s = completed_candidate()
+        other_lead = make_user(name="Lou Lead", lead=True)
+        db.session.commit()
+        completion_id, lead_id, membership_id = s.completion.id, other_lead.id, s.membership.id
+        revoked = []
+
+        def revoke():
+            with revoking.app_context():
+                services.revoke_completion(db.session.get(ProgrammeCompletion, completion_id),
+                                           db.session.get(User, lead_id), "Wrong candidate.")
+                db.session.commit()
+                revoked.append(True)
+
+        other = threading.Thread(target=revoke)
+        looked_up = completion_services.current_completion_id
+
+        def revoke_in_between(membership):
+            other.start()
+            other.join(2)  # held back while this transaction decides (or done, if unlocked)
+            return looked_up(membership)
+
+        monkeypatch.setattr(completion_services, "current_completion_id", revoke_in_between)
+        with pytest.raises(services.AlreadyRecorded):
+            services.record_completion(s.membership, s.lead, "Again")
+        db.session.rollback()
+        other.join(30)
+        assert revoked == [True]
+        db.session.expire_all()
+        completions = db.session.scalars(select(ProgrammeCompletion).where(
+            ProgrammeCompletion.membership_id == membership_id)).all()
+        assert [(c.number, c.revocation is not None) for c in completions] == [(1, True)]
+        assert s.membership.status == "active"

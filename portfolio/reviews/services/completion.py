@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ...access import is_manager
 from ...audit.services import record
+from ...database import begin_writing
 from ...errors import DomainError
 from ...extensions import db
 from ...programmes.access import assert_cohort_writable
@@ -102,7 +103,9 @@ def _lock_current(membership) -> None:
     and one revoked at the same moment then take turns, and each sees the status the other
     left. Without it, a request that loaded the membership before another changed its status
     would decide on the old status (found by two leads recording and revoking at once: the
-    candidate was left "active" with a completion standing)."""
+    candidate was left "active" with a completion standing). On SQLite, where FOR UPDATE means
+    nothing, the transaction takes the database's write lock before this read instead."""
+    begin_writing()
     db.session.execute(
         select(CohortMembership).where(CohortMembership.id == membership.id)
         .with_for_update(of=CohortMembership)
