@@ -11,6 +11,7 @@ from typing import TypeVar
 from flask import abort, current_app
 from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import DateTime, Enum, bindparam, event, func
+from sqlalchemy import inspect as sql_inspect
 from sqlalchemy import select as sql_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, lazyload, mapped_column
@@ -127,6 +128,33 @@ def begin_writing(session=None) -> None:
     driver = connection.connection.driver_connection
     if not driver.in_transaction:
         driver.execute("BEGIN IMMEDIATE")
+
+
+def lock_for_decision(instance: Built, session=None, *, deleting: bool = False) -> Built | None:
+    """Read `instance` again, locked until the commit, before deciding anything on it.
+
+    Two requests that each check a rule and then write (a cohort's free places, a framework
+    still being a draft, a year not yet archived) must take turns, or both pass the check and
+    together break the rule. The row is read with `FOR UPDATE` (PostgreSQL: the second request
+    waits here until the first commits, then reads what it left) after `begin_writing`
+    (SQLite: the transaction takes the database's write lock first). Pending changes are
+    flushed first so the fresh read cannot drop them. None when the row is gone.
+
+    The lock is `FOR NO KEY UPDATE`, the one an UPDATE takes: deciders take turns, while rows
+    that merely refer to this one (and take a key-share lock) go on being added. `deleting`
+    takes `FOR UPDATE`, which also waits for those (see evidence's `hold_for_review`)."""
+    session = session or db.session()
+    session.flush()
+    begin_writing(session)
+    if hasattr(instance, "_get_current_object"):  # flask-login's current_user
+        instance = instance._get_current_object()
+    model, state = type(instance), sql_inspect(instance)
+    keys = [column == value for column, value
+            in zip(state.mapper.primary_key, state.identity, strict=True)]
+    # OF the model's own table: eager-loaded relationships join other tables, and PostgreSQL
+    # refuses to lock the nullable side of an outer join.
+    locking = sql_select(model).where(*keys).with_for_update(of=model, key_share=not deleting)
+    return session.scalars(locking.execution_options(populate_existing=True)).one_or_none()
 
 
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024

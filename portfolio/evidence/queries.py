@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from ..database import begin_writing
 from ..entries.models import Entry, EntryVersion
 from ..extensions import db
 from ..reviews.models import ReviewRequest, Signoff
@@ -21,6 +22,19 @@ def find_duplicate(owner_id: int, sha256: str) -> Evidence | None:
     return db.session.scalar(select(Evidence).where(
         Evidence.owner_id == owner_id, Evidence.sha256 == sha256, Evidence.kind == "file")
         .order_by(Evidence.id).limit(1))
+
+
+def hold_for_review(evidence_ids) -> None:
+    """Keep these items from being deleted until the commit: a review request or sign-off is
+    about to refer to a version listing them, and reviewed evidence is kept. PostgreSQL takes
+    a key-share lock on each row, which a deletion (locking the row first, see
+    `services.delete_evidence`) waits for, then sees the review; on SQLite the transaction
+    takes the database's write lock here, which the deletion waits for in the same way."""
+    ids = sorted({int(item) for item in evidence_ids or [] if str(item).isdigit()})
+    if ids:
+        begin_writing()
+        db.session.execute(select(Evidence.id).where(Evidence.id.in_(ids)).order_by(Evidence.id)
+                           .with_for_update(read=True, key_share=True))
 
 
 def library_page(owner_id: int, page: int, per_page: int):

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from .. import storage
 from ..audit.services import record
+from ..database import lock_for_decision
 from ..entries.models import Entry
 from ..entries.permissions import can_edit_entry
 from ..errors import DomainError, is_out_of_space
@@ -91,7 +92,7 @@ def _store(actor, stream, name: str, title, description) -> UploadOutcome:
         _refuse_if_out_of_space(error)
         raise
     try:
-        return _accept(actor, staged, name, title, description, used)
+        return _accept(actor, staged, name, title, description)
     except BaseException as error:
         storage.discard(staged)
         _refuse_if_out_of_space(error)
@@ -106,7 +107,7 @@ def _refuse_if_out_of_space(error: BaseException) -> None:
                           "keeps happening.") from error
 
 
-def _accept(actor, staged, name, title, description, used) -> UploadOutcome:
+def _accept(actor, staged, name, title, description) -> UploadOutcome:
     config = current_app.config
     if staged.size == 0:
         raise DomainError("The file is empty (0 bytes). Check you chose the right file.")
@@ -120,7 +121,14 @@ def _accept(actor, staged, name, title, description, used) -> UploadOutcome:
     facts = None
     if filetype.category == "image":
         facts = images.reencode(staged, filetype, config["UPLOAD_MAX_IMAGE_PIXELS"])
-    _check_quota(used, staged.size, config["UPLOAD_MAX_CANDIDATE_BYTES"])
+    # One person's uploads take turns from here to the commit, so two files arriving at once
+    # cannot both fit the space that only one of them fits (nor the same file be kept twice).
+    lock_for_decision(actor)
+    existing = queries.find_duplicate(actor.id, staged.sha256)
+    if existing is not None:
+        storage.discard(staged)
+        return UploadOutcome(existing, reused=True)
+    _check_quota(queries.bytes_used(actor.id), staged.size, config["UPLOAD_MAX_CANDIDATE_BYTES"])
     evidence = Evidence(
         owner_id=actor.id, kind="file", title=_title(title or filenames.title_from(name)),
         description=_description(description), original_filename=name,
@@ -195,6 +203,10 @@ def update_details(actor, evidence: Evidence, *, title: str, description: str) -
 def delete_evidence(actor, evidence: Evidence) -> None:
     """Delete evidence and, after the commit, its file; refused once a review refers to it."""
     _require_manager(actor, evidence)
+    # Locked before the check: a review sent at the same moment either committed already (and
+    # is seen) or waits until this deletion is done (and finds the item gone).
+    if lock_for_decision(evidence, deleting=True) is None:
+        return  # deleted a moment ago by another request: what was asked is done
     blockers = queries.reviewed_versions_listing(evidence)
     if blockers:
         raise DomainError(deletion_refusal(blockers))

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ...database import utcnow
+from ...database import lock_for_decision, utcnow
 from ...entries.models import Entry, EntryVersion
 from ...entries.services import mark_review_status
 from ...extensions import db
@@ -62,5 +62,10 @@ def entry_review_status(entry: Entry) -> str:
 
 
 def update_entry_review_status(entry: Entry, actor) -> None:
-    """Tell the entries feature the entry's review status (it owns that column)."""
+    """Tell the entries feature the entry's review status (it owns that column).
+
+    The entry row is locked before the status is worked out: two reviews of one entry landing
+    at once (a sign-off and a return, two peers) then take turns, and the second reads what the
+    first committed, so the stored status is never one worked out without the other."""
+    lock_for_decision(entry)
     mark_review_status(entry, entry_review_status(entry), actor)

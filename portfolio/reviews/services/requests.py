@@ -23,6 +23,7 @@ from ...database import utcnow
 from ...entries.models import EntryStatus
 from ...entries.permissions import is_author
 from ...errors import ConflictError, DomainError
+from ...evidence.queries import hold_for_review
 from ...extensions import db
 from ...frameworks.models import Competency, in_framework_order
 from ...notifications.services import notify, notify_each
@@ -364,6 +365,7 @@ def _create_request(entry, version, membership, chosen, message, at, observation
         message=clean_text(message, 2_000), created_at=at or utcnow(),
         observation_id=observation.id if observation else None)
     review_request.competencies = [ReviewRequestCompetency(competency_id=c.id) for c in chosen]
+    hold_for_review(version.evidence_ids)
     db.session.add(review_request)
     try:
         db.session.flush()

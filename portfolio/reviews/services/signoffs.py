@@ -12,6 +12,7 @@ from ...audit.services import record
 from ...database import utcnow
 from ...entries.permissions import can_view_entry, entry_relations, is_author
 from ...errors import DomainError
+from ...evidence.queries import hold_for_review
 from ...extensions import db
 from ...frameworks.models import Competency
 from ...notifications.services import notify
@@ -54,6 +55,7 @@ def peer_signoff(entry, actor, competency_id: int | None, note: str, *,
                               f"{version.number} of this entry.", field="competency")
     if _already_signed(version, competency, actor):
         raise already
+    hold_for_review(version.evidence_ids)
     signoff = Signoff(
         role=SignoffRole.PEER, decision=Decision.SIGNED_OFF, candidate_id=entry.owner_id,
         reviewer_id=actor.id,
