@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from ..audit.services import record
 from ..auth.models import User
 from ..auth.services import find_user_by_email, invite_user, normalise_email, send_password_reset
-from ..database import utcnow
+from ..database import lock_for_decision, utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..mail.services import queue_templated_mail
@@ -31,6 +31,7 @@ def set_role(actor: User, user: User, role: str, granted: bool) -> None:
         raise DomainError("Unknown role.")
     if user.id == actor.id and role == "admin" and not granted:
         raise DomainError("You cannot remove your own admin role. Ask another admin.")
+    _hold_accounts(actor, user)
     if getattr(user, attribute) == granted:
         return
     setattr(user, attribute, granted)
@@ -41,6 +42,7 @@ def deactivate(actor: User, user: User) -> None:
     """Stop an account signing in and end all its sessions at once."""
     if user.id == actor.id:
         raise DomainError("You cannot deactivate your own account.")
+    _hold_accounts(actor, user)
     if not user.active:
         return
     user.active = False
@@ -50,6 +52,7 @@ def deactivate(actor: User, user: User) -> None:
 
 
 def reactivate(actor: User, user: User) -> None:
+    _hold_accounts(actor, user)
     if user.erased_at is not None:
         raise DomainError("This person's data was erased; the account cannot be used again. "
                           "Invite them afresh with a new account if they return.")
@@ -58,6 +61,21 @@ def reactivate(actor: User, user: User) -> None:
     user.active = True
     user.deactivated_at = None
     record("user.reactivated", actor=actor, target=user)
+
+
+def _hold_accounts(actor: User, user: User) -> None:
+    """Lock both accounts (in id order) and check the actor is still an active admin.
+
+    Two admins removing each other's admin role (or deactivating each other) at the same
+    moment each passed the check against the other and left nobody able to administer the
+    site. Now the second waits for the first and is refused: its actor is no longer an admin.
+    Roles granted by invitation pass the invited account, new and unlocked, unchanged."""
+    for person in sorted({actor.id: actor, user.id: user}.values(), key=lambda p: p.id):
+        if person.id is not None:
+            lock_for_decision(person)
+    if not (actor.is_admin and actor.active):
+        raise DomainError("Your admin role or account was changed a moment ago by another "
+                          "admin, so this change was not made.")
 
 
 def update_details(actor: User, user: User, display_name: str, email: str) -> list[str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from ..audit.services import record
-from ..database import utcnow
+from ..database import lock_for_decision, utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..programmes.models import Cohort
@@ -23,6 +23,12 @@ MAX_SIGNOFFS = 5
 
 
 def assert_editable(framework: Framework) -> None:
+    """Refuse changes to a framework that is no longer a draft.
+
+    Every change to a draft (and publishing it) reads the framework again, locked, first, so a
+    competency saved at the moment the draft is published either lands before the publication
+    (and is part of it) or is refused after it; a published version never changes."""
+    lock_for_decision(framework)
     if not framework.is_editable:
         raise DomainError(f"{framework.label} is {framework.status}, so it cannot be changed. "
                           "Make a new version to edit it.")

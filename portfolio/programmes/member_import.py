@@ -16,13 +16,13 @@ from sqlalchemy import delete, or_, select
 from ..audit.services import record
 from ..auth.models import User
 from ..auth.services import invite_user
-from ..database import utcnow
+from ..database import lock_for_decision, utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..wording import plural
 from .access import assert_cohort_writable
 from .csvtools import csv_rows, decode_csv_bytes, looks_like_formula, normalise_header
-from .membership import clean_email, place_member
+from .membership import clean_email, hold_cohort, place_member
 from .models import (
     Cohort,
     CohortMembership,
@@ -266,6 +266,8 @@ def _check_candidate_details(check: RowCheck, row: dict, facts: CohortFacts,
 def confirm_import(actor, staged: MemberImport) -> list[RowCheck]:
     """Import every row, or none when any row has a problem now."""
     cohort = staged.cohort
+    hold_cohort(cohort)
+    lock_for_decision(staged)  # a second click on Import waits, then finds it imported
     assert_cohort_writable(cohort)
     if not staged.is_pending:
         raise DomainError("This file has already been imported.")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ..audit.services import record
 from ..auth.models import User
 from ..auth.services import external_url, invite_user, send_invitation
-from ..database import utcnow
+from ..database import lock_for_decision, utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..mail.services import queue_templated_mail
@@ -40,6 +40,14 @@ STATUS_LABELS = {MembershipStatus.INVITED: "Invited", MembershipStatus.ACTIVE: "
 # may have changed role or status: receivers get the membership, `actor`, `previous_role` and
 # `previous_status` (None for a new membership).
 membership_changed = Namespace().signal("portfolio.programmes.membership-changed")
+
+
+def hold_cohort(cohort: Cohort) -> None:
+    """Make changes to the cohort's membership take turns: each reads the cohort's places,
+    roles and peer groups after the previous change committed. Without it, two leads adding
+    the last candidate at the same moment both saw one place free and the cohort went over
+    its capacity (the same for a peer group's size and a role change)."""
+    lock_for_decision(cohort)
 
 
 def clean_email(raw: str, field_name: str = "email") -> str:
@@ -89,6 +97,7 @@ class NewMember:
 def add_member(actor, cohort: Cohort, details: NewMember) -> tuple[CohortMembership, bool]:
     """Invite someone into the cohort (or add their existing account); return (membership,
     whether a new account was invited)."""
+    hold_cohort(cohort)
     assert_cohort_writable(cohort)
     email = clean_email(details.email)
     name = " ".join((details.name or "").split())
@@ -199,8 +208,13 @@ def activate_invited_memberships(user: User) -> list[CohortMembership]:
         CohortMembership.user_id == user.id,
         CohortMembership.status == MembershipStatus.INVITED)))
     activated = []
-    for membership in memberships:
+    for membership in sorted(memberships, key=lambda item: (item.cohort_id, item.id)):
         if membership.cohort.is_read_only:
+            continue
+        # A lead withdrawing them at this moment takes turns with this; a withdrawal that
+        # landed first stands (accepting an invitation never undoes it).
+        hold_cohort(membership.cohort)
+        if lock_for_decision(membership).status != MembershipStatus.INVITED:
             continue
         membership.status = MembershipStatus.ACTIVE
         activated.append(membership)
@@ -228,6 +242,8 @@ class MembershipChanges:
 def update_membership(actor, membership: CohortMembership, changes: MembershipChanges) -> None:
     """Change role, status, assigned coach developer and specialisms, auditing each change."""
     cohort = membership.cohort
+    hold_cohort(cohort)
+    lock_for_decision(membership)  # its role and status as the last change left them
     assert_cohort_writable(cohort)
     if changes.role not in MEMBER_ROLES:
         raise DomainError("Choose candidate or coach developer.", field="role")
@@ -247,6 +263,8 @@ def update_membership(actor, membership: CohortMembership, changes: MembershipCh
 
 def change_status(actor, membership: CohortMembership, status: str) -> None:
     """Set only the member's status (e.g. 'completed' after a final sign-off), audited."""
+    hold_cohort(membership.cohort)
+    lock_for_decision(membership)
     assert_cohort_writable(membership.cohort)
     if status not in MEMBER_STATUSES:
         raise DomainError("Choose a status from the list.", field="status")
@@ -318,6 +336,9 @@ def _change_candidate_details(actor, membership: CohortMembership,
 def save_peer_group(actor, cohort: Cohort, group: PeerGroup | None, name: str,
                     membership_ids) -> PeerGroup:
     """Create or change a named circle of 2-6 candidates; each candidate is in one group."""
+    hold_cohort(cohort)
+    if group is not None:
+        lock_for_decision(group)  # its members as the last change left them
     assert_cohort_writable(cohort)
     name = " ".join((name or "").split())
     if not name:
@@ -370,6 +391,7 @@ def _peer_group_members(cohort: Cohort, group: PeerGroup | None, membership_ids)
 
 
 def delete_peer_group(actor, group: PeerGroup) -> None:
+    hold_cohort(group.cohort)
     assert_cohort_writable(group.cohort)
     record("peer_group.deleted", actor=actor, target=group, cohort_id=group.cohort_id,
            name=group.name, removed=sorted(link.membership_id for link in group.members))

@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from ..audit.services import record
+from ..database import lock_for_decision
 from ..errors import DomainError, ReadOnlyError
 from ..extensions import db
 from ..frameworks.models import Framework, FrameworkStatus
@@ -116,6 +117,7 @@ def create_year(actor, details: YearDetails) -> ProgrammeYear:
 
 
 def update_year(actor, year: ProgrammeYear, details: YearDetails) -> None:
+    lock_for_decision(year)
     refuse_archived_year(year)
     _check_year(details, exclude_id=year.id)
     changes = {}
@@ -130,7 +132,11 @@ def update_year(actor, year: ProgrammeYear, details: YearDetails) -> None:
 
 
 def change_year_status(actor, year: ProgrammeYear, status: str) -> None:
-    """Move a year along planning → active → closed → archived (or reopen a closed year)."""
+    """Move a year along planning → active → closed → archived (or reopen a closed year).
+
+    The year is read again, locked, first: two leads moving it at the same moment take turns,
+    and the second sees where the first left it (an archived year is never reopened)."""
+    lock_for_decision(year)
     refuse_archived_year(year)
     allowed = YEAR_TRANSITIONS[year.status]
     if status not in allowed:
@@ -194,6 +200,7 @@ def create_cohort(actor, year: ProgrammeYear, details: CohortDetails,
 
 
 def update_cohort(actor, cohort: Cohort, details: CohortDetails) -> None:
+    lock_for_decision(cohort)  # the candidate count checked against the capacity stays true
     assert_cohort_writable(cohort)
     _check_cohort(cohort.year, details, cohort=cohort)
     changes = {}

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ...access import is_manager
 from ...audit.services import record
-from ...database import begin_writing
+from ...database import begin_writing, lock_for_decision
 from ...errors import DomainError
 from ...extensions import db
 from ...programmes.access import assert_cohort_writable
@@ -106,6 +106,9 @@ def _lock_current(membership) -> None:
     candidate was left "active" with a completion standing). On SQLite, where FOR UPDATE means
     nothing, the transaction takes the database's write lock before this read instead."""
     begin_writing()
+    # The cohort first, as every membership change does (programmes' hold_cohort), so the two
+    # never wait for each other in opposite orders.
+    lock_for_decision(membership.cohort)
     db.session.execute(
         select(CohortMembership).where(CohortMembership.id == membership.id)
         .with_for_update(of=CohortMembership)
