@@ -2,6 +2,9 @@
 
 The private key is a PEM file (mode 0600) made on first use and never served; its public half
 is published as a DID document (/.well-known/did.json) and as a JWK set (/.well-known/jwks.json).
+
+`cryptography` (about 6 MB) is imported on first use of the key, not with the app: most
+processes (the export and mail workers, most web requests) never sign or verify.
 """
 
 from __future__ import annotations
@@ -11,12 +14,17 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 import base58
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask import current_app
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
 
 KEY_FILE = Path("credentials") / "issuer-ed25519.pem"
 KEY_FRAGMENT = "key-1"
@@ -36,6 +44,9 @@ def signing_key() -> Ed25519PrivateKey:
     cached = current_app.extensions.get(_CACHE)
     if cached is not None and cached[0] == path:
         return cached[1]
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     if not path.exists():
         _create_key(path)
     key = serialization.load_pem_private_key(path.read_bytes(), password=None)
@@ -47,6 +58,9 @@ def signing_key() -> Ed25519PrivateKey:
 
 def _create_key(path: Path) -> None:
     """Write a new key atomically: two processes starting at once end up with the same one."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     pem = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
@@ -68,6 +82,8 @@ def public_key() -> Ed25519PublicKey:
 
 
 def public_key_bytes() -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
     return public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 

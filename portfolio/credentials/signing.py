@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import base58
 import rfc8785
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
 
 CRYPTOSUITE = "eddsa-jcs-2022"
 PROOF_TYPE = "DataIntegrityProof"
@@ -59,6 +64,8 @@ def verify(secured, keys: dict[str, Ed25519PublicKey]) -> Check:
     unsecured = {name: value for name, value in secured.items() if name != "proof"}
     if "@context" in options and options["@context"] != unsecured.get("@context"):
         return Check(False, "Its proof does not match the document's context.")
+    from cryptography.exceptions import InvalidSignature  # with the keys (see keys.py)
+
     try:
         signature = _multibase_signature(proof.get("proofValue"))
         key.verify(signature, _hash_data(unsecured, options))

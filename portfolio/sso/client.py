@@ -4,17 +4,17 @@ Authlib keeps each sign-in's state, nonce and PKCE verifier in the signed sessio
 the `state` value, and on the way back refuses an unknown state, sends the verifier with the
 code, and verifies the ID token: its signature against the provider's published keys, and its
 iss (this deployment's issuer, not whatever the metadata says), aud, exp, iat and nonce claims.
+
+Authlib, with requests and cryptography under it, is imported when a sign-in starts, not with
+the app: it is about 16 MB in every process (web workers, the export and mail workers), and
+most deployments never use single sign-on.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from authlib.integrations.base_client.errors import OAuthError
-from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app
-from joserfc.errors import JoseError
-from requests import RequestException
 
 from ..auth.services import external_url
 from .settings import SsoSettings, sso_settings
@@ -48,6 +48,8 @@ def _remote_app(app: Flask, settings: SsoSettings):
     held = app.extensions.get(KEY)
     if held is not None and held[0] == settings:
         return held[1]
+    from authlib.integrations.flask_client import OAuth
+
     oauth = OAuth()
     oauth.init_app(app)
     remote = oauth.register(
@@ -62,6 +64,8 @@ def _remote_app(app: Flask, settings: SsoSettings):
 
 
 def _checked_remote():
+    from requests import RequestException
+
     settings = sso_settings()
     if settings is None:
         raise SignInRefused("not_configured")
@@ -89,6 +93,10 @@ def start_sign_in():
 
 def finish_sign_in() -> VerifiedIdentity:
     """Check the provider's answer, exchange the code and verify the ID token; or refuse."""
+    from authlib.integrations.base_client.errors import OAuthError
+    from joserfc.errors import JoseError
+    from requests import RequestException
+
     settings, remote = _checked_remote()
     options = {"iss": {"essential": True, "values": [settings.issuer]},
                "sub": {"essential": True}}
@@ -117,6 +125,9 @@ def _userinfo(remote, token: dict, subject: str) -> dict:
 
     They count only for the ID token's own subject (Core 5.3.2: a different `sub` is refused).
     """
+    from authlib.integrations.base_client.errors import OAuthError
+    from requests import RequestException
+
     try:
         profile = remote.userinfo(token=token)
     except (OAuthError, RequestException, ValueError) as error:
@@ -126,6 +137,6 @@ def _userinfo(remote, token: dict, subject: str) -> dict:
     return profile
 
 
-def _reason(error: OAuthError) -> str:
+def _reason(error) -> str:
     code = getattr(error, "error", None) or "refused"
     return str(code)[:40]
