@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, bindparam, literal_column, select, union_all
+from sqlalchemy import Select, bindparam, exists, literal_column, select, union_all
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..access import is_manager
@@ -181,11 +181,13 @@ def _pacing_statement(manager: bool):
         .where(Entry.owner_id.in_(candidates), Entry.privacy != PrivacyTier.PRIVATE,
                Entry.status == EntryStatus.PUBLISHED,
                visible_entries_rule(bindparam("viewer_id"), manager)))
+    # NOT EXISTS, not an outer join filtered on NULL: PostgreSQL planned the join as reading
+    # every sign-off of every cohort (9 of the matrix's 23 ms in the database); as an anti
+    # join it keeps to the cohort's candidates (1.5 ms).
     signed = (
         select(Signoff.candidate_id, Signoff.created_at, literal_column("1"))
-        .outerjoin(SignoffRevocation, SignoffRevocation.signoff_id == Signoff.id)
         .where(Signoff.candidate_id.in_(candidates), Signoff.decision == Decision.SIGNED_OFF,
-               SignoffRevocation.id.is_(None)))
+               ~exists().where(SignoffRevocation.signoff_id == Signoff.id)))
     return union_all(first_saved, signed)
 
 

@@ -537,7 +537,11 @@ def _newest(model, visible, walk: list | None, limit: int):
     comment: both carry their entry's id, cohort and creation time).
 
     With `walk`, each cohort's (cohort_id, created_at) index is walked backwards until
-    `limit` visible rows turn up, and the walks are merged. Without it, the created_at index
+    `limit` visible rows turn up, and the walks are merged. The visibility test is a
+    correlated EXISTS with OFFSET 0, which PostgreSQL does not flatten into a join: flattened,
+    it planned from the candidates' entries, gathered and sorted all 3,920 of their versions
+    (17.5 ms for a coach developer of 60 candidates); kept per row, it walks the index and
+    stops after 13 rows (0.75 ms). SQLite walks the index either way. Without it, the created_at index
     of the whole table is walked with the same test (broad scopes: most rows qualify)."""
     if walk is None:
         # Only `model` is in the outer FROM, so the planner walks its created_at index.
@@ -546,8 +550,10 @@ def _newest(model, visible, walk: list | None, limit: int):
         return select(newest.c.id)
     if not walk:
         return select(model.id).where(false())
-    walks = [select(model.id, model.created_at).join(Entry, Entry.id == model.entry_id)
-             .where(model.cohort_id == cohort_id, visible)
+    walks = [select(model.id, model.created_at)
+             .where(model.cohort_id == cohort_id,
+                    select(Entry.id).where(Entry.id == model.entry_id, visible)
+                    .offset(0).exists())
              .order_by(model.created_at.desc(), model.id.desc()).limit(limit).subquery()
              for cohort_id in walk]
     merged = union_all(*(select(one.c.id, one.c.created_at) for one in walks)).subquery()
