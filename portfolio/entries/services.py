@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..audit.services import record
-from ..database import utcnow
+from ..database import lock_for_decision, utcnow
 from ..errors import ConflictError, DomainError, ReadOnlyError
 from ..extensions import db
 from ..frameworks.models import Competency
@@ -193,6 +193,11 @@ def restore_version(entry: Entry, number: int, actor, *,
 def delete_entry(entry: Entry, actor) -> None:
     """Delete an entry that was never part of a review (evidence stays in the library)."""
     _assert_can_write(entry, actor)
+    # Locked before the check: a review request sent from another tab at this moment either
+    # committed already (and is seen) or waits for the deletion (and finds no entry). Without
+    # it the deletion took the new request with it (its rows go with the entry).
+    if lock_for_decision(entry, deleting=True) is None:
+        return
     reviewed = db.session.scalar(select(ReviewRequest.id).where(
         ReviewRequest.entry_id == entry.id).limit(1)) or db.session.scalar(
         select(Signoff.id).where(Signoff.entry_id == entry.id).limit(1))
