@@ -135,8 +135,8 @@ def lock_for_decision(instance: Built, session=None, *, deleting: bool = False) 
 
     Two requests that each check a rule and then write (a cohort's free places, a framework
     still being a draft, a year not yet archived) must take turns, or both pass the check and
-    together break the rule. The row is read with `FOR UPDATE` (PostgreSQL: the second request
-    waits here until the first commits, then reads what it left) after `begin_writing`
+    together break the rule. The row is read locked (PostgreSQL: the second request waits
+    here until the first commits, then reads what it left) after `begin_writing`
     (SQLite: the transaction takes the database's write lock first). Pending changes are
     flushed first so the fresh read cannot drop them. None when the row is gone.
 
