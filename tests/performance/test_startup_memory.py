@@ -2,7 +2,8 @@
 
 Every process loads the app: two or more web workers, the export worker, the mail worker. Authlib
 (with requests and cryptography) for single sign-on and cryptography for credentials come to
-about 15 MB a process; WeasyPrint draws PDFs in child processes only. A fresh interpreter
+about 15 MB a process, and Flask-Migrate with Alembic 11 MB more (only `flask db` and
+`flask_migrate.upgrade()` need them); WeasyPrint draws PDFs in child processes only. A fresh interpreter
 builds the app and reports which of them it holds.
 """
 
@@ -13,7 +14,8 @@ import os
 import subprocess
 import sys
 
-LAZY = ("authlib", "requests", "cryptography", "joserfc", "weasyprint", "openpyxl", "pypdf")
+LAZY = ("authlib", "requests", "cryptography", "joserfc", "weasyprint", "openpyxl", "pypdf",
+        "flask_migrate", "alembic", "mako")
 
 PROBE = """
 import json, sys
