@@ -255,6 +255,39 @@ def test_stream_helper_hashes_what_it_writes(tmp_path):
     assert record.sha256 == hashlib.sha256(b"hello").hexdigest()
 
 
+@pytest.mark.parametrize("size", [0, 1, archive_module.TINY_BYTES,
+                                  archive_module.TINY_BYTES + 1, archive_module.CHUNK_BYTES - 1,
+                                  archive_module.CHUNK_BYTES, archive_module.CHUNK_BYTES + 1,
+                                  2 * archive_module.CHUNK_BYTES + 7])
+def test_every_size_comes_back_whole_with_its_checksum(tmp_path, size):
+    data = (b"Reflection on the relay changeover, second session. " * (size // 52 + 1))[:size]
+    source = tmp_path / "notes.txt"
+    source.write_bytes(data)
+    zipped = StreamingZip(tmp_path / "x.zip")
+    record = zipped.add_file("notes.txt", source)
+    zipped.close()
+    assert record.size == size
+    assert record.sha256 == hashlib.sha256(data).hexdigest()
+    with zipfile.ZipFile(tmp_path / "x.zip") as check:
+        assert check.testzip() is None
+        assert check.read("notes.txt") == data
+        info = check.getinfo("notes.txt")
+    small = size <= archive_module.TINY_BYTES
+    assert info.compress_type == (zipfile.ZIP_STORED if small else zipfile.ZIP_DEFLATED)
+
+
+def test_tiny_files_are_stored_and_longer_text_still_deflated(tmp_path):
+    zipped = StreamingZip(tmp_path / "x.zip")
+    zipped.add_bytes("a/short.txt", b"Athlete feedback: more time on the bend.")
+    zipped.add_bytes("a/long.html", b"<p>What? So what? Now what?</p>" * 400)
+    zipped.close()
+    with zipfile.ZipFile(tmp_path / "x.zip") as check:
+        assert check.getinfo("a/short.txt").compress_type == zipfile.ZIP_STORED
+        long = check.getinfo("a/long.html")
+        assert long.compress_type == zipfile.ZIP_DEFLATED
+        assert long.compress_size < long.file_size // 10
+
+
 def _count_renders(monkeypatch) -> list[str]:
     drawn = []
     real = _Child.render
