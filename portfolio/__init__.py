@@ -122,6 +122,7 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from . import markup
     from .navigation import navigation_for
     from .text import plain_excerpt, render_markdown, stored_html
     from .timeutil import format_date, format_datetime, format_time, iso_datetime
@@ -137,7 +138,9 @@ def register_template_helpers(app: Flask) -> None:
         plural=plural,
         isodatetime=iso_datetime,
     )
-    app.jinja_env.globals.update(navigation_for=navigation_for)
+    app.jinja_env.globals.update(navigation_for=navigation_for, markup_tag=markup.tag,
+                                 markup_status_tag=markup.status_tag,
+                                 markup_entry_review_tag=markup.entry_review_tag)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
