@@ -67,9 +67,9 @@ def home():
         "entries/home.html", membership=membership, form=form, entries=entries,
         filters={key: value for key, value in request.args.items() if key != "page"},
         filtered=any(filters.values()), coverage=coverage(current_user, groups),
-        states=STATES, goals=queries.goals_of(current_user.id),
+        states=STATES, goals=queries.goal_lines(current_user.id),
         feedback=queries.recent_feedback(current_user.id),
-        statement=queries.statement_with_owner(current_user.id),
+        statement=queries.statement_summary(current_user.id),
         can_write=can_write_portfolio(current_user), kept=keeping.pending_rescue(),
         model_name=model_name, tiers=PRIVACY_TIERS, goal_statuses=GOAL_STATUSES,
         session_types=SESSION_TYPES)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import NamedTuple
 
 from sqlalchemy import (
@@ -241,17 +241,66 @@ def shared_with(viewer, page: int, per_page: int, *, unseen_only: bool = False):
     return pagination
 
 
+def _goal_order():
+    """Open goals first, soonest target first; achieved, then dropped, last."""
+    return (Goal.status == GoalStatus.ACHIEVED, Goal.status == GoalStatus.DROPPED,
+            Goal.target_date.is_(None), Goal.target_date, Goal.id)
+
+
 def goals_of(owner_id: int) -> list[Goal]:
     return list(db.session.scalars(
         select(Goal).where(Goal.owner_id == owner_id)
         .options(selectinload(Goal.competencies), selectinload(Goal.notes))
-        .order_by(Goal.status == GoalStatus.ACHIEVED, Goal.status == GoalStatus.DROPPED,
-                  Goal.target_date.is_(None), Goal.target_date, Goal.id)))
+        .order_by(*_goal_order())))
+
+
+class GoalLine(NamedTuple):
+    """A goal as the portfolio home lists it."""
+
+    id: int
+    title: str
+    status: GoalStatus
+    target_date: date | None
+
+
+def goal_lines(owner_id: int) -> list[GoalLine]:
+    """The candidate's goals as plain rows, in `goals_of`'s order: one statement, where
+    `goals_of` sends three (the goals, their competencies, their notes)."""
+    return [GoalLine(*row) for row in db.session.execute(_goal_lines_statement(),
+                                                         {"owner_id": owner_id})]
+
+
+@built_once
+def _goal_lines_statement():
+    return (select(Goal.id, Goal.title, Goal.status, Goal.target_date)
+            .where(Goal.owner_id == bindparam("owner_id")).order_by(*_goal_order()))
 
 
 def statement_with_owner(owner_id: int) -> PhilosophyStatement | None:
     return db.session.scalar(select(PhilosophyStatement).where(
         PhilosophyStatement.owner_id == owner_id))
+
+
+class StatementSummary(NamedTuple):
+    """What the portfolio home says about the coaching philosophy (never its text)."""
+
+    latest_version_number: int
+    autosaved_at: datetime | None
+    created_at: datetime
+    has_body: bool
+
+
+def statement_summary(owner_id: int) -> StatementSummary | None:
+    row = db.session.execute(_statement_summary_statement(), {"owner_id": owner_id}).first()
+    return None if row is None else StatementSummary(*row[:3], bool(row[3]))
+
+
+@built_once
+def _statement_summary_statement():
+    philosophy = PhilosophyStatement
+    return (select(philosophy.latest_version_number, philosophy.autosaved_at,
+                   philosophy.created_at, func.length(philosophy.body) > 0)
+            .where(philosophy.owner_id == bindparam("owner_id")))
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,6 @@
 """The portfolio home: my entries with filters, coverage, goals and recent feedback."""
 
+import re
 from contextlib import contextmanager
 from datetime import date
 
@@ -116,6 +117,50 @@ def test_home_shows_goals_philosophy_and_recent_feedback(world, client_for):
     feedback = page.split('id="feedback-title"')[1].split("</section>")[0]
     assert "Dev Eloper" in feedback and "Great detail on the changeover." in feedback
     assert "Relay night" in feedback and "My own reply" not in feedback
+
+
+def _card(page: str, title_id: str) -> str:
+    return page.split(f'id="{title_id}"')[1].split("</section>")[0]
+
+
+def test_home_lists_three_open_goals_soonest_first_and_counts_them_all(world, client_for):
+    for title, due, status in [("Taper plan", date(2027, 3, 1), "in_progress"),
+                               ("Relay drills", date(2027, 1, 10), "not_started"),
+                               ("Video review", None, "in_progress"),
+                               ("Hurdle rhythm", date(2027, 2, 1), "in_progress"),
+                               ("Old goal", date(2026, 1, 1), "achieved"),
+                               ("Dropped goal", date(2026, 2, 1), "dropped")]:
+        goal = make_goal(world.author, title=title, status=status)
+        goal.target_date = due
+    db.session.commit()
+    card = _card(client_for(world.author).get("/portfolio/").get_data(as_text=True),
+                 "goals-title")
+    listed = re.findall(r'<li><a href="/portfolio/goals/\d+">([^<]+)</a>', card)
+    assert listed == ["Relay drills", "Hurdle rhythm", "Taper plan"]
+    assert "Not started · by" in card and "Old goal" not in card and "Video review" not in card
+    assert "All goals (6)" in card
+
+
+def test_home_philosophy_card_says_draft_saved_or_missing(world, client_for):
+    client = client_for(world.author)
+    card = _card(client.get("/portfolio/").get_data(as_text=True), "philosophy-title")
+    assert "Write your coaching philosophy" in card
+
+    statement = make_statement(world.author, body="Athletes first, always.", versions=0)
+    db.session.commit()
+    card = _card(client.get("/portfolio/").get_data(as_text=True), "philosophy-title")
+    assert "You have a draft that is not saved yet." in card
+    assert "Read or edit your coaching philosophy" in card
+
+    statement.latest_version_number = 2
+    db.session.commit()
+    card = _card(client.get("/portfolio/").get_data(as_text=True), "philosophy-title")
+    assert "Saved as version 2" in card and "draft last edited" not in card
+
+    statement.body = ""
+    db.session.commit()
+    card = _card(client.get("/portfolio/").get_data(as_text=True), "philosophy-title")
+    assert "Write your coaching philosophy" in card
 
 
 def test_home_page_statement_count_does_not_grow_with_entries(world, client_for):
