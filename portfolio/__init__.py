@@ -123,6 +123,7 @@ def register_request_hooks(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from . import markup
+    from .forms import use_fast_html_params
     from .navigation import navigation_for
     from .text import plain_excerpt, render_markdown, stored_html
     from .timeutil import format_date, format_datetime, format_time, iso_datetime
@@ -142,6 +143,7 @@ def register_template_helpers(app: Flask) -> None:
                                  markup_status_tag=markup.status_tag,
                                  markup_entry_review_tag=markup.entry_review_tag)
     app.jinja_env.trim_blocks = True
+    use_fast_html_params()
     app.jinja_env.lstrip_blocks = True
 
 

@@ -5,11 +5,46 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import wtforms.widgets
+import wtforms.widgets.core
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import SelectField as _SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import Select
+from wtforms.widgets.core import clean_key
+
+# WTForms' own, kept for the test that the replacement writes the same HTML.
+WTFORMS_HTML_PARAMS = wtforms.widgets.core.html_params
+_QUOTE = Markup('"')
+_EQUALS_QUOTE = Markup('="')
+_ESCAPED_QUOTE = Markup("&quot;")
+_SPACE = Markup(" ")
+
+
+def html_params(**kwargs) -> Markup:
+    """`wtforms.widgets.core.html_params` with the same output, joined with `+`.
+
+    WTForms writes each attribute with `Markup.format`, which runs Python's string.Formatter:
+    every input, label and button spent about 15 µs an attribute there, 0.5 ms of an entry
+    page. Escaping is unchanged: names and values are escaped, True writes the bare name and
+    False leaves the attribute out. `tests/core/test_forms_html_params.py` compares the two."""
+    params = []
+    for key, value in sorted(kwargs.items()):
+        key = clean_key(key)
+        if value is True:
+            params.append(key)
+        elif value is not False:
+            value = escape(value).replace(_QUOTE, _ESCAPED_QUOTE)
+            params.append(escape(key) + _EQUALS_QUOTE + value + _QUOTE)
+    return _SPACE.join(params)
+
+
+def use_fast_html_params() -> None:
+    """Have every WTForms widget and label write attributes with `html_params` above (they
+    look the function up in these two modules when they render)."""
+    wtforms.widgets.core.html_params = html_params
+    wtforms.widgets.html_params = html_params
 
 
 class ActionForm(FlaskForm):
