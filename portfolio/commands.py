@@ -48,7 +48,9 @@ def announce_target_before(group: click.Group) -> None:
     quietly work on another instance (an empty store, a fresh SQLite file).
     """
     for command in group.commands.values():
-        if isinstance(command, click.Group):
+        if hasattr(command, "on_load"):  # `flask db`: its commands load when first used
+            command.on_load.append(announce_target_before)
+        elif isinstance(command, click.Group):
             announce_target_before(command)
         elif command.callback and not getattr(command.callback, "announces_target", False):
             command.callback = _announcing(command.callback)

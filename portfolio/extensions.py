@@ -68,6 +68,9 @@ class _MigrationCommands(click.Group):
     def __init__(self, app, **attrs):
         super().__init__(**attrs)
         self._app = app
+        # Called with Flask-Migrate's group whenever it is looked up (commands.py makes its
+        # commands say which database they work on); each must be safe to repeat.
+        self.on_load: list = []
 
     def _group(self) -> click.Group:
         config = self._app.extensions["migrate"]
@@ -75,6 +78,8 @@ class _MigrationCommands(click.Group):
             config.directory  # noqa: B018 - reading an attribute sets up Flask-Migrate
         from flask_migrate.cli import db as group
 
+        for prepare in self.on_load:
+            prepare(group)
         return group
 
     def make_context(self, info_name, args, parent=None, **extra):

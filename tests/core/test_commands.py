@@ -62,7 +62,10 @@ def test_seed_demo_is_refused_in_production(app, runner):
 
 
 def _leaf_commands(group, prefix=()):
-    for name, command in group.commands.items():
+    # Through click's lookup, as the command line finds them (`flask db` loads its own then).
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
         if isinstance(command, click.Group):
             yield from _leaf_commands(command, (*prefix, name))
         else:
