@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, bindparam, exists, literal_column, select, union_all
+from sqlalchemy import bindparam, exists, literal_column, select, union_all
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..access import is_manager
@@ -92,12 +92,6 @@ def framework_areas(framework_id: int) -> tuple[list[AreaGroup], list[Competency
         groups.setdefault(area.id, AreaGroup(area.title, [])).competencies.append(competency)
     areas = list(groups.values())
     return areas, [competency for group in areas for competency in group.competencies]
-
-
-def candidate_ids(cohort_id: int) -> Select:
-    """The user ids of a cohort's candidates, as a subquery (no list of ids to send)."""
-    return select(CohortMembership.user_id).where(CohortMembership.cohort_id == cohort_id,
-                                                  CohortMembership.role == MemberRole.CANDIDATE)
 
 
 def judged_grid(cohort_id: int, competencies: list[Competency]
@@ -195,7 +189,6 @@ def cohort_report(cohort, viewer, filters: Filters, late_window_weeks: int) -> C
     """Everything the progress page, CSV and XLSX show for one cohort, as the viewer may see it."""
     members = candidate_members(cohort.id)
     areas, competencies = framework_areas(cohort.framework_id)
-    candidates = candidate_ids(cohort.id)
     judged, plain, grid = judged_grid(cohort.id, competencies)
     arrivals, signoffs = pacing_moments(cohort.id, viewer)
     panels = cohort_panel_summaries(cohort.id)
@@ -215,7 +208,7 @@ def cohort_report(cohort, viewer, filters: Filters, late_window_weeks: int) -> C
         all_rows=all_rows, months=[], late_window_weeks=late_window_weeks,
         specialism_choices=_specialism_choices(members),
         developer_choices=_developer_choices(members), judged=judged,
-        observed=observed_counts(viewer, candidates))
+        observed=observed_counts(viewer, cohort_id=cohort.id))
     _add_pacing(report, cohort)
     return report
 

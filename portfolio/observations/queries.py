@@ -26,15 +26,21 @@ def observation_loads() -> tuple:
 
 def visible_observations_filter(user):
     """SQL: observations `user` may read (permissions.can_view_observation, as a filter)."""
+    return visible_observations_rule(user.id)
+
+
+def visible_observations_rule(user_id):
+    """`visible_observations_filter` for a reader's id, which may be a bind parameter (for a
+    statement built once)."""
     pair = (Observation.cohort_id, Observation.candidate_id)
     # Under-18s (portfolio/consent): withdrawn hides it; peers need wider consent.
     consent = observation_consent_allows(Observation.id, peer=false())
     peer_consent = observation_consent_allows(Observation.id, peer=true())
     return or_(
-        Observation.candidate_id == user.id,
-        and_(related_in_cohort(*pair, developed_memberships_query(user.id)), consent),
-        and_(related_in_cohort(*pair, peer_group_memberships_query(user.id)), or_(
-            and_(Observation.observer_id == user.id, consent),
+        Observation.candidate_id == user_id,
+        and_(related_in_cohort(*pair, developed_memberships_query(user_id)), consent),
+        and_(related_in_cohort(*pair, peer_group_memberships_query(user_id)), or_(
+            and_(Observation.observer_id == user_id, consent),
             and_(Observation.shared_with_peers, peer_consent))))
 
 

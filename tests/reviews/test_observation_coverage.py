@@ -26,10 +26,19 @@ def _world(shared=False):
     return s
 
 
+@pytest.mark.parametrize("by_cohort", [False, True])
 @pytest.mark.parametrize("shared", [False, True])
-def test_each_viewer_counts_only_the_observations_they_may_read(app, shared):
+def test_each_viewer_counts_only_the_observations_they_may_read(app, shared, by_cohort):
     s = _world(shared)
-    seen = {name: observed_counts(getattr(s, name), [s.author.id]).get((s.author.id, "VP1"), 0)
+
+    def counted(viewer):
+        counts = (observed_counts(viewer, cohort_id=s.cohort.id) if by_cohort
+                  else observed_counts(viewer, [s.author.id]))
+        return counts.get((s.author.id, "VP1"), 0)
+
+    # One statement serves every viewer (built once, the viewer bound): each still counts
+    # only what they may read.
+    seen = {name: counted(getattr(s, name))
             for name in ("author", "developer", "peer", "outsider", "other_developer",
                          "other_candidate", "lead", "stranger", "earlier_developer",
                          "later_developer", "earlier_candidate", "later_candidate")}
