@@ -127,6 +127,7 @@ def register_template_helpers(app: Flask) -> None:
     from .navigation import navigation_for
     from .text import plain_excerpt, render_markdown, stored_html
     from .timeutil import format_date, format_datetime, format_time, iso_datetime
+    from .urls import id_links
     from .wording import plural
 
     app.jinja_env.filters.update(
@@ -139,7 +140,8 @@ def register_template_helpers(app: Flask) -> None:
         plural=plural,
         isodatetime=iso_datetime,
     )
-    app.jinja_env.globals.update(navigation_for=navigation_for, markup_tag=markup.tag,
+    app.jinja_env.globals.update(navigation_for=navigation_for, id_links=id_links,
+                                 markup_tag=markup.tag,
                                  markup_status_tag=markup.status_tag,
                                  markup_entry_review_tag=markup.entry_review_tag)
     app.jinja_env.trim_blocks = True

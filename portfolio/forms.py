@@ -17,13 +17,11 @@ from wtforms.widgets.core import clean_key
 # WTForms' own, kept for the test that the replacement writes the same HTML.
 WTFORMS_HTML_PARAMS = wtforms.widgets.core.html_params
 _QUOTE = Markup('"')
-_EQUALS_QUOTE = Markup('="')
 _ESCAPED_QUOTE = Markup("&quot;")
-_SPACE = Markup(" ")
 
 
 def html_params(**kwargs) -> Markup:
-    """`wtforms.widgets.core.html_params` with the same output, joined with `+`.
+    """`wtforms.widgets.core.html_params` with the same output, written as one string.
 
     WTForms writes each attribute with `Markup.format`, which runs Python's string.Formatter:
     every input, label and button spent about 15 µs an attribute there, 0.5 ms of an entry
@@ -31,13 +29,12 @@ def html_params(**kwargs) -> Markup:
     False leaves the attribute out. `tests/core/test_forms_html_params.py` compares the two."""
     params = []
     for key, value in sorted(kwargs.items()):
-        key = clean_key(key)
+        key = escape(clean_key(key))
         if value is True:
             params.append(key)
         elif value is not False:
-            value = escape(value).replace(_QUOTE, _ESCAPED_QUOTE)
-            params.append(escape(key) + _EQUALS_QUOTE + value + _QUOTE)
-    return _SPACE.join(params)
+            params.append(f'{key}="{escape(value).replace(_QUOTE, _ESCAPED_QUOTE)}"')
+    return _markup(" ".join(params))
 
 
 def use_fast_html_params() -> None:

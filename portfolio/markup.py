@@ -11,19 +11,18 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-# Joined with +, each part escaped first. (Markup.format runs Python's string.Formatter,
-# several times slower.)
-_PLAIN = Markup('<strong class="tag">')
-_KIND = Markup('<strong class="tag tag--')
-_KIND_END = Markup('">')
-_END = Markup("</strong>")
-
 
 def tag(text, kind="") -> Markup:
     """A coloured label: `kind` is one of the stylesheet's tag colours."""
     if kind:
-        return _KIND + escape(kind) + _KIND_END + escape(text) + _END
-    return _PLAIN + escape(text) + _END
+        return _markup(f'<strong class="tag tag--{escape(kind)}">{escape(text)}</strong>')
+    return _markup(f'<strong class="tag">{escape(text)}</strong>')
+
+
+def _markup(html: str) -> Markup:
+    """Fixed tags around `escape`d values only. An f-string is the fastest way to write it
+    (Markup's + runs Python code per part; Markup.format runs string.Formatter)."""
+    return Markup(html)  # noqa: S704  # nosec B704
 
 
 def status_tag(label) -> Markup:

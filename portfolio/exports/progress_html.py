@@ -9,13 +9,10 @@ this module put together from fixed tags, numbers and escaped text.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
-from flask import url_for
 from markupsafe import Markup, escape
 
-from ..requests import MAX_ID
 from ..reviews.observed import MARKER, observed_label
 from ..reviews.progress import CompetencyProgress
 from . import timeline
@@ -114,17 +111,6 @@ def sparklines(report: CohortReport, rows: list[CandidateRow]) -> list[Markup]:
     """The month-by-month chart of each row, in order."""
     drawer = Sparklines(report.months)
     return [drawer.draw(row) for row in rows]
-
-
-def id_links(endpoint: str, key: str, **values) -> Callable[[int], str]:
-    """`url_for(endpoint, **values, key=id)` for each of many ids, for the price of one call.
-
-    The URL is built once with a marker number in place of the id and split around it, so it
-    suits routes whose id is an <int:...> part.
-    """
-    marker = str(MAX_ID)  # an id no row has
-    head, tail = url_for(endpoint, **values, **{key: marker}).split(marker, 1)
-    return lambda ident: f"{head}{int(ident)}{tail}"
 
 
 def _built(parts: list[str]) -> Markup:

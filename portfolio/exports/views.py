@@ -21,6 +21,7 @@ from ..extensions import db
 from ..programmes.models import Cohort, CohortMembership
 from ..reviews.progress import STATES
 from ..timeutil import local
+from ..urls import id_links
 from . import bp, listing, progress_html, services, tables
 from .document import build_document
 from .downloads import attachment, cohort_words, dated_name
@@ -73,10 +74,10 @@ def progress(cohort_id):
     workload = developer_workload(cohort, [row.membership for row in report.all_rows], _today())
     # The reviews feature's per-candidate page, when it is installed, is where a name leads.
     candidate_page = "reviews.candidate_progress_page"
-    links = {"pdf": progress_html.id_links("exports.portfolio_pdf", "membership_id"),
-             "html": progress_html.id_links("exports.portfolio_html", "membership_id")}
+    links = {"pdf": id_links("exports.portfolio_pdf", "membership_id"),
+             "html": id_links("exports.portfolio_html", "membership_id")}
     if candidate_page in current_app.view_functions:
-        links["candidate"] = progress_html.id_links(candidate_page, "user_id",
+        links["candidate"] = id_links(candidate_page, "user_id",
                                                     cohort_id=cohort.id)
     return render_template("exports/progress.html", cohort=cohort, report=report, page=page,
                            cells=progress_html.matrix_cells(report, page.rows),

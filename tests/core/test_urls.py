@@ -1,0 +1,31 @@
+"""id_links builds the same URLs as url_for, for this request's application root."""
+
+import pytest
+from flask import url_for
+
+from portfolio.urls import id_links
+
+
+@pytest.mark.parametrize(("endpoint", "key", "values"), [
+    ("entries.show_entry", "entry_id", {}),
+    ("entries.home", "competency", {}),
+    ("entries.home", "competency", {"status": "draft", "page": 2}),
+])
+def test_same_urls_as_url_for(app, endpoint, key, values):
+    with app.test_request_context("/"):
+        link = id_links(endpoint, key, **values)
+        for ident in (1, 42, 9_000_000):
+            assert link(ident) == url_for(endpoint, **values, **{key: ident})
+
+
+def test_follows_the_application_root_of_the_request(app):
+    with app.test_request_context("/", base_url="http://localhost/coaching/"):
+        assert url_for("entries.show_entry", entry_id=7) == "/coaching/portfolio/entries/7"
+        assert id_links("entries.show_entry", "entry_id")(7) == "/coaching/portfolio/entries/7"
+
+
+def test_refuses_anything_but_a_number(app):
+    with app.test_request_context("/"):
+        link = id_links("entries.show_entry", "entry_id")
+        with pytest.raises(ValueError):
+            link("7/../../admin")
