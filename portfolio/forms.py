@@ -38,10 +38,14 @@ def html_params(**kwargs) -> Markup:
 
 
 def use_fast_html_params() -> None:
-    """Have every WTForms widget and label write attributes with `html_params` above (they
-    look the function up in these two modules when they render)."""
+    """Have every WTForms widget and label write attributes with `html_params` above: most
+    look the function up in these two modules when they render; inputs and buttons keep it
+    as a class attribute."""
     wtforms.widgets.core.html_params = html_params
     wtforms.widgets.html_params = html_params
+    for widget in vars(wtforms.widgets.core).values():
+        if isinstance(widget, type) and "html_params" in vars(widget):
+            widget.html_params = staticmethod(html_params)
 
 
 class ActionForm(FlaskForm):

@@ -39,6 +39,9 @@ def test_rendered_fields_use_it_and_escape(app):
 
     assert wtforms.widgets.core.html_params is html_params
     assert wtforms.widgets.html_params is html_params
+    # Inputs and buttons keep it as a class attribute.
+    assert wtforms.widgets.core.Input.html_params is html_params
+    assert wtforms.widgets.core.Button.html_params is html_params
 
     class Probe(Form):
         title = StringField("Title <b>")
