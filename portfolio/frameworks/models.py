@@ -6,10 +6,10 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask import g, has_request_context
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, bindparam, select
 from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
-from ..database import TimestampMixin, UTCDateTime, state_type
+from ..database import TimestampMixin, UTCDateTime, built_once, state_type
 from ..extensions import db
 
 
@@ -114,7 +114,13 @@ def competencies_in_order(ids) -> list[Competency]:
         return []
     memo = g.setdefault("competencies_in_order", {}) if has_request_context() else {}
     if wanted not in memo:
-        memo[wanted] = list(db.session.scalars(in_framework_order(
-            select(Competency).where(Competency.id.in_(wanted)))))
+        memo[wanted] = list(db.session.scalars(_competencies_in_order_statement(),
+                                               {"ids": sorted(wanted)}))
     return memo[wanted]
+
+
+@built_once
+def _competencies_in_order_statement():
+    return in_framework_order(select(Competency).where(
+        Competency.id.in_(bindparam("ids", expanding=True))))
 

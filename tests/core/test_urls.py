@@ -24,6 +24,19 @@ def test_follows_the_application_root_of_the_request(app):
         assert id_links("entries.show_entry", "entry_id")(7) == "/coaching/portfolio/entries/7"
 
 
+def test_two_ids_in_one_link(app):
+    with app.test_request_context("/"):
+        link = id_links("reviews.candidate_progress_page", "cohort_id", "user_id")
+        for cohort_id, user_id in ((3, 41), (12, 9), (1, 1)):
+            assert link(cohort_id, user_id) == url_for(
+                "reviews.candidate_progress_page", cohort_id=cohort_id, user_id=user_id)
+        # Named in the other order than the route has them: still each in its place.
+        swapped = id_links("reviews.candidate_progress_page", "user_id", "cohort_id")
+        assert swapped(41, 3) == link(3, 41)
+        with pytest.raises(TypeError):
+            link(3)
+
+
 def test_refuses_anything_but_a_number(app):
     with app.test_request_context("/"):
         link = id_links("entries.show_entry", "entry_id")
