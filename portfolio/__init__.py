@@ -127,7 +127,7 @@ def register_template_helpers(app: Flask) -> None:
     from .navigation import navigation_for
     from .text import plain_excerpt, render_markdown, stored_html
     from .timeutil import format_date, format_datetime, format_time, iso_datetime
-    from .urls import id_links
+    from .urls import fixed_url, id_links
     from .wording import plural
 
     app.jinja_env.filters.update(
@@ -141,6 +141,7 @@ def register_template_helpers(app: Flask) -> None:
         isodatetime=iso_datetime,
     )
     app.jinja_env.globals.update(navigation_for=navigation_for, id_links=id_links,
+                                 fixed_url=fixed_url,
                                  markup_tag=markup.tag,
                                  markup_status_tag=markup.status_tag,
                                  markup_entry_review_tag=markup.entry_review_tag)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import request, url_for
+from flask import request
 
 from .registry import NavItem, registry_of
+from .urls import fixed_url
 
 
 def navigation_for(user) -> list[dict]:
@@ -26,5 +27,5 @@ def navigation_for(user) -> list[dict]:
     # The most specific match wins: "Shared with me" rather than "My portfolio" on its page.
     current = next((item for item in shown if item.endpoint == here), None) or next(
         (item for item in shown if item.endpoint.split(".")[0] == here.split(".")[0]), None)
-    return [{"label": item.label, "url": url_for(item.endpoint), "current": item is current}
+    return [{"label": item.label, "url": fixed_url(item.endpoint), "current": item is current}
             for item in shown]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import url_for
+from flask import current_app, request, url_for
 
 from .requests import MAX_ID
 
@@ -46,3 +46,18 @@ def id_links(endpoint: str, *keys: str, **values) -> Callable[..., str]:
                        for piece, index in zip(pieces, order, strict=True)) + tail
 
     return link
+
+
+def fixed_url(endpoint: str, **values) -> str:
+    """`url_for(endpoint, **values)` for links every page repeats (the stylesheet, the header,
+    the navigation), remembered per application root.
+
+    A relative URL depends only on the endpoint, its values and where the application is
+    mounted (the request's root), and the URL map never changes once the app is built.
+    """
+    key = (request.script_root, endpoint, *sorted(values.items()))
+    known = current_app.extensions.setdefault("fixed_urls", {})
+    url = known.get(key)
+    if url is None:
+        url = known[key] = url_for(endpoint, **values)
+    return url

@@ -3,7 +3,7 @@
 import pytest
 from flask import url_for
 
-from portfolio.urls import id_links
+from portfolio.urls import fixed_url, id_links
 
 
 @pytest.mark.parametrize(("endpoint", "key", "values"), [
@@ -42,3 +42,20 @@ def test_refuses_anything_but_a_number(app):
         link = id_links("entries.show_entry", "entry_id")
         with pytest.raises(ValueError):
             link("7/../../admin")
+
+
+def test_fixed_urls_match_url_for_under_each_application_root(app):
+    for root in ("http://localhost/", "http://localhost/coaching/", "http://localhost/other/"):
+        for _ in range(2):  # the second time from what was remembered
+            with app.test_request_context("/", base_url=root):
+                assert fixed_url("static", filename="css/app.css") == url_for(
+                    "static", filename="css/app.css")
+                assert fixed_url("auth.settings") == url_for("auth.settings")
+                assert fixed_url("auth.settings").startswith(root[len("http://localhost"):])
+
+
+def test_every_page_header_links_under_the_application_root(app, client):
+    page = client.get("/account/login", base_url="http://localhost/coaching/")
+    body = page.get_data(as_text=True)
+    assert 'href="/coaching/static/css/app.css"' in body
+    assert 'href="/static/css/app.css"' not in body
