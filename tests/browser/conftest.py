@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("PORTFOLIO_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -24,6 +25,10 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ]
+# Every `expect` waits on its condition; the bound only decides when a wait counts as failed.
+# Playwright's 5 s was reached on a two-core CI machine running both test passes at once (a
+# service worker answering from its cache after a reload); a passing test never waits longer.
+expect.set_options(timeout=20_000)
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 800}
 
