@@ -16,8 +16,6 @@ from wtforms.widgets.core import clean_key
 
 # WTForms' own, kept for the test that the replacement writes the same HTML.
 WTFORMS_HTML_PARAMS = wtforms.widgets.core.html_params
-_QUOTE = Markup('"')
-_ESCAPED_QUOTE = Markup("&quot;")
 
 
 def html_params(**kwargs) -> Markup:
@@ -33,7 +31,9 @@ def html_params(**kwargs) -> Markup:
         if value is True:
             params.append(key)
         elif value is not False:
-            params.append(f'{key}="{escape(value).replace(_QUOTE, _ESCAPED_QUOTE)}"')
+            # escape() writes " as &#34;; a value already Markup may still hold one.
+            text = str(escape(value)).replace('"', "&quot;")
+            params.append(f'{key}="{text}"')
     return _markup(" ".join(params))
 
 

@@ -28,14 +28,14 @@ def _markup(html: str) -> Markup:
 def status_tag(label) -> Markup:
     """A status label (anything with `.text` and `.colour`), or nothing for None."""
     if not label:
-        return Markup("")
+        return _markup("")
     return tag(label.text, label.colour)
 
 
 def entry_review_tag(state) -> Markup:
     """An entry's review state as a tag, or nothing when it has none."""
     if not state:
-        return Markup("")
+        return _markup("")
     return status_tag(state.label)
 
 

@@ -22,7 +22,12 @@ MARKUP_ALLOWED: dict[tuple[str, str], str] = {
         "progress matrix cells and small charts: fixed tags, numbers and escape()d text only",
     ("portfolio/forms.py", "return Markup(html)  # noqa: S704  # nosec B704"):
         "a select's plain <option>: a fixed tag around an escape()d value and label only "
-        "(tests/core/test_select_widget.py compares it with WTForms' own widget)",
+        "(tests/core/test_select_widget.py compares it with WTForms' own widget); form "
+        "attributes: escape()d names and values only (tests/core/test_forms_html_params.py "
+        "compares them with WTForms' own html_params)",
+    ("portfolio/markup.py", "return Markup(html)  # noqa: S704  # nosec B704"):
+        "status tags: a fixed tag around an escape()d text and colour only "
+        "(tests/core/test_markup.py compares them with the macros they replaced)",
 }
 
 
