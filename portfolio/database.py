@@ -48,6 +48,22 @@ def built_once(build: Callable[..., Built]) -> Callable[..., Built]:
     return statement
 
 
+def read_rows(statement, params: dict | None = None):
+    """Run a SELECT of plain columns (no entities) on the session's connection: the Result.
+
+    A read model that builds no ORM entities gains nothing from the session's ORM execution
+    (compile state, loading options, entity adaption), which costs about 120 µs a statement,
+    as much as SQLite takes to answer most of them: a page of ten statements spends a
+    millisecond on it. The statement runs in the session's transaction, as
+    `db.session.execute` would, and pending changes are flushed first as autoflush would
+    (so a read after a write in the same request still sees it). Only for column SELECTs:
+    an entity SELECT run this way returns bare columns, not objects."""
+    session = db.session()
+    if session.autoflush and (session.new or session.deleted or session.dirty):
+        session.flush()
+    return session.connection().execute(statement, params or {})
+
+
 def utcnow() -> datetime:
     """Return the current time in UTC, timezone-aware."""
     return datetime.now(UTC)
@@ -307,9 +323,12 @@ class CountedPagination(SelectPagination):
         if page is None:
             page = counted_page(args["select"], shown=args.get("shown"),
                                 window=args.get("window", False))
-        rows = args["session"].execute(page, {
-            **(args.get("params") or {}), "page_limit": self.per_page,
-            "page_offset": self._query_offset}).unique().all()
+        params = {**(args.get("params") or {}), "page_limit": self.per_page,
+                  "page_offset": self._query_offset}
+        # Plain columns skip the ORM's execution (read_rows); entities need it.
+        result = read_rows(page, params) if args.get("plain") else args["session"].execute(
+            page, params)
+        rows = result.unique().all()
         self._counted = rows[0][-1] if rows else (0 if self._query_offset == 0 else None)
         if args.get("plain"):  # plain columns: each row without the count
             return [row[:-1] for row in rows]
@@ -344,7 +363,7 @@ def grouped_by_id(statement, ids) -> dict[int, list[tuple]]:
     id -> the rest of each of its rows, in the statement's order; every id is present."""
     groups: dict[int, list[tuple]] = {item: [] for item in ids}
     if groups:
-        for key, *rest in db.session.execute(statement, {"ids": list(groups)}):
+        for key, *rest in read_rows(statement, {"ids": list(groups)}):
             groups[key].append(tuple(rest))
     return groups
 

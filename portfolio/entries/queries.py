@@ -24,7 +24,7 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ..auth.models import User
-from ..database import built_once, grouped_by_id, paginate_counted
+from ..database import built_once, grouped_by_id, paginate_counted, read_rows
 from ..extensions import db
 from ..frameworks.models import (
     Competency,
@@ -231,11 +231,11 @@ def shared_with(viewer, page: int, per_page: int, *, unseen_only: bool = False):
     ids = [entry.id for entry in pagination.items]
     saved, read = {}, {}
     if ids:
-        saved = dict(db.session.execute(select(Entry.id, latest.created_at)
-                                        .join(latest, on_latest).where(Entry.id.in_(ids))).all())
-        read = dict(db.session.execute(select(EntryRead.entry_id, EntryRead.version_number)
-                                       .where(EntryRead.user_id == viewer.id,
-                                              EntryRead.entry_id.in_(ids))).all())
+        saved = dict(read_rows(select(Entry.id, latest.created_at)
+                                  .join(latest, on_latest).where(Entry.id.in_(ids))).all())
+        read = dict(read_rows(select(EntryRead.entry_id, EntryRead.version_number)
+                                 .where(EntryRead.user_id == viewer.id,
+                                        EntryRead.entry_id.in_(ids))).all())
     pagination.items = [SharedItem(entry, saved.get(entry.id), read.get(entry.id))
                         for entry in pagination.items]
     return pagination
@@ -266,8 +266,8 @@ class GoalLine(NamedTuple):
 def goal_lines(owner_id: int) -> list[GoalLine]:
     """The candidate's goals as plain rows, in `goals_of`'s order: one statement, where
     `goals_of` sends three (the goals, their competencies, their notes)."""
-    return [GoalLine(*row) for row in db.session.execute(_goal_lines_statement(),
-                                                         {"owner_id": owner_id})]
+    return [GoalLine(*row) for row in read_rows(_goal_lines_statement(),
+                                                   {"owner_id": owner_id})]
 
 
 @built_once
@@ -291,7 +291,7 @@ class StatementSummary(NamedTuple):
 
 
 def statement_summary(owner_id: int) -> StatementSummary | None:
-    row = db.session.execute(_statement_summary_statement(), {"owner_id": owner_id}).first()
+    row = read_rows(_statement_summary_statement(), {"owner_id": owner_id}).first()
     return None if row is None else StatementSummary(*row[:3], bool(row[3]))
 
 
@@ -322,8 +322,7 @@ class FeedbackItem:
 def recent_feedback(owner_id: int, limit: int = 6) -> list[FeedbackItem]:
     """Latest comments by others and sign-off decisions on the candidate's entries, newest
     first, as plain rows in one statement."""
-    rows = db.session.execute(_recent_feedback_statement(),
-                              {"owner_id": owner_id, "limit": limit})
+    rows = read_rows(_recent_feedback_statement(), {"owner_id": owner_id, "limit": limit})
     return [FeedbackItem(kind=row.kind, at=row.at, who=row.who, entry_id=row.entry_id,
                          entry_title=row.entry_title or "Untitled entry", text=row.text,
                          version=row.version, decision=row.decision, code=row.code,

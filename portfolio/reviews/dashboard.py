@@ -30,7 +30,7 @@ from sqlalchemy import (
 
 from ..access import is_manager
 from ..auth.models import User
-from ..database import built_once, counted_page, grouped_by_id, paginate_counted
+from ..database import built_once, counted_page, grouped_by_id, paginate_counted, read_rows
 from ..entries.models import Entry, EntryVersion, PrivacyTier
 from ..entries.permissions import visible_entries_rule
 from ..extensions import db
@@ -167,7 +167,7 @@ def _bound_if(wanted: bool, name: str):
 def filter_choices(user) -> FilterChoices:
     """The cohorts, specialisms and competency codes the filters offer, in one statement."""
     choices = FilterChoices()
-    for kind, value, name, year in db.session.execute(
+    for kind, value, name, year in read_rows(
             _filter_choices_statement(is_manager(user)), {"viewer_id": user.id}):
         if kind == 0:  # the name, with the year added unless the name already says it
             choices.cohorts.append(Choice(int(value), name if year in name
@@ -419,7 +419,7 @@ def activity_and_waiting(user, candidate_ids: list[int], today: date) -> tuple[d
     if not candidate_ids:
         return {}, {}
     activity, waiting = {}, {}
-    for kind, who, cohort, at, count, late in db.session.execute(
+    for kind, who, cohort, at, count, late in read_rows(
             _activity_and_waiting_statement(is_manager(user)),
             {"candidate_ids": list(candidate_ids), "viewer_id": user.id, "today": today}):
         if kind == 0 and at is not None:
@@ -466,7 +466,7 @@ def recent_activity(user, filters: Filters, limit: int = 10,
     statement = _recent_activity_statement(manager, by_cohort, by_specialism,
                                            None if walk is None else len(walk), limit)
     params.update({f"walk_{index}": cohort for index, cohort in enumerate(walk or ())})
-    items = [_activity(*row) for row in db.session.execute(statement, params)]
+    items = [_activity(*row) for row in read_rows(statement, params)]
     return sorted(items, key=lambda item: item.when, reverse=True)[:limit]
 
 

@@ -85,6 +85,11 @@ class CandidateProgress:
     def is_complete(self) -> bool:
         return self.total > 0 and self.met == self.total
 
+    def summary(self) -> tuple[int, int, int]:
+        """(met, total, percent), counted once for a row that shows all three."""
+        met, total = self.met, self.total
+        return met, total, (round(100 * met / total) if total else 0)
+
 
 def framework_competencies(framework_id: int) -> list[Competency]:
     """Competencies of a framework in area order then position."""

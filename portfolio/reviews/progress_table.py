@@ -39,7 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..auth.models import User
-from ..database import UTCDateTime, built_once, utcnow
+from ..database import UTCDateTime, built_once, read_rows, utcnow
 from ..entries.models import Entry, EntryCompetency, EntryStatus
 from ..extensions import db
 from ..frameworks.models import Competency
@@ -150,7 +150,7 @@ def stored_facts(candidate_ids: list[int] | None = None) -> dict[tuple[int, str]
     if candidate_ids is not None and not candidate_ids:
         return {}
     statement = _stored_facts_statement(candidate_ids is not None)
-    rows = db.session.execute(
+    rows = read_rows(
         statement, {"ids": list(candidate_ids)} if candidate_ids is not None else {}).all()
     made: dict[tuple, Facts] = {}
     facts = {}

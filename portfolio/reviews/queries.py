@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..audit.models import AuditEvent
 from ..auth.models import User
 from ..auth.services import email_fingerprint
-from ..database import built_once
+from ..database import built_once, read_rows
 from ..entries.models import Entry, EntryVersion
 from ..entries.permissions import visible_entries_filter
 from ..entries.reflection_models import ordered_sections
@@ -234,7 +234,7 @@ def entry_review_states(entry_ids) -> dict[int, EntryReviewState]:
     facts: dict[int, tuple[list[RequestFacts], list[DecisionFacts]]] = {
         item: ([], []) for item in ids}
     for is_decision, entry_id, row_id, state, created_at, competency_id, revoked in \
-            db.session.execute(_review_states_statement(), {"ids": ids}):
+            read_rows(_review_states_statement(), {"ids": ids}):
         if is_decision:
             facts[entry_id][1].append(DecisionFacts(competency_id, state, bool(revoked),
                                                     created_at, row_id))
