@@ -252,13 +252,16 @@ def _references(source: str) -> dict[str, tuple[str, str | None]]:
 
 
 def format_markdown(source: str, budget: float | None = None,
-                    finish: Callable[[str], str] | None = None) -> str:
+                    finish: Callable[[str], str] | None = None,
+                    shortfalls: list[str] | None = None) -> str:
     """Markdown to HTML, each formatted piece passed through `finish` (the sanitiser) alone.
 
     After `budget` seconds the remaining pieces are plain paragraphs of escaped text, which
     need no sanitising. Finishing piece by piece
     keeps what the sanitiser's HTML parser sees small too: it slows down with the depth of
     unclosed tags, which a piece's MAX_RAW_TAGS bound.
+    `shortfalls`, if given, is told why any part was shown as plain text ("budget" or
+    "error"), so a caller can decide not to keep that HTML.
     """
     source = _normalise(source)
     references = _references(source) if len(source) > PIECE_CHARS and "]:" in source else {}
@@ -267,8 +270,15 @@ def format_markdown(source: str, budget: float | None = None,
     for piece, next_start in pieces(source):
         if deadline is not None and time.perf_counter() >= deadline:
             output.append(plain_html(source[start:]))  # escaped text: nothing to sanitise
+            if shortfalls is not None:
+                shortfalls.append("budget")
             break
-        html_piece = _format_piece(cap_raw_tags(piece), references)
+        capped = cap_raw_tags(piece)
+        html_piece = _format_piece(capped, references)
+        if html_piece is None:
+            html_piece = plain_html(capped)
+            if shortfalls is not None:
+                shortfalls.append("error")
         html_piece = html_piece.replace(LONE_OPENER, "&lt;")
         output.append(finish(html_piece) if finish else html_piece)
         start = next_start
@@ -289,7 +299,8 @@ def cap_raw_tags(piece: str) -> str:
     return _TAG_START.sub(keep_or_disarm, piece)
 
 
-def _format_piece(piece: str, references: dict) -> str:
+def _format_piece(piece: str, references: dict) -> str | None:
+    """The piece's HTML, or None if Markdown could not format it (logged; shown as text)."""
     md = _markdown()
     md.reset()
     md.references.update(references)
@@ -299,4 +310,4 @@ def _format_piece(piece: str, references: dict) -> str:
         _local.md = None  # a half-finished conversion may have left state behind
         log.warning("Markdown could not format a piece of %d characters (%s); shown as plain "
                     "text", len(piece), type(error).__name__)
-        return plain_html(piece)
+        return None

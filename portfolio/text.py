@@ -36,6 +36,9 @@ ALLOWED_SCHEMES = {"http", "https", "mailto"}
 MAX_MARKDOWN_CHARS = 500_000
 RENDER_BUDGET_SECONDS = 0.25
 EXCERPT_SOURCE_CHARS = 4_000
+# Texts up to this long have their HTML kept per worker (`_short_html`).
+SHORT_SOURCE_CHARS = 4_000
+SHORT_SOURCES_KEPT = 512
 
 
 def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
@@ -73,9 +76,43 @@ def render_markdown(text: str | None) -> Markup:
     if not text:
         return Markup("")
     source = str(text)[:MAX_MARKDOWN_CHARS].replace("\x00", "\ufffd")
-    html = format_markdown(source, budget=RENDER_BUDGET_SECONDS, finish=sanitise_html)
+    if len(source) > SHORT_SOURCE_CHARS:
+        html = format_markdown(source, budget=RENDER_BUDGET_SECONDS, finish=sanitise_html)
+    else:
+        try:
+            html = _short_html(source)
+        except _NotKept as partly_plain:
+            html = partly_plain.html
     # nh3 has reduced each formatted piece to the allow-list above; the rest is escaped text.
     return Markup(html)  # noqa: S704  # nosec B704
+
+
+class _NotKept(Exception):
+    """HTML with a part shown as plain text (time budget or a formatting error): shown this
+    once, never kept, so the next view formats the text in full again."""
+
+    def __init__(self, html: str):
+        super().__init__("partly plain")
+        self.html = html
+
+
+@functools.lru_cache(maxsize=SHORT_SOURCES_KEPT)
+def _short_html(source: str) -> str:
+    """The HTML of a short text, kept per worker for the latest SHORT_SOURCES_KEPT texts.
+
+    Comments, evidence descriptions, notes and goals are shown as they are now, not from a
+    saved version, so every view rendered them again (about 0.5 ms a comment; an entry with
+    a long thread paid it on every view). The HTML depends on nothing but the text, as with
+    `_excerpt_of`: nothing about who asked is part of it, and a text that changes is a new
+    key. At most SHORT_SOURCES_KEPT texts of SHORT_SOURCE_CHARS are held, with their HTML.
+    A result that is partly plain text is raised, not returned: lru_cache keeps no
+    exception, so a busy moment or a failure is never remembered."""
+    shortfalls: list[str] = []
+    html = format_markdown(source, budget=RENDER_BUDGET_SECONDS, finish=sanitise_html,
+                           shortfalls=shortfalls)
+    if shortfalls:
+        raise _NotKept(html)
+    return html
 
 
 def render_sections(sections: dict | None) -> dict[str, str]:
@@ -105,15 +142,24 @@ def plain_excerpt(text: str | None, length: int = 200) -> str:
     """Return a short plain-text excerpt of Markdown, for lists and notifications."""
     if not text:
         return ""
-    return _excerpt_of(str(text)[:EXCERPT_SOURCE_CHARS], length)
+    try:
+        return _excerpt_of(str(text)[:EXCERPT_SOURCE_CHARS], length)
+    except _NotKept as partly_plain:
+        return partly_plain.html
 
 
 @functools.lru_cache(maxsize=1024)
 def _excerpt_of(source: str, length: int) -> str:
     """The excerpt depends on nothing but the text, so one worker keeps the latest thousand
     (at most 4,000 characters each): a page listing feedback formats each comment once, not
-    on every view. Nothing about who asked is part of it."""
+    on every view. Nothing about who asked is part of it. An excerpt from partly plain
+    formatting is raised (`_NotKept`), so it is shown once and not kept."""
     source = source.replace("\x00", "\ufffd")
-    stripped = nh3.clean(format_markdown(source, budget=RENDER_BUDGET_SECONDS), tags=set())
+    shortfalls: list[str] = []
+    stripped = nh3.clean(format_markdown(source, budget=RENDER_BUDGET_SECONDS,
+                                         shortfalls=shortfalls), tags=set())
     collapsed = " ".join(html_lib.unescape(stripped).split())
-    return collapsed if len(collapsed) <= length else collapsed[: length - 1].rstrip() + "…"
+    excerpt = collapsed if len(collapsed) <= length else collapsed[: length - 1].rstrip() + "…"
+    if shortfalls:
+        raise _NotKept(excerpt)
+    return excerpt

@@ -37,6 +37,9 @@ def rendered_sources(monkeypatch):
         return original(source, *args, **kwargs)
 
     monkeypatch.setattr(portfolio.text, "format_markdown", spy)
+    # Short texts are kept once formatted (text._short_html), which would hide a reader that
+    # renders again: keep none while spying.
+    monkeypatch.setattr(portfolio.text, "SHORT_SOURCE_CHARS", -1)
     return seen
 
 

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import portfolio.text
 from portfolio import bounded_markdown
 from portfolio.bounded_markdown import EXTENSIONS, MAX_NESTING, format_markdown
 from portfolio.entries.vocabulary import PHILOSOPHY_MAX_CHARS, SECTION_MAX_CHARS
@@ -131,6 +132,7 @@ def test_a_piece_markdown_cannot_format_is_shown_as_plain_text(monkeypatch, capl
 
     monkeypatch.setattr(markdown.Markdown, "convert", overflow)
     monkeypatch.setattr(bounded_markdown._local, "md", None, raising=False)
+    portfolio.text._short_html.cache_clear()  # formatted for real, not remembered
     with caplog.at_level(logging.WARNING, logger="portfolio.bounded_markdown"):
         html = str(render_markdown("**kept** <b>text</b>"))
     assert html == "<p>**kept** &lt;b&gt;text&lt;/b&gt;</p>"
