@@ -34,8 +34,13 @@ SIGNED_OUT_MESSAGE = ("You had been signed out, so your text was kept safely. Si
 
 @bp.app_template_global()
 def keep_owner() -> str:
-    """The signed owner hint a kept text box sends with its form."""
-    return rescue.owner_hint(current_user.id) if current_user.is_authenticated else ""
+    """The signed owner hint a kept text box sends with its form: signed once per request
+    (the same user gives the same hint), however many text boxes the page holds."""
+    if not current_user.is_authenticated:
+        return ""
+    if "keep_owner_hint" not in g:
+        g.keep_owner_hint = rescue.owner_hint(current_user.id)
+    return g.keep_owner_hint
 
 
 @bp.app_template_global()

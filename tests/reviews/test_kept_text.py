@@ -3,7 +3,7 @@ kept on the server and put back into the box it was written in, once, for its wr
 
 import re
 
-from portfolio.entries.rescue import owner_hint
+from portfolio.entries.rescue import owner_hint, read_owner_hint
 from portfolio.extensions import db
 from portfolio.reviews.models import Comment
 from tests.factories import csrf_token_from, sign_in
@@ -88,5 +88,21 @@ def test_text_is_never_put_back_for_someone_else(make_app):
                                     "keep_owner": owner_hint(s.peer.id)},
                               headers={"Referer": f"http://localhost{entry_page}"})
         assert refused.status_code == 400  # a hint for another account keeps nothing
+    finally:
+        ctx.pop()
+
+
+def test_every_text_box_on_a_page_carries_its_readers_own_owner_hint(make_app):
+    app, ctx, s = setup(make_app)
+    try:
+        pages = {}
+        for person in (s.peer, s.author):
+            client = sign_in(app.test_client(), person)
+            html = client.get(f"/portfolio/entries/{s.entry.id}").get_data(as_text=True)
+            pages[person.id] = re.findall(r'name="keep_owner" value="([^"]+)"', html)
+        for person_id, hints in pages.items():
+            assert len(hints) >= 2 and len(set(hints)) == 1  # signed once, in every box
+            assert read_owner_hint(hints[0]) == person_id
+        assert pages[s.peer.id][0] != pages[s.author.id][0]
     finally:
         ctx.pop()
