@@ -64,10 +64,12 @@ def entry_signoffs(entry_id: int) -> list[Signoff]:
 
 def entry_requests(entry_id: int) -> list[ReviewRequest]:
     """One entry's review requests with their competencies (one statement: an entry has a few
-    requests of a few competencies each)."""
+    requests of a few competencies each). Of each request's version only its number is read:
+    the panel shows nothing else, and a version's content and HTML are its widest columns."""
     return list(db.session.scalars(
         select(ReviewRequest)
-        .options(joinedload(ReviewRequest.entry_version), joinedload(ReviewRequest.assigned_to),
+        .options(joinedload(ReviewRequest.entry_version).load_only(EntryVersion.number),
+                 joinedload(ReviewRequest.assigned_to),
                  joinedload(ReviewRequest.competencies)
                  .joinedload(ReviewRequestCompetency.competency))
         .where(ReviewRequest.entry_id == entry_id)
