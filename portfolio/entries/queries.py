@@ -24,7 +24,7 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ..auth.models import User
-from ..database import built_once, grouped_by_id, paginate_counted, read_rows
+from ..database import built_once, counted_page, grouped_by_id, paginate_counted, read_rows
 from ..extensions import db
 from ..frameworks.models import (
     Competency,
@@ -140,12 +140,16 @@ _LIST_COLUMNS = (Entry.id, Entry.title, Entry.practice_date, Entry.reflection_mo
                  Entry.status, Entry.latest_version_number, Entry.privacy)
 
 
-def _entry_list(statement, page: int, per_page: int):
+def _newest_practice_first(statement):
+    return statement.order_by(Entry.practice_date.desc().nulls_last(), Entry.id.desc())
+
+
+def _entry_list(statement, page: int, per_page: int, *, built=None, params=None):
     """A page of `statement` (columns `_LIST_COLUMNS`) as EntryListRow items, newest practice
-    first, in two statements: the page with its total, then the claimed competencies."""
-    pagination = paginate_counted(
-        statement.order_by(Entry.practice_date.desc().nulls_last(), Entry.id.desc()),
-        page=page, per_page=per_page, plain=True)
+    first, in two statements: the page with its total, then the claimed competencies.
+    `built`/`params`: the statement's counted page made ahead (see `_own_entries`)."""
+    pagination = paginate_counted(_newest_practice_first(statement), page=page,
+                                  per_page=per_page, plain=True, built=built, params=params)
     rows = pagination.items
     chips = grouped_by_id(_chips_statement(), [row[0] for row in rows])
     pagination.items = [EntryListRow(*row, chips=tuple(Chip(*chip) for chip in chips[row[0]]))
@@ -164,9 +168,20 @@ def _chips_statement():
 
 
 def my_entries(owner_id: int, filters: dict, page: int, per_page: int):
+    if not any(filters.values()):  # the home as it opens: its statements are built once
+        statement, built = _own_entries()
+        return _entry_list(statement, page, per_page, built=built,
+                           params={"owner_id": owner_id})
     statement = filtered_entries(select(*_LIST_COLUMNS).where(Entry.owner_id == owner_id),
                                  filters)
     return _entry_list(statement, page, per_page)
+
+
+@built_once
+def _own_entries():
+    """(a candidate's entries, their counted page, newest practice first), the owner bound."""
+    statement = select(*_LIST_COLUMNS).where(Entry.owner_id == bindparam("owner_id"))
+    return statement, counted_page(_newest_practice_first(statement))
 
 
 def shared_entries(viewer, owner_id: int, page: int, per_page: int):

@@ -251,3 +251,20 @@ def test_the_lists_read_plain_rows_with_their_chips_in_framework_order(app, worl
     assert draft.display_title == "Untitled entry" and draft.is_private
     shown = shared_entries(world.developer, world.author.id, 1, 25)
     assert [item.id for item in shown.items] == [claimed.id]  # never the private draft
+
+
+def test_the_unfiltered_list_pages_each_candidate_through_their_own_entries(app, world,
+                                                                             client_for):
+    app.config["ITEMS_PER_PAGE"] = 2
+    for number in range(3):
+        entry = make_entry(world.author, cohort=world.cohort, title=f"Mine {number}")
+        entry.practice_date = date(2026, 10, 1 + number)
+        make_entry(world.peer, cohort=world.cohort, title=f"Theirs {number}", privacy="cohort")
+    db.session.commit()
+    author, peer = client_for(world.author), client_for(world.peer)
+    first = author.get("/portfolio/").get_data(as_text=True)
+    assert titles(first) == ["Mine 2", "Mine 1"] and "Page 1 of 2" in first
+    assert titles(author.get("/portfolio/?page=2").get_data(as_text=True)) == ["Mine 0"]
+    past_the_end = author.get("/portfolio/?page=7").get_data(as_text=True)
+    assert titles(past_the_end) == []
+    assert titles(peer.get("/portfolio/").get_data(as_text=True)) == ["Theirs 2", "Theirs 1"]
