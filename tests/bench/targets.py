@@ -100,6 +100,15 @@ def statement_targets(in_process: list[dict]) -> list[dict]:
     return results
 
 
+def _worker_memory(worker: dict) -> str:
+    """The worker's peak, with what it allocated and what was files mapped into it."""
+    text = f"{worker.get('peak_mb', 0):.0f} MB"
+    if "peak_private_mb" in worker:
+        text += (f" (at most {worker['peak_private_mb']:.0f} MB allocated, "
+                 f"{worker['peak_file_mb']:.0f} MB mapped files)")
+    return text
+
+
 def heavy_targets(heavy: dict | None, ids: dict) -> list[dict]:
     big, small = ids.get("big_cohort_candidates", 600), ids.get("cohort_candidates", 60)
     megabytes = heavy["upload"]["megabytes"] if heavy else 200
@@ -122,7 +131,7 @@ def heavy_targets(heavy: dict | None, ids: dict) -> list[dict]:
                           f"{len(xlsx['runs_s'])})"),
         wall.judge(worker.get("seconds"), f"{worker.get('seconds', 0):.1f} s, "
                    f"{archive['archive_bytes'] / 1e6:.1f} MB archive"),
-        rss.judge(worker.get("peak_mb"), f"{worker.get('peak_mb', 0):.0f} MB"),
+        rss.judge(worker.get("peak_mb"), _worker_memory(worker)),
         ratio.judge(archive.get("throughput_vs_zip0"),
                     f"{archive.get('throughput_vs_zip0', 0):.2f}× on "
                     f"{zipping.get('bytes', 0) / 1e6:.1f} MB in {zipping.get('files', 0)} files",

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from tests.bench.measure_worker import RssSampler
 from tests.bench.run_bench import without_nan
-from tests.bench.targets import Target, statement_targets, throughput_targets
+from tests.bench.targets import (
+    Target,
+    _worker_memory,
+    statement_targets,
+    throughput_targets,
+)
 from tests.bench.wrk import parse_wrk
 
 WRK_OUTPUT = """Running 15s test @ http://127.0.0.1:41234/portfolio/
@@ -76,3 +82,20 @@ def test_limits_compare_as_written():
 
 def test_json_has_no_nan():
     assert without_nan({"a": [float("nan"), 1.0]}) == {"a": [None, 1.0]}
+
+
+def test_worker_memory_is_shown_whole_and_split():
+    assert _worker_memory({"peak_mb": 105.4}) == "105 MB"
+    assert _worker_memory({"peak_mb": 105.4, "peak_private_mb": 86.2, "peak_file_mb": 26.6}) \
+        == "105 MB (at most 86 MB allocated, 27 MB mapped files)"
+
+
+def test_the_sampler_sees_memory_this_process_allocates():
+    sampler = RssSampler(interval=0.001)
+    sampler.start()
+    before = sampler.peaks["RssAnon"]
+    block = b"x" * (64 * 1024 * 1024)  # every page written
+    split = sampler.stop()
+    del block
+    assert split["peak_private_mb"] * 1024 >= before + 60 * 1024
+    assert split["peak_file_mb"] > 0
