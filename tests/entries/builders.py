@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import portfolio.text
 from portfolio.entries.models import Goal, PhilosophyStatement, PhilosophyVersion
 from portfolio.entries.rescue import owner_hint
 from portfolio.entries.versioning import content_hash
@@ -59,3 +60,16 @@ def make_goal(owner, title="Plan an indoor block", privacy="developers", status=
     db.session.add(goal)
     db.session.flush()
     return goal
+
+
+def spy_on_markdown(monkeypatch) -> list[str]:
+    """Every Markdown source the one renderer (`portfolio.text`) formats while the test runs."""
+    seen: list[str] = []
+    original = portfolio.text.format_markdown
+
+    def spy(source, *args, **kwargs):
+        seen.append(source)
+        return original(source, *args, **kwargs)
+
+    monkeypatch.setattr(portfolio.text, "format_markdown", spy)
+    return seen

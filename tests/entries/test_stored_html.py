@@ -15,7 +15,7 @@ from portfolio.exports.render import render_html
 from portfolio.extensions import db
 from portfolio.reviews.services.requests import submit_for_review
 from portfolio.text import render_markdown, render_sections
-from tests.entries.builders import form_fields
+from tests.entries.builders import form_fields, spy_on_markdown
 from tests.factories import competency, make_entry
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -29,14 +29,7 @@ STATEMENT = "Athletes **first**; the coach *second*."
 @pytest.fixture
 def rendered_sources(monkeypatch):
     """Every Markdown source rendered while the test runs (the one renderer, spied on)."""
-    seen = []
-    original = portfolio.text.format_markdown
-
-    def spy(source, *args, **kwargs):
-        seen.append(source)
-        return original(source, *args, **kwargs)
-
-    monkeypatch.setattr(portfolio.text, "format_markdown", spy)
+    seen = spy_on_markdown(monkeypatch)
     # Short texts are kept once formatted (text._short_html), which would hide a reader that
     # renders again: keep none while spying.
     monkeypatch.setattr(portfolio.text, "SHORT_SOURCE_CHARS", -1)

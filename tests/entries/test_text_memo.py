@@ -8,19 +8,13 @@ import pytest
 import portfolio.text
 from portfolio import bounded_markdown
 from portfolio.text import SHORT_SOURCE_CHARS, plain_excerpt, render_markdown
+from tests.entries.builders import spy_on_markdown
 
 
 @pytest.fixture
 def formatted(monkeypatch):
     """Every source the renderer formats while the test runs, with both memos empty."""
-    seen = []
-    original = portfolio.text.format_markdown
-
-    def spy(source, *args, **kwargs):
-        seen.append(source)
-        return original(source, *args, **kwargs)
-
-    monkeypatch.setattr(portfolio.text, "format_markdown", spy)
+    seen = spy_on_markdown(monkeypatch)
     portfolio.text._short_html.cache_clear()
     portfolio.text._excerpt_of.cache_clear()
     yield seen
