@@ -130,14 +130,16 @@ def test_reload_while_the_autosave_is_on_its_way_is_no_conflict(page, live_serve
     assert working_copy(db_ctx, s.entry.id).sections["what"] == text
 
 
-def test_text_kept_in_a_closed_tab_is_offered_in_a_new_one(page, live_server, portfolio_world):
+def test_text_written_offline_in_a_tab_that_closes_is_not_lost(page, live_server,
+                                                               portfolio_world, db_ctx):
     s, base = portfolio_world, live_server.url
+    words = "Words written with no signal."
     sign_in(page, base, s.author.email, PASSWORD)
     edit = f"{base}/portfolio/entries/{s.entry.id}/edit"
     page.goto(edit)
     # Really offline (not a blocked route): the save the closing tab sends must fail too.
     page.context.set_offline(True)
-    page.get_by_label("What?", exact=True).fill("Words written with no signal.")
+    page.get_by_label("What?", exact=True).fill(words)
     page.get_by_label("Tags").focus()
     expect(page.locator("[data-autosave-status]")).to_contain_text("kept in this browser")
     page.once("dialog", lambda dialog: dialog.accept())
@@ -146,9 +148,21 @@ def test_text_kept_in_a_closed_tab_is_offered_in_a_new_one(page, live_server, po
     page.context.set_offline(False)
     later = page.context.new_page()
     later.goto(edit)
-    later.get_by_role("button", name=KEPT_PROMPT).click()
-    expect(later.get_by_label("What?", exact=True)).to_have_value("Words written with no signal.")
-    expect(later.locator("[data-autosave-status]")).to_contain_text("Saved at")
+    # The closing tab also tries to save as it goes. On a busy machine that request can leave
+    # after the network is back (seen in CI: the server answered it), and then the server has
+    # the words and there is nothing to offer. Either way not a word is lost: the new tab
+    # offers the kept text, or shows the words the server saved.
+    prompt = later.get_by_role("button", name=KEPT_PROMPT)
+    saved_as_it_closed = later.locator("textarea").filter(has_text=words)
+    expect(prompt.or_(saved_as_it_closed)).to_be_visible()
+    if prompt.count():
+        prompt.click()
+        expect(later.get_by_label("What?", exact=True)).to_have_value(words)
+        expect(later.locator("[data-autosave-status]")).to_contain_text("Saved at")
+    else:
+        expect(later.get_by_label("What?", exact=True)).to_have_value(words)
+        expect(prompt).to_have_count(0)
+    assert working_copy(db_ctx, s.entry.id).sections["what"] == words
 
 
 @pytest.fixture
