@@ -84,8 +84,14 @@ def _link_or_provision(identity: VerifiedIdentity, email: str, provision: bool) 
         # Provisioned people belong to no cohort until a lead adds them.
         user = create_user(email, identity.name or email.split("@")[0])
         record("user.provisioned", actor=user, target=user, method="sso")
-    elif identity_of(user.id, identity.issuer) is not None:
-        raise SsoRefused(LINKED_ELSEWHERE, "linked_to_another_subject")
+    else:
+        linked = identity_of(user.id, identity.issuer)
+        if linked is not None:
+            if linked.subject == identity.subject:
+                # A sign-in of this same provider account committed the link after ours looked
+                # for it: the link is the one we were about to make.
+                return user
+            raise SsoRefused(LINKED_ELSEWHERE, "linked_to_another_subject")
     _link(user, identity, email)
     return user
 

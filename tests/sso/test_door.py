@@ -60,3 +60,22 @@ def test_two_first_sign_ins_at_once_link_one_provider_account(sso_app, oidc_prov
     db.session.expire_all()
     [identity] = db.session.scalars(select(SsoIdentity)).all()
     assert identity.user_id == ada.id
+
+
+def test_a_link_made_by_the_same_provider_account_meanwhile_signs_in(sso_app, oidc_provider,
+                                                                      monkeypatch):
+    """The interleaving the race above can take: this sign-in looked for the provider account's
+    link before the other one committed it, then finds the link on the person. It is the same
+    provider account, so this is a sign-in, not "linked to a different account"."""
+    from portfolio.sso import services
+
+    app = sso_app(oidc_provider)
+    ada = make_user("ada@example.test", "Ada Lovelace")
+    db.session.commit()
+    sign_in(app.test_client(), "ada")  # the winner's link, committed
+    monkeypatch.setattr(services, "identity_for", lambda issuer, subject: None)
+    client = app.test_client()
+    assert sign_in(client, "ada").status_code == 302
+    assert signed_in_as(client) is not None
+    [identity] = db.session.scalars(select(SsoIdentity)).all()
+    assert identity.subject == "ada" and identity.user_id == ada.id
