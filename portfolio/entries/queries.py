@@ -60,11 +60,17 @@ def competency_groups(framework_id: int | None) -> list[CompetencyGroup]:
     """A framework's competencies grouped by area, in order (one statement)."""
     if framework_id is None:
         return []
-    areas = db.session.scalars(
-        select(CompetencyArea).where(CompetencyArea.framework_id == framework_id)
-        .options(joinedload(CompetencyArea.competencies))
-        .order_by(CompetencyArea.position, CompetencyArea.id)).unique()
+    areas = db.session.scalars(_competency_groups_statement(),
+                               {"framework_id": framework_id}).unique()
     return [CompetencyGroup(area, list(area.competencies)) for area in areas]
+
+
+@built_once
+def _competency_groups_statement():
+    return (select(CompetencyArea)
+            .where(CompetencyArea.framework_id == bindparam("framework_id"))
+            .options(joinedload(CompetencyArea.competencies))
+            .order_by(CompetencyArea.position, CompetencyArea.id))
 
 
 def competency_choices(groups: list[CompetencyGroup]) -> list[SelectChoice]:
@@ -79,11 +85,17 @@ def competency_labels(ids) -> dict[int, str]:
 def entry_for_page(entry_id: int) -> Entry | None:
     """An entry with what its pages show loaded up front, in one statement (one entry's few
     claims times its few tags are a handful of rows)."""
-    return db.session.execute(
-        select(Entry).where(Entry.id == entry_id)
-        .options(joinedload(Entry.owner), joinedload(Entry.cohort),
-                 joinedload(Entry.claims).joinedload(EntryCompetency.competency),
-                 joinedload(Entry.tags))).unique().scalar_one_or_none()
+    return db.session.execute(_entry_for_page_statement(),
+                              {"entry_id": entry_id}).unique().scalar_one_or_none()
+
+
+@built_once
+def _entry_for_page_statement():
+    # Built once: its eager loads cost more to build than SQLite takes to answer.
+    return (select(Entry).where(Entry.id == bindparam("entry_id"))
+            .options(joinedload(Entry.owner), joinedload(Entry.cohort),
+                     joinedload(Entry.claims).joinedload(EntryCompetency.competency),
+                     joinedload(Entry.tags)))
 
 
 def versions_of(entry: Entry) -> list[EntryVersion]:

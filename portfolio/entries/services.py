@@ -11,12 +11,12 @@ from datetime import date, datetime
 from functools import wraps
 from typing import TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..audit.services import record
-from ..database import lock_for_decision, utcnow
+from ..database import built_once, lock_for_decision, utcnow
 from ..errors import ConflictError, DomainError, ReadOnlyError
 from ..extensions import db
 from ..frameworks.models import Competency
@@ -75,8 +75,14 @@ def latest_version(entry: Entry) -> EntryVersion | None:
 
 
 def version_by_number(entry: Entry, number: int) -> EntryVersion | None:
-    return db.session.scalar(select(EntryVersion).where(
-        EntryVersion.entry_id == entry.id, EntryVersion.number == number))
+    return db.session.scalar(_version_by_number_statement(),
+                             {"entry_id": entry.id, "number": number})
+
+
+@built_once
+def _version_by_number_statement():
+    return select(EntryVersion).where(EntryVersion.entry_id == bindparam("entry_id"),
+                                      EntryVersion.number == bindparam("number"))
 
 
 def has_unsaved_changes(entry: Entry, latest: EntryVersion | None) -> bool:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
-from ..database import utcnow
+from ..database import built_once, utcnow
 from ..errors import DomainError
 from ..evidence.models import EntryEvidence
 from ..extensions import db
@@ -68,8 +68,13 @@ class EntryDraft:
 
 
 def evidence_ids(entry: Entry) -> list[int]:
-    return sorted(db.session.scalars(
-        select(EntryEvidence.evidence_id).where(EntryEvidence.entry_id == entry.id)))
+    return sorted(db.session.scalars(_evidence_ids_statement(), {"entry_id": entry.id}))
+
+
+@built_once
+def _evidence_ids_statement():
+    return select(EntryEvidence.evidence_id).where(
+        EntryEvidence.entry_id == bindparam("entry_id"))
 
 
 def working_content(entry: Entry, privacy: str | None = None) -> dict:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from ..database import begin_writing
+from ..database import begin_writing, built_once
 from ..entries.models import Entry, EntryVersion
 from ..extensions import db
 from ..reviews.models import ReviewRequest, Signoff
@@ -87,17 +87,23 @@ def attached_to_entry(entry_id: int) -> list[Evidence]:
 def listed_and_attached(entry: Entry, evidence_ids: list[int]) -> tuple[list, list]:
     """For the author, in one statement: the listed items of theirs that still exist (listed
     order), and the working copy's evidence (the author's order)."""
-    rows = db.session.execute(
-        select(Evidence, EntryEvidence.position, EntryEvidence.id)
-        .outerjoin(EntryEvidence, and_(EntryEvidence.evidence_id == Evidence.id,
-                                       EntryEvidence.entry_id == entry.id))
-        .where(Evidence.owner_id == entry.owner_id,
-               or_(Evidence.id.in_(evidence_ids), EntryEvidence.id.is_not(None)))).all()
+    rows = db.session.execute(_listed_and_attached_statement(), {
+        "entry_id": entry.id, "owner_id": entry.owner_id, "ids": list(evidence_ids)}).all()
     by_id = {row.Evidence.id: row.Evidence for row in rows}
     attached = sorted((row for row in rows if row.id is not None),
                       key=lambda row: (row.position, row.id))
     return ([by_id[i] for i in evidence_ids if i in by_id],
             [row.Evidence for row in attached])
+
+
+@built_once
+def _listed_and_attached_statement():
+    return (select(Evidence, EntryEvidence.position, EntryEvidence.id)
+            .outerjoin(EntryEvidence, and_(EntryEvidence.evidence_id == Evidence.id,
+                                           EntryEvidence.entry_id == bindparam("entry_id")))
+            .where(Evidence.owner_id == bindparam("owner_id"),
+                   or_(Evidence.id.in_(bindparam("ids", expanding=True)),
+                       EntryEvidence.id.is_not(None))))
 
 
 def visible_among(viewer, owner_id: int, evidence_ids: list[int]) -> list[Evidence]:

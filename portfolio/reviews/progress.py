@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
+from ..database import built_once
 from ..extensions import db
 from ..frameworks.models import Competency, CompetencyArea, Framework
 from .progress_table import (  # noqa: F401  (rollover reads valid_signoff_counts here)
@@ -171,16 +172,20 @@ def candidate_progress(candidate_id: int, framework: Framework) -> CandidateProg
     return progress_for([candidate_id], framework_competencies(framework.id))[candidate_id]
 
 
+@built_once
+def _competencies_by_framework_statement():
+    return (select(Competency).join(CompetencyArea, Competency.area_id == CompetencyArea.id)
+            .where(Competency.framework_id.in_(bindparam("ids", expanding=True)))
+            .order_by(CompetencyArea.position, Competency.position, Competency.id))
+
+
 def competencies_by_framework(framework_ids) -> dict[int, list[Competency]]:
     """Competencies of several frameworks in one query, each list in framework order."""
     result: dict[int, list[Competency]] = defaultdict(list)
     ids = sorted(set(framework_ids))
     if not ids:
         return result
-    for competency in db.session.scalars(
-            select(Competency).join(CompetencyArea, Competency.area_id == CompetencyArea.id)
-            .where(Competency.framework_id.in_(ids))
-            .order_by(CompetencyArea.position, Competency.position, Competency.id)):
+    for competency in db.session.scalars(_competencies_by_framework_statement(), {"ids": ids}):
         result[competency.framework_id].append(competency)
     return result
 

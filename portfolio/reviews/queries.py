@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..audit.models import AuditEvent
 from ..auth.models import User
 from ..auth.services import email_fingerprint
-from ..database import built_once, read_rows
+from ..database import built_once, counted_page, paginate_counted, read_rows
 from ..entries.models import Entry, EntryVersion
 from ..entries.permissions import visible_entries_filter
 from ..entries.reflection_models import ordered_sections
@@ -43,10 +43,7 @@ class Thread:
 
 def comment_threads(entry_id: int) -> list[Thread]:
     """Top-level comments oldest first, each with its replies (two queries)."""
-    comments = db.session.scalars(
-        select(Comment).options(joinedload(Comment.author))
-        .where(Comment.entry_id == entry_id)
-        .order_by(Comment.created_at, Comment.id)).all()
+    comments = db.session.scalars(_comments_statement(), {"entry_id": entry_id}).all()
     threads = {c.id: Thread(c) for c in comments if c.parent_id is None}
     for comment in comments:
         if comment.parent_id is not None and comment.parent_id in threads:
@@ -54,26 +51,44 @@ def comment_threads(entry_id: int) -> list[Thread]:
     return list(threads.values())
 
 
+# The entry page's review panel reads three short lists: their statements (eager loads
+# included) are built once, so a view pays neither for building them nor for their cache keys.
+
+@built_once
+def _comments_statement():
+    return (select(Comment).options(joinedload(Comment.author))
+            .where(Comment.entry_id == bindparam("entry_id"))
+            .order_by(Comment.created_at, Comment.id))
+
+
 def entry_signoffs(entry_id: int) -> list[Signoff]:
-    return list(db.session.scalars(
-        select(Signoff).options(joinedload(Signoff.reviewer), joinedload(Signoff.competency),
-                                joinedload(Signoff.revocation))
-        .where(Signoff.entry_id == entry_id)
-        .order_by(Signoff.created_at.desc(), Signoff.id.desc())))
+    return list(db.session.scalars(_signoffs_statement(), {"entry_id": entry_id}))
+
+
+@built_once
+def _signoffs_statement():
+    return (select(Signoff).options(joinedload(Signoff.reviewer), joinedload(Signoff.competency),
+                                    joinedload(Signoff.revocation))
+            .where(Signoff.entry_id == bindparam("entry_id"))
+            .order_by(Signoff.created_at.desc(), Signoff.id.desc()))
 
 
 def entry_requests(entry_id: int) -> list[ReviewRequest]:
     """One entry's review requests with their competencies (one statement: an entry has a few
     requests of a few competencies each). Of each request's version only its number is read:
     the panel shows nothing else, and a version's content and HTML are its widest columns."""
-    return list(db.session.scalars(
-        select(ReviewRequest)
-        .options(joinedload(ReviewRequest.entry_version).load_only(EntryVersion.number),
-                 joinedload(ReviewRequest.assigned_to),
-                 joinedload(ReviewRequest.competencies)
-                 .joinedload(ReviewRequestCompetency.competency))
-        .where(ReviewRequest.entry_id == entry_id)
-        .order_by(ReviewRequest.created_at.desc(), ReviewRequest.id.desc())).unique())
+    return list(db.session.scalars(_requests_statement(), {"entry_id": entry_id}).unique())
+
+
+@built_once
+def _requests_statement():
+    return (select(ReviewRequest)
+            .options(joinedload(ReviewRequest.entry_version).load_only(EntryVersion.number),
+                     joinedload(ReviewRequest.assigned_to),
+                     joinedload(ReviewRequest.competencies)
+                     .joinedload(ReviewRequestCompetency.competency))
+            .where(ReviewRequest.entry_id == bindparam("entry_id"))
+            .order_by(ReviewRequest.created_at.desc(), ReviewRequest.id.desc()))
 
 
 def competencies_by_id(ids) -> dict[int, Competency]:
@@ -183,22 +198,45 @@ ACCOUNT_ACTIONS = ("login.succeeded", "login.failed", "logout", "password.change
                    "user.reactivated")
 
 
-def cohort_audit_statement(cohort_id: int):
-    """The cohort's own events, plus sign-in and account events of its members.
+def _cohort_audit_params(cohort_id: int) -> dict:
+    """The values `_cohort_audit_statement` binds: the cohort, and the keyed fingerprints of
+    its members' addresses (failed sign-ins carry only that, so they are matched by
+    fingerprinting the members' addresses here: one small query)."""
+    emails = db.session.scalars(_member_emails_statement(), {"cohort_id": cohort_id}).all()
+    return {"cohort_id": cohort_id,
+            "fingerprints": [f"account={email_fingerprint(email)}" for email in emails]}
 
-    Failed sign-ins carry only a keyed fingerprint of the address typed, so they are matched
-    by fingerprinting the members' addresses here (one small query).
-    """
-    members = select(CohortMembership.user_id).where(CohortMembership.cohort_id == cohort_id)
-    emails = db.session.scalars(select(User.email).where(User.id.in_(members))).all()
-    fingerprints = [f"account={email_fingerprint(email)}" for email in emails]
+
+@built_once
+def _member_emails_statement():
+    return select(User.email).where(User.id.in_(_cohort_member_ids()))
+
+
+def _cohort_member_ids():
+    return select(CohortMembership.user_id).where(
+        CohortMembership.cohort_id == bindparam("cohort_id"))
+
+
+@built_once
+def _cohort_audit_statement(by_action: bool = False):
+    """The cohort's own events, plus sign-in and account events of its members, newest first;
+    built once (with or without the action filter), the values bound."""
+    members = _cohort_member_ids()
     account_events = AuditEvent.action.in_(ACCOUNT_ACTIONS) & AuditEvent.cohort_id.is_(None) & (
         AuditEvent.actor_id.in_(members)
         | ((AuditEvent.target_type == "User") & AuditEvent.target_id.in_(members))
-        | ((AuditEvent.action == "login.failed") & AuditEvent.summary.in_(fingerprints)))
-    return (select(AuditEvent)
-            .where(or_(AuditEvent.cohort_id == cohort_id, account_events))
-            .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()))
+        | ((AuditEvent.action == "login.failed")
+           & AuditEvent.summary.in_(bindparam("fingerprints", expanding=True))))
+    statement = select(AuditEvent).where(
+        or_(AuditEvent.cohort_id == bindparam("cohort_id"), account_events))
+    if by_action:
+        statement = statement.where(AuditEvent.action == bindparam("action"))
+    return statement.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+
+
+@built_once
+def _cohort_audit_page_statement(by_action: bool):
+    return counted_page(_cohort_audit_statement(by_action))
 
 
 def actor_names(events) -> dict[int, str]:
@@ -212,16 +250,18 @@ def actor_names(events) -> dict[int, str]:
 
 
 def cohort_audit_page(cohort_id: int, page: int, per_page: int, action: str = ""):
-    statement = cohort_audit_statement(cohort_id)
-    if action:
-        statement = statement.where(AuditEvent.action == action)
-    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+    """A page of the cohort's audit log with its total, in one statement."""
+    by_action = bool(action)
+    params = _cohort_audit_params(cohort_id) | ({"action": action} if by_action else {})
+    return paginate_counted(_cohort_audit_statement(by_action), page=page, per_page=per_page,
+                            built=_cohort_audit_page_statement(by_action), params=params)
 
 
 def cohort_audit_batches(cohort_id: int, batch: int = 1000):
     """Every event for the CSV download, in batches (memory stays flat)."""
-    result = db.session.execute(cohort_audit_statement(cohort_id)
-                                .execution_options(yield_per=batch))
+    result = db.session.execute(
+        _cohort_audit_statement().execution_options(yield_per=batch),
+        _cohort_audit_params(cohort_id))
     for partition in result.scalars().partitions():
         yield list(partition)
 

@@ -108,3 +108,32 @@ def test_every_recorded_event_has_words():
     source = "\n".join(path.read_text() for path in pathlib.Path("portfolio").rglob("*.py"))
     codes = set(re.findall(r'record\("([a-z_]+\.[a-z_.]+|logout)"', source))
     assert codes and codes <= set(EVENTS), sorted(codes - set(EVENTS))
+
+
+def test_members_failed_sign_ins_are_matched_and_the_log_pages_through_every_event(
+        app, client, login):
+    from portfolio.auth.services import email_fingerprint
+
+    s = scenario_with_entry()
+    for n in range(30):
+        record("note", actor=s.developer, cohort_id=s.cohort.id, value=f"note {n}")
+    record("login.failed", actor=None, address="192.0.2.7",
+           account=email_fingerprint(s.author.email))
+    record("login.failed", actor=None, address="192.0.2.8",
+           account=email_fingerprint(s.stranger.email))
+    record("login.failed", actor=None, address="192.0.2.9",
+           account=email_fingerprint(s.other_candidate.email))
+    db.session.commit()
+    login(s.lead)
+    first = _rows(client.get(f"/reviews/cohorts/{s.cohort.id}/audit"))
+    second = _rows(client.get(f"/reviews/cohorts/{s.cohort.id}/audit?page=2"))
+    assert first.count("<tr>") == 25
+    assert first.count("<tr>") + second.count("<tr>") == 31
+    both = first + second
+    assert "192.0.2.7" in both  # the member's failed sign-in, matched by its fingerprint
+    assert "192.0.2.8" not in both and "192.0.2.9" not in both
+    past_the_end = client.get(f"/reviews/cohorts/{s.cohort.id}/audit?page=9")
+    assert past_the_end.status_code == 200 and "No events" in past_the_end.get_data(as_text=True)
+    only_failures = _rows(client.get(
+        f"/reviews/cohorts/{s.cohort.id}/audit?action=login.failed"))
+    assert only_failures.count("<tr>") == 1 and "192.0.2.7" in only_failures
