@@ -53,20 +53,7 @@ def candidate_memberships(cohort_id: int) -> list[CohortMembership]:
 
 def candidate_members(cohort_id: int) -> list[Member]:
     """Every candidate of a cohort with name, coach developer and specialisms (one statement)."""
-    developer = aliased(User)
-    rows = db.session.execute(
-        select(CohortMembership.id, CohortMembership.user_id, CohortMembership.status,
-               CohortMembership.coach_developer_id, CohortMembership.completed_at,
-               User.display_name, developer.display_name, Specialism.id, Specialism.name,
-               Specialism.position)
-        .join(User, User.id == CohortMembership.user_id)
-        .outerjoin(developer, developer.id == CohortMembership.coach_developer_id)
-        .outerjoin(membership_specialisms,
-                   membership_specialisms.c.membership_id == CohortMembership.id)
-        .outerjoin(Specialism, Specialism.id == membership_specialisms.c.specialism_id)
-        .where(CohortMembership.cohort_id == cohort_id,
-               CohortMembership.role == MemberRole.CANDIDATE)
-        .order_by(CohortMembership.id, Specialism.position, Specialism.id))
+    rows = read_rows(_candidate_members_statement(), {"cohort_id": cohort_id})
     members: dict[int, Member] = {}
     for (membership_id, user_id, status, developer_id, completed_at, name, developer_name,
          specialism_id, specialism, position) in rows:
@@ -78,6 +65,24 @@ def candidate_members(cohort_id: int) -> list[Member]:
         if specialism_id is not None:
             member.specialisms.append((specialism_id, specialism, position))
     return list(members.values())
+
+
+@built_once
+def _candidate_members_statement():
+    developer = aliased(User)
+    return (
+        select(CohortMembership.id, CohortMembership.user_id, CohortMembership.status,
+               CohortMembership.coach_developer_id, CohortMembership.completed_at,
+               User.display_name, developer.display_name, Specialism.id, Specialism.name,
+               Specialism.position)
+        .join(User, User.id == CohortMembership.user_id)
+        .outerjoin(developer, developer.id == CohortMembership.coach_developer_id)
+        .outerjoin(membership_specialisms,
+                   membership_specialisms.c.membership_id == CohortMembership.id)
+        .outerjoin(Specialism, Specialism.id == membership_specialisms.c.specialism_id)
+        .where(CohortMembership.cohort_id == bindparam("cohort_id"),
+               CohortMembership.role == MemberRole.CANDIDATE)
+        .order_by(CohortMembership.id, Specialism.position, Specialism.id))
 
 
 def framework_areas(framework_id: int) -> tuple[list[AreaGroup], list[Competency]]:

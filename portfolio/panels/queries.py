@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..access import is_manager
+from ..database import built_once, read_rows
 from ..extensions import db
 from ..programmes.models import Cohort, ProgrammeYear, YearStatus
 from ..reviews.progress import candidate_progress
@@ -100,18 +101,23 @@ class PanelSummary:
         return outcome_words(self.outcome, self.extension_months)
 
 
-def cohort_panel_summaries(cohort_id: int) -> dict[int, PanelSummary]:
-    """candidate id -> their latest decided panel in the cohort, or else the one waiting
-    (one statement; cancelled panels are left out)."""
-    rows = db.session.execute(
+@built_once
+def _panel_summaries_statement():
+    return (
         select(ReviewPanel.candidate_id, ReviewPanel.panel_on, PanelOutcome.option_label,
                PanelOutcome.extension_months, PanelOutcome.decided_at)
         .outerjoin(PanelOutcome, PanelOutcome.panel_id == ReviewPanel.id)
-        .where(ReviewPanel.cohort_id == cohort_id,
+        .where(ReviewPanel.cohort_id == bindparam("cohort_id"),
                ReviewPanel.status != PanelStatus.CANCELLED)
         .order_by(ReviewPanel.candidate_id, PanelOutcome.decided_at.is_(None),
                   PanelOutcome.decided_at.desc(), ReviewPanel.panel_on.desc(),
                   ReviewPanel.id.desc()))
+
+
+def cohort_panel_summaries(cohort_id: int) -> dict[int, PanelSummary]:
+    """candidate id -> their latest decided panel in the cohort, or else the one waiting
+    (one statement; cancelled panels are left out)."""
+    rows = read_rows(_panel_summaries_statement(), {"cohort_id": cohort_id})
     summaries: dict[int, PanelSummary] = {}
     for candidate_id, panel_on, label, months, decided_at in rows:
         if candidate_id not in summaries:  # the first row per candidate is the one to show
