@@ -117,3 +117,30 @@ def test_deactivated_people_are_not_notified(app):
     db.session.commit()
     services.add_comment(s.entry, s.peer, "Hello?")
     assert db.session.scalar(select(func.count(Notification.id))) == 0
+
+
+def test_the_list_pages_through_ones_own_notifications_newest_first(app, client, login):
+    from portfolio.database import utcnow
+
+    s = scenario_with_entry()
+    for n in range(30):
+        notifications.notify(s.author, "comment", f"Message number {n:02d}.")
+    notifications.notify(s.peer, "comment", "For the peer only.")
+    db.session.flush()
+    for item in db.session.scalars(select(Notification).where(
+            Notification.user_id == s.author.id, Notification.message < "Message number 10")):
+        item.read_at = utcnow()  # 00–09 read, 10–29 unread
+    db.session.commit()
+    login(s.author)
+    first = client.get("/notifications/").get_data(as_text=True)
+    second = client.get("/notifications/?page=2").get_data(as_text=True)
+    shown = [f"Message number {n:02d}." for n in range(30)]
+    assert all(text in first + second for text in shown)
+    assert sum(text in first for text in shown) == 25
+    assert "Message number 29." in first and "Message number 00." in second  # newest first
+    assert "For the peer only." not in first + second
+    unread = client.get("/notifications/?show=unread").get_data(as_text=True)
+    assert sum(text in unread for text in shown) == 20 and "Message number 09." not in unread
+    past_the_end = client.get("/notifications/?page=5")
+    assert past_the_end.status_code == 200
+    assert not any(text in past_the_end.get_data(as_text=True) for text in shown)

@@ -67,7 +67,7 @@ def test_statement_count_is_flat_from_1x_to_10x(app, page):
 # header's checks of other features (credentials, panels) are viewer facts read with the
 # signed-in person (Registry.add_viewer_fact), not statements of their own.
 BUDGETS = {"portfolio home": 10, "entry page": 10, "review dashboard": 10,
-           "lead's dashboard": 10, "notifications": 3, "audit log": 6}
+           "lead's dashboard": 10, "notifications": 2, "audit log": 6}
 
 
 @pytest.mark.parametrize("page", BUDGETS)
