@@ -128,6 +128,7 @@ PERSON_FACTS = {"candidate_id": "candidate", "user_id": "member", "developer_id"
                 "chair_id": "chair"}
 
 _FACT = re.compile(r"(?:^|, )([a-z_]+)=")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 @dataclass
@@ -205,7 +206,8 @@ def _target(event, names) -> str:
     if event.target_type == "User":  # their own sign-in, password...: the Who column says it
         return "" if event.target_id == event.actor_id else \
             f"Person: {person(event.target_id, names)}"
-    words = TARGET_WORDS.get(event.target_type, event.target_type)
+    words = TARGET_WORDS.get(event.target_type) or _CAMEL.sub(
+        " ", event.target_type).lower()  # FeedbackRequest: "feedback request"
     return f"{words[0].upper()}{words[1:]} #{event.target_id}" if event.target_id else ""
 
 
@@ -229,7 +231,9 @@ def _fact(key: str, value: str, names) -> str:
         return f"{'New version' if key == 'new_version' else 'Version'} {value}"
     if key == "request_id":
         return f"Review request #{value}"
-    if key == "address":
+    if key == "address" or not value.strip():  # an empty fact says nothing ("Replaced: ")
         return ""
+    if key == "relationship":
+        return f"Relationship: {_words(value)}"
     words = key.replace("_", " ")
     return f"{words[0].upper()}{words[1:]}: {value}"

@@ -46,3 +46,14 @@ def test_ones_own_sign_in_does_not_repeat_the_person():
     assert describe(event, {1: "Aisha Author"}).details == []
     granted = _event("role.granted", "role=admin", target_type="User", target_id=2)
     assert describe(granted, {2: "Pat Peer"}).details == ["Person: Pat Peer", "Role: admin"]
+
+
+def test_empty_facts_are_left_out_and_codes_read_as_words():
+    event = _event("feedback.requested", "relationship=head_coach, replaced=",
+                   target_type="FeedbackRequest", target_id=1)
+    assert describe(event, {}).details == ["Feedback request #1", "Relationship: head coach"]
+
+
+def test_an_object_kind_without_words_of_its_own_still_reads_as_words():
+    event = _event("webhook.created", "", target_type="WebhookEndpoint", target_id=4)
+    assert describe(event, {}).details == ["Webhook endpoint #4"]
