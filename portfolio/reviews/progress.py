@@ -80,7 +80,7 @@ class CandidateProgress:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.met / self.total) if self.total else 0
+        return self.summary()[2]
 
     @property
     def is_complete(self) -> bool:
