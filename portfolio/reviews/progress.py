@@ -94,11 +94,7 @@ class CandidateProgress:
 
 def framework_competencies(framework_id: int) -> list[Competency]:
     """Competencies of a framework in area order then position."""
-    return list(db.session.scalars(
-        select(Competency).join(CompetencyArea, Competency.area_id == CompetencyArea.id)
-        .where(Competency.framework_id == framework_id)
-        .order_by(CompetencyArea.position, Competency.position, Competency.id)
-    ))
+    return competencies_by_framework([framework_id])[framework_id]
 
 
 def progress_for(candidate_ids: list[int], competencies: list[Competency]
