@@ -1,7 +1,6 @@
 """A saved version's HTML is rendered once, when it is saved; readers show the stored HTML."""
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from portfolio.exports.render import render_html
 from portfolio.extensions import db
 from portfolio.reviews.services.requests import submit_for_review
 from portfolio.text import render_markdown, render_sections
+from tests.cpu import least_cpu_seconds
 from tests.entries.builders import form_fields, spy_on_markdown
 from tests.factories import competency, make_entry
 
@@ -117,15 +117,18 @@ def test_sections_take_their_html_from_what_is_passed():
 
 def test_preview_of_fifty_thousand_brackets_answers_quickly(world, client_for):
     browser = client_for(world.author)
-    # Processor time of this thread (the test client serves the request in it), not wall time:
-    # on a busy CI machine the wall clock also counts time other processes held the cores.
-    # The fault this guards against took minutes of processor time.
-    started = time.thread_time()
-    response = browser.post("/portfolio/preview", data={"text": "[" * 50_000})
-    elapsed = time.thread_time() - started
-    assert response.status_code == 200
+    browser.post("/portfolio/preview", data={"text": "warm"})  # first request of the app
+    answers = []
+
+    def preview():
+        answers.append(browser.post("/portfolio/preview", data={"text": "[" * 50_000}))
+
+    # The test client serves the request in this thread. The fault this guards against took
+    # minutes of processor time; a correct preview takes about a tenth of a second.
+    elapsed = least_cpu_seconds(preview)
     assert elapsed < 3.0, f"preview took {elapsed:.2f} s of processor time"
-    assert "[[[[" in response.get_json()["html"]
+    assert all(answer.status_code == 200 for answer in answers)
+    assert "[[[[" in answers[-1].get_json()["html"]
 
 
 def test_stored_html_is_only_ever_applied_to_stored_html():
