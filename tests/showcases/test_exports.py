@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 import zipfile
 
 from pypdf import PdfReader
@@ -79,12 +78,16 @@ def test_the_largest_introduction_saves_and_shows_quickly(app, client, login):
     s = make_scenario()
     nested = ("> " * 40 + "- **[link](https://example.org) *x* `y`\n") * 400
     introduction = (nested + "word " * 20_000)[:services.MAX_INTRODUCTION]
-    # Processor time of this thread (the test client serves requests in it): a busy CI machine
-    # stretches the wall clock, not the work done.
-    started = time.thread_time()
-    showcase = services.create_showcase(s.author, title="Big", introduction=introduction)
-    db.session.commit()
-    saved = time.thread_time() - started
+    # Processor time of this thread (the test client serves requests in it), the least of a
+    # few runs: a busy CI machine stretches the wall clock and, now and then, one run.
+    made = []
+
+    def save():
+        made.append(services.create_showcase(s.author, title="Big", introduction=introduction))
+        db.session.commit()
+
+    saved = least_cpu_seconds(save)
+    showcase = made[0]
     login(s.author)
     empty = services.create_showcase(s.author, title="Empty")
     db.session.commit()
